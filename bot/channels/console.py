@@ -1,0 +1,97 @@
+"""Console channel: chat with the bot in a terminal, or play a script and print the transcript.
+
+Same engine and database as the real channels. Choices are shown as a numbered list (as on
+Zalo); attachments are written to a folder and their path is printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.conversation.choices import numbered
+from bot.conversation.messages import Attachment, Channel, Inbound, InboundKind, Reply
+from bot.runtime import App
+from bot.texts import console as tc
+
+
+class ConsoleChannel:
+    """Feeds typed lines to the engine as one console user and prints the replies."""
+
+    def __init__(self, app: App, user_id: str, out: TextIO | None = None, files_dir: Path | None = None) -> None:
+        self.app = app
+        self.user_id = user_id
+        self.out = out or sys.stdout
+        self.files_dir = files_dir or app.settings.data_dir / "console-files"
+        # Message ids must never repeat across runs: de-duplication is durable.
+        self._prefix = f"{time.time_ns():x}"
+        self._counter = 0
+
+    def _inbound(self, text: str) -> Inbound:
+        self._counter += 1
+        return Inbound(
+            channel=Channel.CONSOLE,
+            chat_id=self.user_id,
+            user_id=self.user_id,
+            message_id=f"{self._prefix}-{self._counter}",
+            kind=InboundKind.TEXT,
+            text=text,
+            display_name=self.user_id,
+        )
+
+    async def send(self, text: str) -> list[Reply]:
+        """Hand one line to the engine, print and return the replies."""
+        replies = await self.app.engine.handle(self._inbound(text))
+        for reply in replies:
+            await self._print(reply)
+        return replies
+
+    async def _print(self, reply: Reply) -> None:
+        self.out.write(render(reply) + "\n")
+        attachment = reply.attachment
+        if attachment is None and reply.attachment_factory is not None:
+            attachment = await reply.attachment_factory()
+        if attachment is not None:
+            path = await asyncio.to_thread(self._save, attachment)
+            self.out.write(tc.FILE_SAVED.format(path=path) + "\n")
+        self.out.flush()
+
+    def _save(self, attachment: Attachment) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / attachment.filename
+        path.write_bytes(attachment.read())
+        return path
+
+    async def play(self, lines: Iterable[str]) -> None:
+        """Send each non-comment line, echoing it, and print the transcript."""
+        for line in lines:
+            text = line.rstrip("\n")
+            if text.startswith("#"):
+                continue
+            self.out.write(f"> {text}\n")
+            await self.send(text)
+
+    async def interactive(self, stdin: TextIO | None = None) -> None:
+        """Read lines until end of input or «thoát»; the first empty line shows the menu."""
+        source = stdin or sys.stdin
+        self.out.write(tc.INTRO + "\n")
+        await self.send("/start")
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = await asyncio.to_thread(source.readline)
+            if not line or line.strip().lower() in tc.QUIT_WORDS:
+                self.out.write(tc.BYE + "\n")
+                return
+            await self.send(line.rstrip("\n"))
+
+
+def render(reply: Reply) -> str:
+    """How a reply looks in a terminal (and on channels without buttons)."""
+    if not reply.choices:
+        return reply.text
+    return f"{reply.text}\n{numbered(reply.choices)}"

@@ -1,0 +1,173 @@
+"""The ``hoagiai`` command: run the bot, chat in the terminal, and the operator's tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import register_secret, setup_logging
+from bot.texts import console as tc
+
+log = logging.getLogger("bot.cli")
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="hoagiai", description="Trợ lý Hòa giải — grassroots mediation assistant")
+    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="run the bot (Telegram when a token is configured, else the console)")
+    run.set_defaults(handler=_cmd_run)
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id")
+    chat.add_argument("--script", type=Path, help="play this file of lines and print the transcript")
+    chat.set_defaults(handler=_cmd_chat)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
+    backup = db.add_parser("backup", help="consistent copy of the database while the bot runs")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(handler=_cmd_db_backup)
+    db.add_parser("check", help="integrity check").set_defaults(handler=_cmd_db_check)
+    db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=_cmd_db_migrate)
+
+    _register_extensions(sub)
+    return parser
+
+
+def _register_extensions(sub: Any) -> None:
+    """Subcommands that live next to the code they drive (kb, demo, admin, import, export)."""
+    from bot.kb.cli import add_kb_commands
+
+    kb = sub.add_parser("kb", help="knowledge base: search, passages, check, gaps")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    add_kb_commands(kb_sub)
+    gaps = kb_sub.add_parser("gaps", help="the most frequent questions the bot could not answer")
+    gaps.add_argument("--limit", type=int, default=30)
+    kb.set_defaults(handler=_cmd_kb)
+
+
+async def _cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.kb.cli import run_kb_command
+
+    if getattr(args, "kb_command", "") == "gaps":
+        return await _kb_gaps(args, settings)
+    if getattr(args, "knowledge", None) is None:
+        args.knowledge = settings.knowledge_dir
+    return await asyncio.to_thread(run_kb_command, args)
+
+
+async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import Database
+    from bot.storage.kb_log import top_gaps
+
+    async with Database(settings.db_file) as db:
+        rows = await top_gaps(db, limit=args.limit)
+    if not rows:
+        print(tc.NO_GAPS)
+    for question, count, decision in rows:
+        print(f"{count:5d}  {decision:12s}  {question}")
+    return 0
+
+
+async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_bot_token is None:
+        print(tc.CONSOLE_BECAUSE_NO_TOKEN, file=sys.stderr)
+        args.as_who = ""
+        args.script = None
+        return await _cmd_chat(args, settings)
+    from bot.channels.telegram.run import run_telegram
+
+    mode = "webhook" if settings.webhook_enabled else "polling"
+    print(tc.TELEGRAM_STARTING.format(mode=mode), file=sys.stderr)
+    return await run_telegram(settings)
+
+
+async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.console import ConsoleChannel
+    from bot.runtime import open_app
+    from bot.services.console_identity import console_user_for
+
+    async with open_app(settings) as app:
+        try:
+            user_id = await console_user_for(app, args.as_who)
+        except LookupError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        channel = ConsoleChannel(app, user_id)
+        if args.script is not None:
+            lines = args.script.read_text("utf-8").splitlines()
+            await channel.play(lines)
+        else:
+            await channel.interactive()
+    return 0
+
+
+async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import Database
+
+    async with Database(settings.db_file) as db:
+        await db.backup(args.file)
+    async with Database(args.file) as copy:
+        problems = await copy.integrity_check()
+    if problems:
+        print(tc.BACKUP_BROKEN.format(path=args.file, problems="; ".join(problems)), file=sys.stderr)
+        return 1
+    print(tc.BACKUP_DONE.format(path=args.file))
+    return 0
+
+
+async def _cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import Database
+
+    async with Database(settings.db_file) as db:
+        problems = await db.integrity_check()
+    for problem in problems:
+        print(problem)
+    print(tc.DB_OK if not problems else tc.DB_BROKEN.format(n=len(problems)))
+    return 0 if not problems else 1
+
+
+async def _cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import Database
+
+    db = Database(settings.db_file)
+    await db.open(migrate=False)
+    try:
+        applied = await db.migrate()
+    finally:
+        await db.close()
+    print(tc.MIGRATED.format(versions=", ".join(map(str, applied)) or "—"))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hoagiai`` command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.env_file if Path(args.env_file).exists() else None)
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.log_format)
+    for secret in (settings.telegram_bot_token, settings.telegram_webhook_secret):
+        register_secret(secret.get_secret_value() if secret else None)
+    handler: Handler = getattr(args, "handler", _cmd_run)
+    try:
+        return asyncio.run(handler(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""Settings from environment variables and an optional ``.env`` file (pydantic-settings).
+
+Every variable is documented in ``.env.example``. Invalid settings raise
+:class:`SettingsError` with one line naming the variable; the CLI prints that line and exits.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable and says what is wrong."""
+
+
+class Settings(BaseSettings):
+    """All runtime configuration. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_path: Path | None = None
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    session_idle_minutes: int = Field(default=120, ge=1)
+    seen_retention_days: int = Field(default=30, ge=1)
+
+    outbox_rate_per_second: float = Field(default=25.0, gt=0)
+    outbox_per_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    quiet_hours_start: time = time(21, 0)
+    quiet_hours_end: time = time(7, 0)
+
+    remuneration_per_case: int = Field(default=300_000, ge=0)
+    remuneration_per_successful_case: int = Field(default=400_000, ge=0)
+    remuneration_team_monthly: int = Field(default=150_000, ge=0)
+
+    @field_validator("telegram_bot_token", "telegram_webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_url", "telegram_webhook_url", "database_path", mode="before")
+    @classmethod
+    def _blank_path_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def db_file(self) -> Path:
+        """Where the SQLite file lives (``DATABASE_PATH`` or ``DATA_DIR/hoagiai.sqlite3``)."""
+        return self.database_path or self.data_dir / "hoagiai.sqlite3"
+
+    @property
+    def webhook_enabled(self) -> bool:
+        """Webhook mode needs both a public URL and a secret; otherwise we poll."""
+        return bool(self.telegram_webhook_url and self.telegram_webhook_secret)
+
+
+def load_settings(env_file: Path | str | None = ".env") -> Settings:
+    """Read settings, turning validation errors into one readable :class:`SettingsError` line."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "_".join(str(part) for part in first["loc"]).upper() or "?"
+        raise SettingsError(f"Invalid setting {name}: {first['msg']} (see .env.example)") from None

@@ -1,0 +1,62 @@
+"""Matching a typed answer to one of the offered choices.
+
+Zalo and the console show choices as a numbered list, and Telegram users often type instead
+of pressing: an answer may be the button value, its number, its label, the label without
+diacritics, or the label with a small typo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.conversation.messages import Choice
+from bot.domain.vntext import fold
+
+# A typo is "small" when the folded strings are this similar (0–100) …
+_TYPO_MIN_SCORE = 85.0
+# … and clearly closer to one label than to the runner-up.
+_TYPO_MARGIN = 6.0
+_NUMBER = re.compile(r"^\s*(?:so\s*)?(\d{1,3})\s*[.)]?\s*$")
+_EMOJI_PREFIX = re.compile(r"^[^\w]+", re.UNICODE)
+
+
+def _label_key(label: str) -> str:
+    # Labels may carry a leading emoji ("✅ Đồng ý"): users never type it.
+    return fold(_EMOJI_PREFIX.sub("", label))
+
+
+def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
+    """Return the choice the user meant, or None when the answer matches none clearly."""
+    if not choices or not text.strip():
+        return None
+    raw = text.strip()
+    for choice in choices:
+        if raw == choice.value:
+            return choice
+    number = _NUMBER.match(fold(raw))
+    if number:
+        index = int(number.group(1))
+        if 1 <= index <= len(choices):
+            return choices[index - 1]
+        return None
+    typed = fold(raw)
+    keys = [_label_key(choice.label) for choice in choices]
+    for choice, key in zip(choices, keys, strict=True):
+        if typed == key:
+            return choice
+    if len(typed) < 3:
+        return None
+    scored = process.extract(typed, keys, scorer=fuzz.ratio, limit=2)
+    best_key, best_score, best_index = scored[0]
+    runner_up = scored[1][1] if len(scored) > 1 else 0.0
+    if best_score >= _TYPO_MIN_SCORE and best_score - runner_up >= _TYPO_MARGIN:
+        return choices[best_index]
+    return None
+
+
+def numbered(choices: Sequence[Choice]) -> str:
+    """Render choices as a numbered list (for channels without buttons and for re-prompts)."""
+    return "\n".join(f"{i}. {choice.label}" for i, choice in enumerate(choices, start=1))

@@ -1,0 +1,118 @@
+"""Questions to the knowledge base, with follow-ups: full article, suggestions, feedback.
+
+Free text outside any flow lands here. The answer is shown with choices (full text, 👍/👎,
+or "Ý bạn là…" candidates); a typed new question simply starts over, so the follow-up never
+traps the user. The session is ephemeral: nothing here is worth resuming after a pause.
+"""
+
+from __future__ import annotations
+
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
+from bot.conversation.messages import Choice, Reply
+from bot.domain.privacy import mask_sensitive
+from bot.domain.vntext import fold
+from bot.kb.model import Decision
+from bot.storage import kb_log
+from bot.texts import menu as tm
+
+# Chunk size for answers: below Zalo's 2000-character limit so every channel can send it whole.
+ANSWER_CHARS = 1900
+
+
+async def _answer_question(ctx: Ctx, question: str) -> None:
+    kb = ctx.app.kb
+    if kb is None:
+        ctx.data["show"] = tm.KB_UNAVAILABLE
+        ctx.data["offer"] = []
+        return
+    result = kb.answer(question, max_len=ANSWER_CHARS)
+    offer: list[list[str]] = []
+    if result.decision == Decision.SUGGEST:
+        offer = [[label, f"ref:{ref}"] for label, ref in result.suggestions[:3]]
+    elif result.full_ref:
+        offer = [[tm.FULL_TEXT, f"full:{result.full_ref}"]]
+    if result.refs and result.decision == Decision.ANSWER:
+        offer += [[tm.HELPFUL, f"fb:1:{result.refs[0]}"], [tm.NOT_HELPFUL, f"fb:0:{result.refs[0]}"]]
+    if result.decision != Decision.ANSWER:
+        masked, _ = mask_sensitive(question)
+        await kb_log.record_unanswered(ctx.tx, fold(masked), result.decision, ctx.now)
+    ctx.data["q"] = question
+    ctx.data["show"] = result.text
+    ctx.data["offer"] = offer
+
+
+async def _show_passage(ctx: Ctx, ref: str) -> None:
+    kb = ctx.app.kb
+    chunks = kb.render_full(ref, ANSWER_CHARS) if kb is not None else []
+    if not chunks:
+        raise Invalid(tm.KB_UNAVAILABLE)
+    for chunk in chunks[:-1]:
+        ctx.say(chunk)
+    ctx.data["show"] = chunks[-1]
+    ctx.data["offer"] = [[tm.HELPFUL, f"fb:1:{ref}"], [tm.NOT_HELPFUL, f"fb:0:{ref}"]]
+
+
+async def _begin(ctx: Ctx) -> None:
+    question = ctx.data.get("q")
+    if question:
+        await _answer_question(ctx, question)
+
+
+async def _question_prompt(ctx: Ctx) -> Reply:
+    return Reply(tm.ASK_PROMPT)
+
+
+async def _question_parse(ctx: Ctx, answer: Answer) -> None:
+    await _answer_question(ctx, answer.text)
+
+
+async def _followup_prompt(ctx: Ctx) -> Reply:
+    text = ctx.data.pop("show", None) or tm.FOLLOWUP
+    choices = [Choice(label, value) for label, value in ctx.data.get("offer", [])]
+    return Reply(text, choices=choices, columns=2 if len(choices) == 2 else 1)
+
+
+async def _followup_parse(ctx: Ctx, answer: Answer) -> None:
+    value = answer.choice
+    if value is None:
+        await _answer_question(ctx, answer.text)
+        return
+    kind, _, ref = value.partition(":")
+    if kind in ("full", "ref"):
+        await _show_passage(ctx, ref)
+        return
+    helpful, _, ref = ref.partition(":")
+    await kb_log.record_feedback(ctx.tx, ref, helpful == "1", ctx.now)
+    if helpful != "1" and ctx.data.get("q"):
+        masked, _ = mask_sensitive(ctx.data["q"])
+        await kb_log.record_unanswered(ctx.tx, fold(masked), "not_helpful", ctx.now)
+    ctx.say(tm.THANKS_HELPFUL if helpful == "1" else tm.THANKS_NOT_HELPFUL)
+    ctx.data["done"] = True
+
+
+async def _finish(ctx: Ctx) -> list[Reply]:
+    return []
+
+
+def ask_flow() -> Flow:
+    """The question-and-answer flow."""
+    return Flow(
+        name="ask",
+        title="Hỏi đáp pháp luật",
+        steps={
+            "question": Step("question", _question_prompt, _question_parse, next="followup", store=None),
+            "followup": Step(
+                "followup",
+                _followup_prompt,
+                _followup_parse,
+                next=lambda ctx: None if ctx.data.get("done") else "followup",
+                free_text=True,
+                store=None,
+            ),
+        },
+        first=lambda ctx: "followup" if ctx.data.get("q") else "question",
+        begin=_begin,
+        finish=_finish,
+        command="hoidap",
+        ephemeral=True,
+    )

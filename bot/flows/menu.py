@@ -1,0 +1,57 @@
+"""The main menu: what this person may do right now, as choices that start flows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.conversation.actor import Actor
+from bot.conversation.flow import Answer, Ctx, Flow, Step
+from bot.conversation.messages import Choice, Reply
+from bot.texts import common as t
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    """One menu entry: a label, the flow it starts, and who sees it."""
+
+    label: str
+    flow: str
+    visible: Callable[[Actor], bool]
+
+
+def menu_flow(items: list[MenuItem]) -> Flow:
+    """Build the menu flow over the given items (only the visible ones are offered)."""
+
+    def offered(actor: Actor) -> list[Choice]:
+        return [Choice(item.label, item.flow) for item in items if item.visible(actor)]
+
+    async def prompt(ctx: Ctx) -> Reply:
+        person = ctx.actor.person
+        if person is None:
+            text = t.WELCOME_NEW
+        elif not person.active:
+            text = t.NEED_APPROVAL + "\n\n" + t.MENU_TITLE
+        else:
+            text = t.MENU_TITLE
+        return Reply(text, choices=offered(ctx.actor), columns=2)
+
+    async def parse(ctx: Ctx, answer: Answer) -> None:
+        # The menu invites typed questions too: anything that is not a menu item is one.
+        if answer.choice is None:
+            ctx.start_flow("ask", q=answer.text)
+        else:
+            ctx.start_flow(answer.choice)
+
+    async def finish(ctx: Ctx) -> list[Reply]:
+        return []
+
+    return Flow(
+        name="menu",
+        title="Menu",
+        steps={"pick": Step("pick", prompt, parse, store=None, free_text=True)},
+        first="pick",
+        finish=finish,
+        command="menu",
+        ephemeral=True,
+    )

@@ -1,0 +1,222 @@
+"""Query and passage normalisation for the knowledge base.
+
+Everything is indexed and searched in the *folded* form (no diacritics, ``đ`` → ``d``):
+users on cheap phones often type without a Vietnamese keyboard, and folding both sides
+makes "hoa giai" and "hòa giải" the same term. Abbreviations are expanded after folding,
+so "nđ 15" and "nd 15" both become "nghi dinh 15".
+
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.vntext import canonical, clean_input, fold, squeeze
+
+_WORD = re.compile(r"[a-z0-9]+")
+# A letter prefix glued to a number: "d12", "dieu12", "nd15", "k2" (khoản), "tt56".
+_GLUED = re.compile(r"^(dieu|d|nd|tt|ttlt|qd|kh|khoan|k|luat)(\d+)$")
+
+# Folded abbreviation → folded expansion. Chosen from how mediators write in chats
+# and in reports; ambiguous short forms ("dk": được or điều kiện) are left alone.
+ABBREVIATIONS: dict[str, str] = {
+    "hgv": "hoa giai vien",
+    "hgvien": "hoa giai vien",
+    "hgcs": "hoa giai o co so",
+    "hgocs": "hoa giai o co so",
+    "thg": "to hoa giai",
+    "tthg": "to truong to hoa giai",
+    "hg": "hoa giai",
+    "ubnd": "uy ban nhan dan",
+    "ub": "uy ban",
+    "hdnd": "hoi dong nhan dan",
+    "mttq": "mat tran to quoc",
+    "mt": "mat tran",
+    "ubmttq": "uy ban mat tran to quoc",
+    "bttmt": "ban cong tac mat tran",
+    "tand": "toa an nhan dan",
+    "vks": "vien kiem sat",
+    "vksnd": "vien kiem sat",
+    "blttds": "bo luat to tung dan su",
+    "bltths": "bo luat to tung hinh su",
+    "blds": "bo luat dan su",
+    "blhs": "bo luat hinh su",
+    "nd": "nghi dinh",
+    "ndcp": "nghi dinh",
+    "tt": "thong tu",
+    "ttlt": "thong tu lien tich",
+    "nqlt": "nghi quyet lien tich",
+    "nq": "nghi quyet",
+    "qd": "quyet dinh",
+    "kh": "ke hoach",
+    "btp": "bo tu phap",
+    "btc": "bo tai chinh",
+    "ttg": "thu tuong",
+    "ct": "chu tich",
+    "cb": "can bo",
+    "cc": "cong chuc",
+    "tp": "tu phap",
+    "tpht": "tu phap ho tich",
+    "pbgdpl": "pho bien giao duc phap luat",
+    "pl": "phap luat",
+    "hngd": "hon nhan gia dinh",
+    "gd": "gia dinh",
+    "qsdd": "quyen su dung dat",
+    "kp": "kinh phi",
+    "ko": "khong",
+    "k": "khong",
+    "kh0ng": "khong",
+    "kg": "khong",
+    "hok": "khong",
+    "dc": "duoc",
+    "dduoc": "duoc",
+    "j": "gi",
+    "ji": "gi",
+    "ntn": "nhu the nao",
+    "bn": "bao nhieu",
+    "bnhieu": "bao nhieu",
+    "bh": "bao gio",
+    "vs": "voi",
+    "ng": "nguoi",
+    "nguoj": "nguoi",
+    "mn": "moi nguoi",
+    "mk": "minh",
+    "r": "roi",
+    "ns": "noi",
+    "lm": "lam",
+    "nt": "nhu the",
+    "trc": "truoc",
+    "dkien": "dieu kien",
+    "vd": "vi du",
+    "sl": "so luong",
+    "tg": "thoi gian",
+    "vv": "vu viec",
+}
+
+# Question scaffolding that carries no topic: left out of the unigram query terms
+# (bigrams keep them, so "không thành" still matches "hòa giải không thành").
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a ah ai alo anh ban be bi cac cai cam can chu co con cua cung da dang day de den di do duoc
+    em gi gium giup ha hay ho hoac khi khong la lai lam len ma minh mot muon nao nay ne neu nha
+    nhe nhi nhieu nhu nhung nua o oi on phai roi sao se tai the thi toi tren trong u va vang vao
+    vay vi voi xin xem biet it
+    """.split()
+)
+
+
+def display(text: str) -> str:
+    """What we compare with diacritics: NFC, lower case, canonical tone placement, squeezed."""
+    return squeeze(canonical(clean_input(text)))
+
+
+def folded(text: str) -> str:
+    """The search form of a text: folded (no diacritics) and squeezed."""
+    return fold(clean_input(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded syllables and numbers of ``text`` (punctuation dropped)."""
+    return _WORD.findall(folded(text))
+
+
+def expand(tokens: list[str]) -> list[str]:
+    """Split glued prefixes ("d12" → "dieu 12") and expand abbreviations.
+
+    A lone "d" is read as "điều" only when a number follows, so "d 12" and "đ.12"
+    become article references while other uses of the letter stay untouched.
+    """
+    split: list[str] = []
+    for tok in tokens:
+        glued = _GLUED.match(tok)
+        if glued:
+            split.extend((glued.group(1), glued.group(2)))
+        else:
+            split.append(tok)
+    out: list[str] = []
+    for i, tok in enumerate(split):
+        nxt = split[i + 1] if i + 1 < len(split) else ""
+        if tok == "d" and nxt.isdigit():
+            out.append("dieu")
+        elif tok == "k" and nxt.isdigit():
+            out.append("khoan")
+        elif tok in ABBREVIATIONS:
+            out.extend(ABBREVIATIONS[tok].split())
+        else:
+            out.append(tok)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Tokenize and expand: the folded term sequence for a query or passage text."""
+    return expand(tokenize(text))
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Adjacent pairs joined with ``_`` ("hoa_giai"); they disambiguate folded syllables."""
+    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def content_terms(tokens: list[str]) -> list[str]:
+    """Tokens that carry topic: stopwords removed."""
+    return [t for t in tokens if t not in STOPWORDS]
+
+
+# Telex: tone keys (s f r x j) and vowel-shape keys (aa aw ee oo ow uw dd w) typed as letters
+# when the phone's Vietnamese input is off: "hoaf giair" meant "hòa giải".
+_TELEX_SHAPES = (("dd", "d"), ("aa", "a"), ("aw", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"))
+_VOWELS = frozenset("aeiouy")
+
+
+def telex_fold(token: str) -> str:
+    """Folded reading of a Telex-typed syllable ("giair" → "giai", "dduwowngf" → "duong")."""
+    out = token
+    for pair, single in _TELEX_SHAPES:
+        out = out.replace(pair, single)
+    out = out.replace("w", "u")
+    first_vowel = next((i for i, ch in enumerate(out) if ch in _VOWELS), None)
+    if first_vowel is None:
+        return out
+    head, tail = out[: first_vowel + 1], out[first_vowel + 1 :]
+    return head + "".join(ch for ch in tail if ch not in "sfrxj")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article named in a question: number and, when given, the clause (khoản)."""
+
+    number: int
+    clause: int | None = None
+
+
+def find_article_refs(tokens: list[str]) -> list[ArticleRef]:
+    """Article references in expanded tokens: "dieu 12", "khoan 2 dieu 9", "dieu 3 khoan 1"."""
+    refs: list[ArticleRef] = []
+    for i, tok in enumerate(tokens):
+        if tok != "dieu" or i + 1 >= len(tokens):
+            continue
+        j = i + 1
+        if tokens[j] == "so" and j + 1 < len(tokens):
+            j += 1
+        if not tokens[j].isdigit() or len(tokens[j]) > 3:
+            continue
+        clause: int | None = None
+        if i >= 2 and tokens[i - 2] == "khoan" and tokens[i - 1].isdigit():
+            clause = int(tokens[i - 1])
+        elif j + 2 < len(tokens) and tokens[j + 1] == "khoan" and tokens[j + 2].isdigit():
+            clause = int(tokens[j + 2])
+        refs.append(ArticleRef(int(tokens[j]), clause))
+    return refs
+
+
+def contains_phrase(tokens: list[str], phrase: tuple[str, ...]) -> int:
+    """Index where ``phrase`` occurs as a contiguous run of ``tokens``, or -1."""
+    n = len(phrase)
+    if n == 0:
+        return -1
+    for i in range(len(tokens) - n + 1):
+        if tuple(tokens[i : i + n]) == phrase:
+            return i
+    return -1

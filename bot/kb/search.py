@@ -1,0 +1,338 @@
+"""From a question to ranked passages and a decision (answer / suggest / decline).
+
+Order of the steps, each able to settle the question before the next:
+
+1. empty input → decline;
+2. an article named ("điều 12", "d418 blttds") → direct lookup;
+3. a neighbouring regime named (court, commercial, labour mediation, arbitration, prison
+   terms, fines, land mediation at the commune) → decline with where it belongs;
+4. ranking (BM25 over clauses + fuzzy FAQ/title match) and the confidence gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.kb.index import FloatArray, Index, RankConfig, Repair
+from bot.kb.model import Decision, Document, Hit, Passage, Regime, SearchResult
+from bot.kb.normalize import (
+    ArticleRef,
+    bigrams,
+    contains_phrase,
+    content_terms,
+    find_article_refs,
+    terms,
+)
+
+DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots mediation
+
+# Neighbouring regimes, as folded phrases after abbreviation expansion. Narrow on purpose:
+# "xử lý vi phạm hành chính" and "truy cứu trách nhiệm hình sự" are in scope (Điều 3 says
+# they cannot be mediated), only sanctions' amounts and other mediation bodies are not.
+REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
+    Regime.COURT: (
+        "hoa giai tai toa", "hoa giai o toa", "hoa giai doi thoai", "doi thoai tai toa",
+        "hoa giai vien tai toa", "hoa giai vien cua toa", "hoa giai cua toa", "toa an hoa giai",
+        "tham phan", "phien hoa giai", "hoa giai trong to tung", "hoa giai vu an",
+    ),
+    Regime.COMMERCIAL: (
+        "hoa giai thuong mai", "tranh chap thuong mai", "hoa giai vien thuong mai",
+        "trung tam hoa giai",
+    ),
+    Regime.LABOUR: (
+        "hoa giai lao dong", "hoa giai vien lao dong", "tranh chap lao dong", "hop dong lao dong",
+        "sa thai", "nguoi su dung lao dong", "no luong", "cham luong",
+    ),
+    Regime.ARBITRATION: ("trong tai",),
+    Regime.CRIMINAL: (
+        "phat tu", "ngoi tu", "di tu", "bi tu", "nam tu", "an tu", "tu chung than", "tu hinh",
+        "bo luat hinh su", "truy to", "khoi to", "toi danh", "hinh phat",
+    ),
+    Regime.ADMIN_FINE: (
+        "phat bao nhieu", "phat tien", "xu phat", "muc phat", "nop phat", "phat hanh chinh",
+    ),
+    Regime.LAND_COMMUNE: (
+        "hoa giai tai uy ban", "hoa giai o uy ban", "uy ban nhan dan xa hoa giai",
+        "uy ban xa hoa giai", "luat dat dai", "hoa giai dat dai bat buoc",
+        "bat buoc hoa giai", "hoa giai bat buoc",
+    ),
+}
+
+# Questions about earlier rules: only they may be answered from expired documents.
+HISTORY_PHRASES: tuple[str, ...] = (
+    "truoc day", "het hieu luc", "ngay xua", "truoc kia", "hoi truoc", "luc truoc",
+    "muc cu", "quy dinh cu", "van ban cu", "thong tu cu", "che do cu", "cu la", "cu thi",
+    "truoc nam 2023", "truoc 2023", "nam 2014", "tu nam 2014", "con hieu luc", "lich su",
+    "da bi thay", "bi thay the", "thay the",
+)
+
+# Words that name a document type, read from the document number's suffix; they let
+# "nghị định 15" or "thông tư 56" name a document without a curated alias.
+_NUMBER_TYPES: tuple[tuple[str, str], ...] = (
+    ("ttlt", "thong tu lien tich"),
+    ("nqlt", "nghi quyet lien tich"),
+    ("nd", "nghi dinh"),
+    ("tt", "thong tu"),
+    ("qd", "quyet dinh"),
+    ("kh", "ke hoach"),
+    ("qh", "luat"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GateConfig:
+    """Thresholds of the confidence gate (see docs/kb.md for how they were chosen)."""
+
+    answer_coverage: float = 0.7
+    suggest_coverage: float = 0.45
+    answer_fuzzy: float = 85.0
+    suggest_fuzzy: float = 70.0
+    min_margin: float = 0.1
+
+
+@dataclass(slots=True)
+class Ranking:
+    """Everything computed for one question; answers are built from it."""
+
+    question: str
+    tokens: list[str]
+    decision: Decision
+    order: list[int] = field(default_factory=list)  # passage indices, best first
+    scores: list[float] = field(default_factory=list)
+    unit_scores: FloatArray | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    regime: Regime | None = None
+    direct: bool = False
+    clause: int | None = None
+    history: bool = False
+    not_found_article: str | None = None
+    coverage: float = 0.0
+    fuzzy: float = 0.0
+
+
+class Searcher:
+    """Ranks passages for questions; holds the index and the document alias table."""
+
+    def __init__(
+        self,
+        documents: dict[str, Document],
+        passages: list[Passage],
+        config: RankConfig | None = None,
+        gate: GateConfig | None = None,
+    ) -> None:
+        self.documents = documents
+        self.passages = passages
+        self.index = Index(passages, config)
+        self.gate = gate or GateConfig()
+        self.by_ref = {p.ref: i for i, p in enumerate(passages)}
+        self.aliases = _alias_table(documents)
+        history = np.array([p.history for p in passages], dtype=bool)
+        self.history_mask = history
+        self.missing_mask = np.array([p.missing for p in passages], dtype=bool)
+        self.doc_of = [p.doc_id for p in passages]
+
+    # --- public ------------------------------------------------------------------------
+
+    def rank(self, question: str) -> Ranking:
+        """Run every step on ``question`` and return the full ranking with its decision."""
+        tokens = terms(question)
+        ranking = Ranking(question, tokens, Decision.DECLINE)
+        if not content_terms(tokens):
+            return ranking
+        named = self.named_documents(tokens)
+        ranking.history = _has_any(tokens, HISTORY_PHRASES) or any(
+            self.documents[d].expired for d in named
+        )
+        refs = find_article_refs(tokens)
+        if refs:
+            self._direct(ranking, refs[0], named)
+            return ranking
+        ranking.regime = detect_regime(tokens)
+        self._score(ranking, named)
+        if ranking.regime is not None:
+            ranking.decision = Decision.DECLINE
+        return ranking
+
+    def result(self, ranking: Ranking, k: int) -> SearchResult:
+        """The public view of a ranking: top ``k`` hits and the decision."""
+        hits = [
+            Hit(
+                ref=self.passages[i].ref,
+                title=self.passages[i].title,
+                score=round(float(s), 4),
+                cites=list(self.passages[i].cites),
+            )
+            for i, s in zip(ranking.order[:k], ranking.scores[:k], strict=False)
+        ]
+        return SearchResult(
+            question=ranking.question,
+            decision=ranking.decision.value,
+            hits=hits,
+            regime=ranking.regime,
+            did_you_mean=self.did_you_mean(ranking),
+            direct=ranking.direct,
+            clause=ranking.clause,
+            history=ranking.history,
+            not_found_article=ranking.not_found_article,
+        )
+
+    def did_you_mean(self, ranking: Ranking) -> str | None:
+        """The repaired question written with diacritics, when a token was repaired."""
+        if not ranking.repairs:
+            return None
+        repaired, _ = self.index.repair(ranking.tokens)
+        return " ".join(self.index.display_form(t) for t in repaired)
+
+    def named_documents(self, tokens: list[str]) -> list[str]:
+        """Documents the question names by alias ("nđ 15", "luật hòa giải"), longest first."""
+        found: list[str] = []
+        taken: set[int] = set()
+        for phrase, doc_id in self.aliases:
+            at = contains_phrase(tokens, phrase)
+            if at < 0 or any(i in taken for i in range(at, at + len(phrase))):
+                continue
+            taken.update(range(at, at + len(phrase)))
+            if doc_id not in found:
+                found.append(doc_id)
+        return found
+
+    # --- steps -------------------------------------------------------------------------
+
+    def _direct(self, ranking: Ranking, ref: ArticleRef, named: list[str]) -> None:
+        ranking.direct = True
+        ranking.clause = ref.clause
+        if named:
+            candidates = [d for d in named if f"{d}:dieu-{ref.number}" in self.by_ref]
+            if not candidates:
+                ranking.not_found_article = f"{named[0]}:dieu-{ref.number}"
+                return
+        else:
+            candidates = [
+                d for d in self.documents if f"{d}:dieu-{ref.number}" in self.by_ref
+            ]
+            if DEFAULT_DOC in candidates:
+                candidates = [DEFAULT_DOC]
+            if not candidates:
+                ranking.not_found_article = f":dieu-{ref.number}"
+                return
+        ranking.order = [self.by_ref[f"{d}:dieu-{ref.number}"] for d in candidates]
+        ranking.scores = [1.0] * len(candidates)
+        ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
+
+    def _score(self, ranking: Ranking, named: list[str]) -> None:
+        cfg = self.index.config
+        tokens = ranking.tokens
+        if cfg.typo_repair:
+            tokens, ranking.repairs = self.index.repair(tokens)
+        content = content_terms(tokens)
+        query_terms = content + (_topic_bigrams(tokens) if cfg.bigrams else [])
+        unit_scores = self.index.unit_scores(query_terms)
+        ranking.unit_scores = unit_scores
+        pooled = self.index.pool(unit_scores)
+        top = float(pooled.max()) if len(pooled) else 0.0
+        combined = pooled / top if top > 0 else pooled.copy()
+        fuzzy = self.index.fuzzy_scores(" ".join(tokens))
+        if cfg.fuzzy_weight:
+            combined = combined + cfg.fuzzy_weight * np.clip((fuzzy - 60.0) / 40.0, 0.0, 1.0)
+        if named:
+            boost = np.array([d in named for d in self.doc_of], dtype=bool)
+            combined = np.where(boost, combined * 1.3, combined)
+        # Missing articles rank below any passage with text: they can only say "not collected".
+        combined = np.where(self.missing_mask, combined * 0.5, combined)
+        if ranking.history:
+            combined = np.where(self.history_mask, combined * 1.5, combined)
+        else:
+            combined = np.where(self.history_mask, 0.0, combined)
+        order = [int(i) for i in np.argsort(-combined, kind="stable") if combined[i] > 0]
+        ranking.order = order
+        ranking.scores = [float(combined[i]) for i in order]
+        if not order:
+            return
+        best = order[0]
+        ranking.coverage = self._coverage(content, best)
+        ranking.fuzzy = float(fuzzy[best])
+        ranking.decision = self._gate(ranking)
+
+    def _coverage(self, content: list[str], passage: int) -> float:
+        """Share of the question's topic words (weighted by rarity) found in the passage.
+
+        Words the KB has never seen weigh as much as the rarest word: a question about the
+        weather or football is mostly made of them, so its coverage stays low.
+        """
+        have = self.index.passage_terms[passage]
+        total = 0.0
+        found = 0.0
+        for t in content:
+            w = self.index.idf.get(t, self.index.max_idf)
+            total += w
+            if t in have:
+                found += w
+        return found / total if total else 0.0
+
+    def _gate(self, ranking: Ranking) -> Decision:
+        g = self.gate
+        margin = ranking.scores[0] - (ranking.scores[1] if len(ranking.scores) > 1 else 0.0)
+        if ranking.fuzzy >= g.answer_fuzzy:
+            return Decision.ANSWER
+        if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
+            return Decision.ANSWER
+        if ranking.coverage >= g.suggest_coverage or ranking.fuzzy >= g.suggest_fuzzy:
+            return Decision.SUGGEST
+        return Decision.DECLINE
+
+
+def _topic_bigrams(tokens: list[str]) -> list[str]:
+    # Pairs of two scaffolding words ("co duoc", "la gi") say nothing about the topic.
+    content = set(content_terms(tokens))
+    return [b for b, (x, y) in zip(bigrams(tokens), zip(tokens, tokens[1:], strict=False), strict=False)
+            if x in content or y in content]
+
+
+def _has_any(tokens: list[str], phrases: tuple[str, ...]) -> bool:
+    return any(contains_phrase(tokens, tuple(p.split())) >= 0 for p in phrases)
+
+
+def detect_regime(tokens: list[str]) -> Regime | None:
+    """The neighbouring regime a question is about, if it names one."""
+    for regime, phrases in REGIME_PHRASES.items():
+        if _has_any(tokens, phrases):
+            return regime
+    return None
+
+
+def _alias_table(documents: dict[str, Document]) -> list[tuple[tuple[str, ...], str]]:
+    """(folded phrase, doc id) pairs, longest phrase first so "thông tư liên tịch 100" wins."""
+    table: set[tuple[tuple[str, ...], str]] = set()
+    for doc in documents.values():
+        if doc.kind == "faq":
+            continue
+        names = [*doc.aliases, doc.short, doc.title, doc.id.replace("-", " ")]
+        if doc.number:
+            names.append(doc.number)
+            names.extend(_number_aliases(doc.number))
+        for name in names:
+            phrase = tuple(terms(name))
+            if len(phrase) >= 2 or (phrase and not phrase[0].isdigit() and len(phrase[0]) > 3):
+                table.add((phrase, doc.id))
+    return sorted(table, key=lambda item: (-len(item[0]), item[1]))
+
+
+def _number_aliases(number: str) -> list[str]:
+    # "15/2014/NĐ-CP" → "nghi dinh 15", "nghi dinh 15 2014"; "35/2013/QH13" → "luat 35".
+    parts = terms(number.replace("/", " ").replace("-", " "))
+    if not parts or not parts[0].isdigit():
+        return []
+    suffix = "".join(ch for ch in number.split("/")[-1].lower() if ch.isalpha())
+    suffix = suffix.replace("đ", "d")
+    for code, words in _NUMBER_TYPES:
+        if suffix.startswith(code):
+            first = parts[0].lstrip("0") or "0"
+            year = parts[1] if len(parts) > 1 and parts[1].isdigit() else ""
+            out = [f"{words} {first}", f"{words} {parts[0]}"]
+            if year:
+                out.append(f"{words} {first} {year}")
+                out.append(f"{first} {year}")
+            return out
+    return []

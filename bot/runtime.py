@@ -1,0 +1,88 @@
+"""Wiring: settings, database, knowledge base, flows and the engine, opened and closed together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.conversation.flow import Flow
+from bot.storage.db import Database, utcnow
+
+if TYPE_CHECKING:
+    from bot.conversation.engine import Engine
+    from bot.kb.search import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """The running application's parts, shared by channels, the engine and workers."""
+
+    settings: Settings
+    db: Database
+    flows: dict[str, Flow]
+    kb: KnowledgeBase | None = None
+    clock: Callable[[], datetime] = utcnow
+    flow_commands: dict[str, str] = field(default_factory=dict)
+    _engine: Engine | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The local time zone for dates shown to and typed by users."""
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def engine(self) -> Engine:
+        """The conversation engine (one per app)."""
+        if self._engine is None:
+            from bot.conversation.engine import Engine
+
+            self._engine = Engine(self)
+        return self._engine
+
+
+def load_knowledge(settings: Settings) -> KnowledgeBase | None:
+    """Load and index the knowledge base; a missing folder disables Q&A with a warning."""
+    from bot.kb.search import KnowledgeBase
+
+    if not settings.knowledge_dir.is_dir():
+        log.warning("knowledge_missing dir=%s", settings.knowledge_dir)
+        return None
+    return KnowledgeBase.load(settings.knowledge_dir)
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings,
+    *,
+    kb: KnowledgeBase | None = None,
+    load_kb: bool = True,
+    clock: Callable[[], datetime] = utcnow,
+) -> AsyncIterator[App]:
+    """Open the database (migrating it), load the knowledge base and build the flows."""
+    from bot.flows.registry import build_flows
+
+    db = Database(settings.db_file)
+    await db.open()
+    try:
+        if kb is None and load_kb:
+            kb = load_knowledge(settings)
+        flows = build_flows()
+        app = App(
+            settings=settings,
+            db=db,
+            flows=flows,
+            kb=kb,
+            clock=clock,
+            flow_commands={f.command: f.name for f in flows.values() if f.command},
+        )
+        yield app
+    finally:
+        await db.close()

@@ -1,0 +1,43 @@
+"""Which console identity ``hoagiai chat --as …`` speaks as."""
+
+from __future__ import annotations
+
+from bot.conversation.messages import Channel
+from bot.domain.enums import PersonStatus, Role
+from bot.runtime import App
+from bot.storage import people as people_repo
+from bot.texts import console as tc
+
+ANONYMOUS = "console-user"
+
+
+async def console_user_for(app: App, who: str) -> str:
+    """Return the console user id for ``who`` (empty: a new, unregistered user; a role; a person id).
+
+    For a role or id, the console identity is linked to that person so the engine sees them.
+    Raises LookupError with a Vietnamese message when nobody matches.
+    """
+    who = who.strip()
+    if not who:
+        return ANONYMOUS
+    if who.isdigit():
+        row = await app.db.fetchone("SELECT id FROM people WHERE id = ?", (int(who),))
+        if row is None:
+            raise LookupError(tc.NO_PERSON_WITH_ID.format(who=who))
+    else:
+        try:
+            role = Role(who)
+        except ValueError:
+            raise LookupError(tc.BAD_AS.format(who=who, roles=", ".join(r.value for r in Role))) from None
+        row = await app.db.fetchone(
+            "SELECT id FROM people WHERE role = ? AND status = ? ORDER BY id LIMIT 1",
+            (role.value, PersonStatus.ACTIVE.value),
+        )
+        if row is None:
+            raise LookupError(tc.NO_PERSON_WITH_ROLE.format(who=who))
+    person_id = int(row["id"])
+    user_id = f"console-person-{person_id}"
+    async with app.db.transaction() as tx:
+        await people_repo.touch_identity(tx, Channel.CONSOLE, user_id, user_id, user_id, app.clock())
+        await people_repo.link_identity(tx, Channel.CONSOLE, user_id, person_id)
+    return user_id

@@ -1,0 +1,199 @@
+"""The SQLite store: connections, write transactions, migrations, backup and checks.
+
+One writer connection guarded by an asyncio lock (SQLite allows one writer; the lock also
+keeps two coroutines from interleaving statements inside one transaction) and one reader
+connection for queries that need no transaction (WAL lets it read while a write is open).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Row = sqlite3.Row
+Params = Sequence[Any] | dict[str, Any]
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered SQL file from ``bot/storage/migrations``."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """Return the migrations shipped with the package, in version order."""
+    found: list[Migration] = []
+    folder = resources.files("bot.storage") / "migrations"
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration numbers: {versions}")
+    return found
+
+
+def utcnow() -> datetime:
+    """The current instant in UTC (one place, so tests can reason about stored times)."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """Format an instant for storage: ISO 8601 in UTC, second precision is not enough for ordering."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class Database:
+    """Async access to the SQLite file. Use :meth:`open` / :meth:`close` or ``async with``."""
+
+    def __init__(self, path: Path | str, busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        self._busy_timeout_ms = busy_timeout_ms
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Database:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is committed implicitly.
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    async def open(self, migrate: bool = True) -> None:
+        """Open both connections, switch to WAL and apply pending migrations."""
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable across application crashes in WAL mode; only a power loss can
+        # roll back the last transactions, which the OS-level backup covers.
+        await self._writer.execute("PRAGMA synchronous = NORMAL")
+        if migrate:
+            await self.migrate()
+        self._reader = await self._connect()
+
+    async def close(self) -> None:
+        """Close connections; waits for an open write transaction to finish first."""
+        async with self._lock:
+            for conn in (self._reader, self._writer):
+                if conn is not None:
+                    await conn.close()
+            self._reader = self._writer = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        return self._writer
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        return self._reader
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Run a block in one write transaction: committed on success, rolled back on error."""
+        async with self._lock:
+            conn = self.writer
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                await conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a read-only query on the reader connection (sees committed data only)."""
+        async with self.reader.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a read-only query returning at most one row."""
+        async with self.reader.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
+        """Apply pending migrations, each atomically with its bookkeeping row; return applied versions."""
+        conn = self.writer
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with conn.execute("SELECT version FROM schema_migrations") as cur:
+            done = {row[0] for row in await cur.fetchall()}
+        applied: list[int] = []
+        for migration in migrations if migrations is not None else bundled_migrations():
+            if migration.version in done:
+                continue
+            async with self._lock:
+                script = (
+                    "BEGIN IMMEDIATE;\n"
+                    f"{migration.sql}\n;"
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES "
+                    f"({migration.version}, '{migration.name}', '{iso(utcnow())}');\n"
+                    "COMMIT;"
+                )
+                try:
+                    await conn.executescript(script)
+                except sqlite3.Error:
+                    if conn.in_transaction:
+                        await conn.execute("ROLLBACK")
+                    raise
+            log.info("migration_applied version=%s name=%s", migration.version, migration.name)
+            applied.append(migration.version)
+        return applied
+
+    async def backup(self, destination: Path | str) -> None:
+        """Write a consistent copy of the database to ``destination`` while the bot keeps running."""
+        target = Path(destination)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        async with aiosqlite.connect(str(target)) as dest:
+            # pages=256 copies in steps, so writers are held up only for a moment at a time.
+            await self.reader.backup(dest, pages=256)
+
+    async def integrity_check(self) -> list[str]:
+        """Run SQLite's integrity and foreign-key checks; an empty list means the file is sound."""
+        problems: list[str] = []
+        async with self.reader.execute("PRAGMA integrity_check") as cur:
+            for row in await cur.fetchall():
+                if row[0] != "ok":
+                    problems.append(str(row[0]))
+        async with self.reader.execute("PRAGMA foreign_key_check") as cur:
+            for row in await cur.fetchall():
+                problems.append(f"foreign key: table {row[0]} rowid {row[1]} -> {row[2]}")
+        return problems

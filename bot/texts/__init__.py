@@ -1,0 +1,1 @@
+"""Every sentence the bot says, in Vietnamese, grouped by area (one module per area)."""

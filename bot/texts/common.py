@@ -1,0 +1,56 @@
+"""Sentences of the conversation engine: greetings, global commands, errors, re-prompts."""
+
+from __future__ import annotations
+
+WELCOME_NEW = (
+    "Xin chào! Tôi là Trợ lý Hòa giải của Sở Tư pháp tỉnh Lạng Sơn.\n"
+    "Tôi giúp hòa giải viên báo cáo vụ việc và tra cứu pháp luật về hòa giải ở cơ sở.\n"
+    "Bạn chưa đăng ký. Chọn «Đăng ký» để bắt đầu, hoặc gõ câu hỏi bất kỳ, ví dụ: "
+    "«hòa giải viên có được thù lao không»."
+)
+WELCOME_BACK = "Xin chào {name}! Bạn muốn làm gì?"
+MENU_TITLE = "Bạn muốn làm gì? Chọn một mục bên dưới, hoặc gõ câu hỏi về hòa giải."
+HELP = (
+    "Cách dùng Trợ lý Hòa giải:\n"
+    "• Gõ «menu» để xem các việc có thể làm.\n"
+    "• Gõ câu hỏi bằng lời của bạn, có dấu hay không dấu đều được.\n"
+    "• Khi đang trả lời từng bước: «quay lại» để sửa bước trước, «hủy» để dừng.\n"
+    "• Có thể trả lời bằng số thứ tự của lựa chọn (1, 2, 3…).\n"
+    "Cần giúp thêm: liên hệ công chức Tư pháp – hộ tịch của UBND xã, phường."
+)
+CANCELLED = "Đã hủy «{title}». Gõ «menu» để chọn việc khác."
+CANCELLED_PLAIN = "Đã dừng. Gõ «menu» để chọn việc khác."
+NOTHING_TO_CANCEL = "Không có việc gì đang làm dở. Gõ «menu» để chọn việc."
+STOPPED_FOR_MENU = "Đã dừng «{title}»."
+NO_PREVIOUS_STEP = "Đây là bước đầu tiên, không thể quay lại."
+RESUME_QUESTION = "Bạn đang làm dở «{title}». Tiếp tục hay hủy?"
+RESUME_CONTINUE = "▶️ Tiếp tục"
+RESUME_CANCEL = "✖️ Hủy"
+RESUME_REPEAT = "Vui lòng chọn «Tiếp tục» hoặc «Hủy»."
+NOT_A_CHOICE = "Tôi chưa hiểu câu trả lời «{answer}». Hãy chọn một mục (bấm nút hoặc gõ số thứ tự):"
+NOT_A_CHOICE_EMPTY = "Hãy chọn một mục (bấm nút hoặc gõ số thứ tự):"
+EMPTY_ANSWER = "Bạn chưa nhập gì. Hãy trả lời câu hỏi bên dưới:"
+TOO_LONG = (
+    "Tin nhắn quá dài ({length} ký tự). Vui lòng gửi ngắn gọn, không quá {limit} ký tự."
+)
+UNSUPPORTED = (
+    "Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu trả lời, không gửi ảnh, nhãn dán hay ghi âm."
+)
+STALE_BUTTON = "Nút này thuộc tin nhắn cũ. Hãy dùng các lựa chọn mới nhất bên dưới:"
+STALE_BUTTON_IDLE = "Nút này thuộc tin nhắn cũ. Gõ «menu» để bắt đầu lại."
+INTERNAL_ERROR = (
+    "Xin lỗi, hệ thống vừa gặp lỗi. Những gì bạn đã nhập trước đó vẫn được lưu an toàn. "
+    "Vui lòng gửi lại tin nhắn, hoặc gõ «menu»."
+)
+NOT_ALLOWED = "Chức năng này không dành cho tài khoản của bạn."
+NEED_REGISTRATION = "Bạn cần đăng ký trước. Gõ «menu» và chọn «Đăng ký»."
+NEED_APPROVAL = (
+    "Tài khoản của bạn đang chờ công chức Tư pháp xã duyệt. Trong lúc chờ, bạn vẫn có thể "
+    "gõ câu hỏi để tra cứu pháp luật."
+)
+UNKNOWN_COMMAND = "Tôi không biết lệnh «{command}». Gõ «menu» để xem các việc có thể làm."
+YES = "Có"
+NO = "Không"
+CONFIRM = "✅ Xác nhận"
+EDIT = "✏️ Sửa"
+SAVED = "Đã lưu."

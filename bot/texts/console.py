@@ -1,0 +1,22 @@
+"""Sentences of the console channel and the command line."""
+
+from __future__ import annotations
+
+INTRO = "Trợ lý Hòa giải — kênh dòng lệnh. Gõ tin nhắn rồi Enter; gõ «thoát» để kết thúc."
+BYE = "Tạm biệt!"
+QUIT_WORDS = frozenset({"thoát", "thoat", "exit", "quit"})
+FILE_SAVED = "[Tệp đính kèm đã lưu tại: {path}]"
+CONSOLE_BECAUSE_NO_TOKEN = (
+    "Chưa cấu hình TELEGRAM_BOT_TOKEN → chạy kênh dòng lệnh (console). "
+    "Đặt TELEGRAM_BOT_TOKEN trong .env để chạy bot Telegram."
+)
+TELEGRAM_STARTING = "Đã có TELEGRAM_BOT_TOKEN → khởi động kênh Telegram ({mode})."
+BACKUP_DONE = "Đã sao lưu vào {path} (kiểm tra toàn vẹn: tốt)."
+BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}"
+DB_OK = "Cơ sở dữ liệu toàn vẹn: tốt."
+DB_BROKEN = "Cơ sở dữ liệu có {n} lỗi."
+MIGRATED = "Đã áp dụng migration: {versions}"
+NO_GAPS = "Chưa có câu hỏi nào bị bỏ ngỏ."
+NO_PERSON_WITH_ROLE = "Không có người nào với vai trò «{who}» trong cơ sở dữ liệu. Chạy «hoagiai demo seed» trước."
+NO_PERSON_WITH_ID = "Không có người nào có mã {who}."
+BAD_AS = "Giá trị --as không hợp lệ: «{who}». Dùng một vai trò ({roles}) hoặc mã số người."
