@@ -69,9 +69,12 @@ async def open_app(
     """Open the database (migrating it), load the knowledge base and build the flows."""
     from bot.flows.registry import build_flows
 
+    from bot.services.bootstrap import ensure_units
+
     db = Database(settings.db_file)
     await db.open()
     try:
+        await ensure_units(db)
         if kb is None and load_kb:
             kb = load_knowledge(settings)
         flows = build_flows()

@@ -49,6 +49,11 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
             return choice
     if len(typed) < 3:
         return None
+    # A distinctive word or two from a long label ("duyet" for "✅ Duyệt đăng ký").
+    if len(typed) >= 4:
+        containing = [c for c, key in zip(choices, keys, strict=True) if f" {typed} " in f" {key} "]
+        if len(containing) == 1:
+            return containing[0]
     scored = process.extract(typed, keys, scorer=fuzz.ratio, limit=2)
     best_key, best_score, best_index = scored[0]
     runner_up = scored[1][1] if len(scored) > 1 else 0.0

@@ -403,7 +403,8 @@ class _Turn:
                 await self._end_session()
                 return ctx.notes + replies + await self.start_flow(*ctx.next_flow)
             await self._end_session()
-            return ctx.notes + replies
+            # Never leave the user in silence: a flow that ends without a word gets a short close.
+            return ctx.notes + replies if ctx.notes or replies else [Reply(t.DONE)]
         self.session.history.append(step.name)
         self.session.step = following
         return await self._prompt(flow, ctx, ctx.notes)

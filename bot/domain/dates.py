@@ -7,6 +7,7 @@ these functions stay pure and testable.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from enum import StrEnum
@@ -138,6 +139,20 @@ def check_case_date(d: date, today: date, recognised_on: date | None) -> list[Da
     return warnings
 
 
+def add_months(d: date, months: int) -> date:
+    """Same day ``months`` later (or earlier); clamped to the month's end (31/8 + 6 → 28 or 29/2).
+
+    This is how the Civil Code counts a period in months (BLDS 2015 Art. 148 — not among the
+    bundled legal texts): it ends on the corresponding day of the last month, or on that month's
+    last day when there is none. Weekend/holiday extension is not applied: reminders should
+    rather come early.
+    """
+    index = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(d.day, last_day))
+
+
 def format_date(d: date) -> str:
     """Display form used in Vietnam: dd/mm/yyyy."""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
@@ -147,6 +162,7 @@ __all__ = [
     "EARLIEST_YEAR",
     "DateError",
     "DateWarning",
+    "add_months",
     "check_case_date",
     "format_date",
     "parse_user_date",

@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# The lookbehind makes matching start only at the beginning of a run: linear on long text.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
 
 # A "chain" is digit runs joined by single separators (space, dot, dash), optionally preceded by
 # an international prefix "+84" / "(+84)". Chains are split into space-separated parts, and the
@@ -28,12 +31,14 @@ _PART = re.compile(r"[0-9]+(?:[.\-][0-9]+)*")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 # d.m.yyyy or d-m-yyyy: a date written with dots must never be glued to a neighbouring number.
 _DOTTED_DATE = re.compile(r"(0?[1-9]|[12][0-9]|3[01])[.\-](0?[1-9]|1[0-2])[.\-](19|20)[0-9]{2}")
-# A currency word right after a number means it is money, not an identifier.
+# A currency word right after a number means it is money, not an identifier ("đồng ý" = agree).
 _CURRENCY_AFTER = re.compile(
-    r"\s?(?:đồng|đ|₫|vnđ|vnd|dong|d|k|nghìn|nghin|ngàn|ngan|triệu|trieu|tr|tỷ|ty|usd|\$)(?!\w)",
+    r"\s*(?:(?:đồng|dong)(?!\s+(?:ý|y|thời|thoi|chí|chi|bào|bao)\b)"
+    r"|đ|₫|vnđ|vnd|d|k|nghìn|nghin|ngàn|ngan|triệu|trieu|tr|tỷ|ty|usd|\$)(?!\w)",
     re.IGNORECASE,
 )
 
+_MAX_DIGITS = 13  # the longest form we mask: "0084" + 9 digits
 _MOBILE_LOCAL = re.compile(r"0[35789][0-9]{8}")
 _LANDLINE_LOCAL = re.compile(r"02[0-9]{9}")
 
@@ -119,9 +124,19 @@ def _longest_valid_run(
         if j > i and not (_gluable(piece) and _gluable(first, leading=True)):
             break
         digits += re.sub(r"[^0-9]", "", piece)
-        if is_valid(digits, has_prefix and i == 0) and not _CURRENCY_AFTER.match(text, parts[j][1]):
+        if len(digits) > _MAX_DIGITS:
+            break  # nothing longer can be valid; also keeps long digit runs linear
+        if is_valid(digits, has_prefix and i == 0) and not (
+            is_valid is _is_id_number and _looks_like_money(text, parts[j][1], digits)
+        ):
             best = j
     return best
+
+
+def _looks_like_money(text: str, end: int, digits: str) -> bool:
+    # Amounts never start with 0, while phones always do and CCCD numbers do too (province code
+    # 001–096); so only a number without a leading zero followed by a currency word is money.
+    return not digits.startswith("0") and _CURRENCY_AFTER.match(text, end) is not None
 
 
 def _gluable(piece: str, leading: bool = False) -> bool:

@@ -9,6 +9,7 @@ length and a short one is not favoured for being short.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.domain.vntext import canonical, clean_input
 from bot.kb.model import Passage
@@ -67,6 +68,7 @@ class Index:
         self.passage_terms: list[frozenset[str]] = []
         df: Counter[str] = Counter()
         forms: dict[str, Counter[str]] = defaultdict(Counter)
+        pair_forms: dict[str, Counter[str]] = defaultdict(Counter)
         self.fuzzy_choices: list[str] = []
         self.fuzzy_owner: list[int] = []
         for pi, p in enumerate(passages):
@@ -86,7 +88,7 @@ class Index:
                 unit_clause.append(ci)
                 unit_kind.append(kind)
                 seen.update(toks)
-                _collect_forms(text, forms)
+                _collect_forms(text, forms, pair_forms)
             self.passage_terms.append(frozenset(seen))
             df.update(seen)
             for s in (p.title, *p.questions):
@@ -104,6 +106,7 @@ class Index:
         self.idf = {t: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
         self.forms = {t: c.most_common(1)[0][0] for t, c in forms.items()}
+        self.pair_forms = {t: c.most_common(1)[0][0] for t, c in pair_forms.items()}
         self.bm25 = bm25s.BM25(k1=self.config.k1, b=self.config.b)
         # An index over nothing still has to answer (an empty knowledge folder in tests).
         self.bm25.index(unit_tokens or [[""]], show_progress=False)
@@ -168,10 +171,11 @@ class Index:
             left, right = tok[:cut], tok[cut:]
             if f"{left}_{right}" in self.bigram_set:
                 return (left, right)
+        if len(tok) < 4:
+            return None
+        # OSA counts a swap of two letters ("vein" for "vien") as one edit.
         max_dist = 1 if len(tok) <= 6 else 2
-        candidates = process.extract(
-            tok, self.vocab, scorer=Levenshtein.distance, score_cutoff=max_dist, limit=8
-        )
+        candidates = process.extract(tok, self.vocab, scorer=OSA.distance, score_cutoff=max_dist, limit=8)
         if not candidates:
             return None
 
@@ -179,19 +183,42 @@ class Index:
             return int(f"{prev}_{cand}" in self.bigram_set) + int(f"{cand}_{nxt}" in self.bigram_set)
 
         best = min(candidates, key=lambda c: (c[1], -support(c[0]), -self.df[c[0]]))
-        if len(tok) <= 4 and support(best[0]) == 0:
+        # Short words are often real words the KB lacks ("bong" in "bóng đá"): accept a
+        # repair only when it forms a pair the KB knows with a neighbour.
+        if len(tok) <= 5 and support(best[0]) == 0:
             return None
         return (best[0],)
 
-    def display_form(self, token: str) -> str:
-        """The most frequent spelling with diacritics of a folded token in the KB."""
-        return self.forms.get(token, token)
+    def display(self, tokens: list[str]) -> str:
+        """Folded tokens written back with diacritics, as the KB usually spells them.
+
+        Pairs are looked up first because folded syllables are ambiguous alone
+        ("thu lao" → "thù lao", not "thủ lao").
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            pair = f"{tokens[i]}_{tokens[i + 1]}" if i + 1 < len(tokens) else ""
+            if pair in self.pair_forms:
+                out.append(self.pair_forms[pair])
+                i += 2
+            else:
+                out.append(self.forms.get(tokens[i], tokens[i]))
+                i += 1
+        return " ".join(out)
 
 
-def _collect_forms(text: str, forms: dict[str, Counter[str]]) -> None:
-    # Remember how each folded syllable is usually written, to show "did you mean" with diacritics.
+def _collect_forms(text: str, forms: dict[str, Counter[str]], pair_forms: dict[str, Counter[str]]) -> None:
+    # Remember how folded syllables and pairs are usually written, for "did you mean".
+    words: list[tuple[str, str]] = []
     for word in canonical(clean_input(text)).split():
         stripped = word.strip(".,;:()[]«»\"'!?…-–")
         toks = tokenize(stripped)
         if len(toks) == 1 and not toks[0].isdigit():
             forms[toks[0]][stripped] += 1
+            words.append((toks[0], stripped))
+        else:
+            words.append(("", ""))
+    for (fa, a), (fb, b) in itertools.pairwise(words):
+        if fa and fb:
+            pair_forms[f"{fa}_{fb}"][f"{a} {b}"] += 1

@@ -125,7 +125,7 @@ def _document(meta: dict[str, Any], path: str, loaded: Loaded) -> Document:
     if kind in ("law", "plan") and not meta.get("number"):
         loaded.problems.append(Problem(path, 1, "metadata", "laws and plans need a 'number'"))
     if kind == "faq" and meta.get("id") != "faq":
-        loaded.problems.append(Problem(path, 1, "metadata", "FAQ files must have id = \"faq\""))
+        loaded.problems.append(Problem(path, 1, "metadata", 'FAQ files must have id = "faq"'))
     if kind == "guide" and not str(meta.get("id", "")).startswith("hd-"):
         loaded.problems.append(Problem(path, 1, "metadata", "guide ids start with 'hd-'"))
     article_range: tuple[int, int] | None = None
@@ -188,6 +188,7 @@ class _Draft:
 def _passages(lines: list[str], start: int, doc: Document, path: str, loaded: Loaded) -> None:
     chapter = ""
     draft: _Draft | None = None
+    after_bad_heading = False  # its text is already covered by the heading's problem
     numbers = loaded.articles_by_file.setdefault(path, [])
     for no in range(start, len(lines)):
         line = lines[no].rstrip()
@@ -195,16 +196,18 @@ def _passages(lines: list[str], start: int, doc: Document, path: str, loaded: Lo
         if line.startswith("# "):
             _finish(draft, doc, path, loaded)
             draft = None
+            after_bad_heading = False
             chapter = line[2:].strip()
             continue
         if line.startswith("## "):
             _finish(draft, doc, path, loaded)
             draft = _heading(line, lineno, doc, chapter, path, loaded)
+            after_bad_heading = draft is None
             if draft is not None and draft.number is not None:
                 numbers.append((draft.number, lineno))
             continue
         if draft is None:
-            if line.strip() and not line.startswith("#"):
+            if line.strip() and not after_bad_heading:
                 loaded.problems.append(Problem(path, lineno, "syntax", "text outside any passage"))
             continue
         if line.startswith("@"):
@@ -258,7 +261,9 @@ def _finish(draft: _Draft | None, doc: Document, path: str, loaded: Loaded) -> N
     text = "\n".join(draft.text).strip()
     if draft.missing is not None:
         if draft.kind != "article":
-            loaded.problems.append(Problem(path, draft.line, "directive", "@missing is only valid in articles"))
+            loaded.problems.append(
+                Problem(path, draft.line, "directive", "@missing is only valid in articles")
+            )
         if text:
             loaded.problems.append(
                 Problem(path, draft.line, "directive", "@missing must stand alone (the article has text)")

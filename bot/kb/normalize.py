@@ -10,6 +10,7 @@ Pure functions, no I/O.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,6 @@ ABBREVIATIONS: dict[str, str] = {
     "blhs": "bo luat hinh su",
     "nd": "nghi dinh",
     "ndcp": "nghi dinh",
-    "tt": "thong tu",
     "ttlt": "thong tu lien tich",
     "nqlt": "nghi quyet lien tich",
     "nq": "nghi quyet",
@@ -97,14 +97,13 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Question scaffolding that carries no topic: left out of the unigram query terms
 # (bigrams keep them, so "không thành" still matches "hòa giải không thành").
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    a ah ai alo anh ban be bi cac cai cam can chu co con cua cung da dang day de den di do duoc
-    em gi gium giup ha hay ho hoac khi khong la lai lam len ma minh mot muon nao nay ne neu nha
-    nhe nhi nhieu nhu nhung nua o oi on phai roi sao se tai the thi toi tren trong u va vang vao
-    vay vi voi xin xem biet it
-    """.split()
-)
+_STOPWORD_TEXT = """
+a ah ai alo anh ban be bi cac cai cam can chu co con cua cung da dang day de den di do duoc
+em gi gium giup ha hay ho hoac khi khong la lai lam len ma minh mot muon nao nay ne neu nha
+nhe nhi nhieu nhu nhung nua o oi on phai roi sao se tai the thi toi tren trong u va vang vao
+vay vi voi xin xem biet it
+"""
+STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 
 def display(text: str) -> str:
@@ -125,8 +124,9 @@ def tokenize(text: str) -> list[str]:
 def expand(tokens: list[str]) -> list[str]:
     """Split glued prefixes ("d12" → "dieu 12") and expand abbreviations.
 
-    A lone "d" is read as "điều" only when a number follows, so "d 12" and "đ.12"
-    become article references while other uses of the letter stay untouched.
+    A lone "d" is read as "điều" (and "k" as "khoản") only when a number follows, so
+    "d 12" and "đ.12" become article references while other uses of the letter stay
+    untouched.
     """
     split: list[str] = []
     for tok in tokens:
@@ -142,6 +142,9 @@ def expand(tokens: list[str]) -> list[str]:
             out.append("dieu")
         elif tok == "k" and nxt.isdigit():
             out.append("khoan")
+        elif tok == "tt":
+            # "tt 56" is a circular (thông tư); without a number mediators mean tổ trưởng.
+            out.extend(("thong", "tu") if nxt.isdigit() else ("to", "truong"))
         elif tok in ABBREVIATIONS:
             out.extend(ABBREVIATIONS[tok].split())
         else:
@@ -156,7 +159,7 @@ def terms(text: str) -> list[str]:
 
 def bigrams(tokens: list[str]) -> list[str]:
     """Adjacent pairs joined with ``_`` ("hoa_giai"); they disambiguate folded syllables."""
-    return [f"{a}_{b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
 
 
 def content_terms(tokens: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ Order of the steps, each able to settle the question before the next:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from bot.kb.index import FloatArray, Index, RankConfig, Repair
 from bot.kb.model import Decision, Document, Hit, Passage, Regime, SearchResult
 from bot.kb.normalize import (
+    STOPWORDS,
     ArticleRef,
     bigrams,
     contains_phrase,
@@ -33,39 +35,98 @@ DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots m
 # they cannot be mediated), only sanctions' amounts and other mediation bodies are not.
 REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
     Regime.COURT: (
-        "hoa giai tai toa", "hoa giai o toa", "hoa giai doi thoai", "doi thoai tai toa",
-        "hoa giai vien tai toa", "hoa giai vien cua toa", "hoa giai cua toa", "toa an hoa giai",
-        "tham phan", "phien hoa giai", "hoa giai trong to tung", "hoa giai vu an",
+        "hoa giai tai toa",
+        "hoa giai o toa",
+        "hoa giai doi thoai",
+        "doi thoai tai toa",
+        "hoa giai vien tai toa",
+        "hoa giai vien cua toa",
+        "hoa giai cua toa",
+        "toa an hoa giai",
+        "phien hoa giai",
+        "hoa giai trong to tung",
+        "hoa giai vu an",
     ),
     Regime.COMMERCIAL: (
-        "hoa giai thuong mai", "tranh chap thuong mai", "hoa giai vien thuong mai",
+        "hoa giai thuong mai",
+        "tranh chap thuong mai",
+        "hoa giai vien thuong mai",
         "trung tam hoa giai",
     ),
     Regime.LABOUR: (
-        "hoa giai lao dong", "hoa giai vien lao dong", "tranh chap lao dong", "hop dong lao dong",
-        "sa thai", "nguoi su dung lao dong", "no luong", "cham luong",
+        "hoa giai lao dong",
+        "hoa giai vien lao dong",
+        "tranh chap lao dong",
+        "hop dong lao dong",
+        "sa thai",
+        "nguoi su dung lao dong",
+        "no luong",
+        "cham luong",
     ),
     Regime.ARBITRATION: ("trong tai",),
     Regime.CRIMINAL: (
-        "phat tu", "ngoi tu", "di tu", "bi tu", "nam tu", "an tu", "tu chung than", "tu hinh",
-        "bo luat hinh su", "truy to", "khoi to", "toi danh", "hinh phat",
+        "phat tu",
+        "ngoi tu",
+        "di tu",
+        "bi tu",
+        "nam tu",
+        "an tu",
+        "tu chung than",
+        "tu hinh",
+        "bo luat hinh su",
+        "truy to",
+        "khoi to",
+        "toi danh",
+        "hinh phat",
     ),
     Regime.ADMIN_FINE: (
-        "phat bao nhieu", "phat tien", "xu phat", "muc phat", "nop phat", "phat hanh chinh",
+        "phat bao nhieu",
+        "phat tien",
+        "xu phat",
+        "muc phat",
+        "nop phat",
+        "phat hanh chinh",
     ),
     Regime.LAND_COMMUNE: (
-        "hoa giai tai uy ban", "hoa giai o uy ban", "uy ban nhan dan xa hoa giai",
-        "uy ban xa hoa giai", "luat dat dai", "hoa giai dat dai bat buoc",
-        "bat buoc hoa giai", "hoa giai bat buoc",
+        "hoa giai tai uy ban",
+        "hoa giai o uy ban",
+        "uy ban nhan dan xa hoa giai",
+        "uy ban xa hoa giai",
+        "luat dat dai",
+        "bat buoc hoa giai",
+        "hoa giai bat buoc",
+        "hoa giai + dat + uy ban",
+        "hoa giai + dat + bat buoc",
     ),
 }
+# Phrases that cancel a regime: the court *recognising* a grassroots settlement
+# (BLTTDS Điều 416–419) is in scope.
+REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
 
 # Questions about earlier rules: only they may be answered from expired documents.
 HISTORY_PHRASES: tuple[str, ...] = (
-    "truoc day", "het hieu luc", "ngay xua", "truoc kia", "hoi truoc", "luc truoc",
-    "muc cu", "quy dinh cu", "van ban cu", "thong tu cu", "che do cu", "cu la", "cu thi",
-    "truoc nam 2023", "truoc 2023", "nam 2014", "tu nam 2014", "con hieu luc", "lich su",
-    "da bi thay", "bi thay the", "thay the",
+    "truoc day",
+    "het hieu luc",
+    "ngay xua",
+    "truoc kia",
+    "hoi truoc",
+    "luc truoc",
+    "muc cu",
+    "quy dinh cu",
+    "van ban cu",
+    "thong tu cu",
+    "che do cu",
+    "cu la",
+    "cu thi",
+    "truoc nam 2023",
+    "truoc 2023",
+    "nam 2014",
+    "tu nam 2014",
+    "con hieu luc",
+    "lich su",
+    "da bi thay",
+    "bi thay the",
+    "thay the",
 )
 
 # Words that name a document type, read from the document number's suffix; they let
@@ -90,6 +151,7 @@ class GateConfig:
     answer_fuzzy: float = 85.0
     suggest_fuzzy: float = 70.0
     min_margin: float = 0.1
+    pair_weight: float = 0.5  # share of word pairs in the coverage (the rest: single words)
 
 
 @dataclass(slots=True)
@@ -110,6 +172,7 @@ class Ranking:
     not_found_article: str | None = None
     coverage: float = 0.0
     fuzzy: float = 0.0
+    gate: Decision = Decision.DECLINE  # the gate's decision before a regime overrides it
 
 
 class Searcher:
@@ -142,9 +205,7 @@ class Searcher:
         if not content_terms(tokens):
             return ranking
         named = self.named_documents(tokens)
-        ranking.history = _has_any(tokens, HISTORY_PHRASES) or any(
-            self.documents[d].expired for d in named
-        )
+        ranking.history = _has_any(tokens, HISTORY_PHRASES) or any(self.documents[d].expired for d in named)
         refs = find_article_refs(tokens)
         if refs:
             self._direct(ranking, refs[0], named)
@@ -183,7 +244,7 @@ class Searcher:
         if not ranking.repairs:
             return None
         repaired, _ = self.index.repair(ranking.tokens)
-        return " ".join(self.index.display_form(t) for t in repaired)
+        return self.index.display(repaired)
 
     def named_documents(self, tokens: list[str]) -> list[str]:
         """Documents the question names by alias ("nđ 15", "luật hòa giải"), longest first."""
@@ -209,11 +270,13 @@ class Searcher:
                 ranking.not_found_article = f"{named[0]}:dieu-{ref.number}"
                 return
         else:
-            candidates = [
-                d for d in self.documents if f"{d}:dieu-{ref.number}" in self.by_ref
-            ]
+            candidates = [d for d in self.documents if f"{d}:dieu-{ref.number}" in self.by_ref]
             if DEFAULT_DOC in candidates:
                 candidates = [DEFAULT_DOC]
+            # An expired document's article is shown only when nothing in force has the number.
+            in_force = [d for d in candidates if not self.documents[d].expired]
+            if in_force and not ranking.history:
+                candidates = in_force
             if not candidates:
                 ranking.not_found_article = f":dieu-{ref.number}"
                 return
@@ -251,31 +314,46 @@ class Searcher:
         if not order:
             return
         best = order[0]
-        ranking.coverage = self._coverage(content, best)
+        repaired = {t for r in ranking.repairs for t in r.replacement}
+        ranking.coverage = self._coverage(tokens, repaired, best)
         ranking.fuzzy = float(fuzzy[best])
-        ranking.decision = self._gate(ranking)
+        ranking.gate = self._gate(ranking, len(content))
+        ranking.decision = ranking.gate
 
-    def _coverage(self, content: list[str], passage: int) -> float:
-        """Share of the question's topic words (weighted by rarity) found in the passage.
+    def _coverage(self, tokens: list[str], repaired: set[str], passage: int) -> float:
+        """Share of the question's topic words and word pairs (weighted by rarity) in the passage.
 
         Words the KB has never seen weigh as much as the rarest word: a question about the
-        weather or football is mostly made of them, so its coverage stays low.
+        weather or football is mostly made of them, so its coverage stays low. Folding makes
+        many syllables ambiguous ("ban" is bạn, bán, bản, ban), so adjacent pairs of topic
+        words count as much as the single words. A repaired word counts half.
         """
         have = self.index.passage_terms[passage]
-        total = 0.0
-        found = 0.0
-        for t in content:
-            w = self.index.idf.get(t, self.index.max_idf)
-            total += w
-            if t in have:
-                found += w
-        return found / total if total else 0.0
+        content = content_terms(tokens)
+        pairs = _content_pairs(tokens)
+        parts: list[float] = []
+        for group in (content, pairs):
+            total = found = 0.0
+            for term in group:
+                w = self.index.idf.get(term, self.index.max_idf)
+                total += w
+                if term in have:
+                    found += w * (0.5 if term in repaired else 1.0)
+            parts.append(found / total if total else -1.0)
+        uni, pair = parts
+        if pair < 0:
+            return max(uni, 0.0)
+        w = self.gate.pair_weight
+        return (1 - w) * uni + w * pair
 
-    def _gate(self, ranking: Ranking) -> Decision:
+    def _gate(self, ranking: Ranking, n_content: int) -> Decision:
         g = self.gate
         margin = ranking.scores[0] - (ranking.scores[1] if len(ranking.scores) > 1 else 0.0)
         if ranking.fuzzy >= g.answer_fuzzy:
             return Decision.ANSWER
+        if n_content < 2:
+            # One folded syllable ("ten", "ban") is too ambiguous to answer from.
+            return Decision.SUGGEST if ranking.fuzzy >= g.suggest_fuzzy else Decision.DECLINE
         if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
             return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or ranking.fuzzy >= g.suggest_fuzzy:
@@ -286,18 +364,29 @@ class Searcher:
 def _topic_bigrams(tokens: list[str]) -> list[str]:
     # Pairs of two scaffolding words ("co duoc", "la gi") say nothing about the topic.
     content = set(content_terms(tokens))
-    return [b for b, (x, y) in zip(bigrams(tokens), zip(tokens, tokens[1:], strict=False), strict=False)
-            if x in content or y in content]
+    return [
+        b
+        for b, (x, y) in zip(bigrams(tokens), itertools.pairwise(tokens), strict=False)
+        if x in content or y in content
+    ]
+
+
+def _content_pairs(tokens: list[str]) -> list[str]:
+    """Adjacent pairs of topic words, as index terms ("tranh_chap", "dat_dai")."""
+    return [f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a not in STOPWORDS and b not in STOPWORDS]
 
 
 def _has_any(tokens: list[str], phrases: tuple[str, ...]) -> bool:
-    return any(contains_phrase(tokens, tuple(p.split())) >= 0 for p in phrases)
+    # "a + b" means both phrases occur somewhere in the question.
+    return any(
+        all(contains_phrase(tokens, tuple(part.split())) >= 0 for part in p.split(" + ")) for p in phrases
+    )
 
 
 def detect_regime(tokens: list[str]) -> Regime | None:
     """The neighbouring regime a question is about, if it names one."""
     for regime, phrases in REGIME_PHRASES.items():
-        if _has_any(tokens, phrases):
+        if _has_any(tokens, phrases) and not _has_any(tokens, REGIME_EXCEPTIONS.get(regime, ())):
             return regime
     return None
 
@@ -324,7 +413,8 @@ def _number_aliases(number: str) -> list[str]:
     parts = terms(number.replace("/", " ").replace("-", " "))
     if not parts or not parts[0].isdigit():
         return []
-    suffix = "".join(ch for ch in number.split("/")[-1].lower() if ch.isalpha())
+    lettered = [seg for seg in number.split("/")[1:] if any(ch.isalpha() for ch in seg)]
+    suffix = "".join(ch for ch in (lettered[0] if lettered else "").lower() if ch.isalpha())
     suffix = suffix.replace("đ", "d")
     for code, words in _NUMBER_TYPES:
         if suffix.startswith(code):

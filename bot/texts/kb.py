@@ -15,7 +15,6 @@ HEADER_ARTICLE = "{doc} – Điều {n}. {title}"
 HEADER_SECTION = "{doc} – {title}"
 HEADER_FAQ = "Hỏi đáp: {title}"
 ELLIPSIS = "[…]"
-CONTINUED = "(tiếp)"
 
 STATUS_NOTE = "Lưu ý: {note}"
 EXPIRED_NOTE = "Lưu ý: {doc} đã hết hiệu lực; nội dung dưới đây chỉ để tham khảo lịch sử."
@@ -26,9 +25,7 @@ MISSING_ARTICLE = (
     "Bạn có thể tra toàn văn {doc} trên Cổng thông tin điện tử văn bản pháp luật hoặc hỏi "
     "công chức Tư pháp – hộ tịch ở UBND xã."
 )
-ARTICLE_NOT_FOUND = (
-    "{doc} không có {article} (văn bản này gồm Điều {first} đến Điều {last})."
-)
+ARTICLE_NOT_FOUND = "{doc} không có {article} (văn bản này gồm Điều {first} đến Điều {last})."
 ARTICLE_NOT_IN_KB = "Trợ lý không tìm thấy {article} trong các văn bản đang có."
 FULL_TEXT_HINT = "Chọn «Xem toàn văn» để đọc cả điều."
 FULL_TEXT_LABEL = "📄 Xem toàn văn"
@@ -44,6 +41,7 @@ NOT_LEGAL_ADVICE = (
     "Thông tin chỉ để tham khảo, không thay cho ý kiến tư vấn pháp lý. Vụ việc cụ thể, "
     "xin hỏi công chức Tư pháp – hộ tịch ở UBND xã."
 )
+SEE_ALSO = "Bạn có thể xem thêm phần hỏi đáp liên quan bên dưới."
 DECLINE_NOTHING = (
     "Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong tài liệu về hòa giải ở cơ sở. "
     "Bạn thử hỏi lại bằng cách khác (ví dụ: «hòa giải viên có được thù lao không», "

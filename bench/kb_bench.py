@@ -1,0 +1,292 @@
+"""Knowledge-base search benchmark: accuracy on the eval set, latency, build time.
+
+Run: ``python bench/kb_bench.py [--knowledge DIR] [--eval FILE] [--no-synthetic] [--json]``.
+
+Scoring (documented in docs/kb.md): a hit is correct when its reference is in the
+question's gold list, or is cited by a gold FAQ/guide passage (FAQ refs and the statute refs
+they cite both count), or is an FAQ/guide passage that cites a gold ref (its answer ends with
+that article's citation). Top-k counts in-scope questions with a correct hit among the first
+k; a decline is "correct" for out-of-scope questions only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.kb.base import KnowledgeBase  # noqa: E402
+from bot.kb.index import RankConfig  # noqa: E402
+from bot.kb.loader import Loaded, load_folder  # noqa: E402
+from bot.kb.model import Passage  # noqa: E402
+from bot.kb.normalize import folded, tokenize  # noqa: E402
+
+EVAL = ROOT / "tests" / "kb" / "eval_questions.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a system returned for one question: ranked refs and whether it declined."""
+
+    refs: list[str]
+    declined: bool
+
+
+System = Callable[[str], Outcome]
+
+
+def load_eval(path: Path) -> list[dict[str, object]]:
+    """The eval questions, one JSON object per line."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def acceptable(gold: list[str], passages: dict[str, Passage]) -> set[str]:
+    """Gold refs plus the refs cited by gold FAQ/guide passages."""
+    ok = set(gold)
+    for ref in gold:
+        p = passages.get(ref)
+        if p is not None:
+            ok.update(p.cites)
+    return ok
+
+
+def is_correct(ref: str, ok: set[str], passages: dict[str, Passage]) -> bool:
+    """A ref is correct when acceptable, or when it is an FAQ/guide citing an acceptable ref."""
+    if ref in ok:
+        return True
+    p = passages.get(ref)
+    return p is not None and any(c in ok for c in p.cites)
+
+
+def evaluate(system: System, rows: list[dict[str, object]], passages: dict[str, Passage]) -> dict[str, float]:
+    """Top-1/top-3/MRR (in scope), decline precision/recall, split by diacritics."""
+    stats: dict[str, list[float]] = {
+        k: []
+        for k in ("top1", "top3", "mrr", "top1_dia", "top1_nodia", "top3_dia", "top3_nodia", "wrong_decline")
+    }
+    tp = fp = fn = 0
+    for row in rows:
+        out = system(str(row["q"]))
+        in_scope = bool(row["in_scope"])
+        if not in_scope:
+            tp += out.declined
+            fn += not out.declined
+            continue
+        fp += out.declined
+        ok = acceptable([str(g) for g in row["gold"]], passages)  # type: ignore[attr-defined]
+        ranks = [i for i, r in enumerate(out.refs[:10]) if is_correct(r, ok, passages)]
+        rank = ranks[0] + 1 if ranks else 0
+        top1 = float(rank == 1)
+        top3 = float(0 < rank <= 3)
+        stats["top1"].append(top1)
+        stats["top3"].append(top3)
+        stats["mrr"].append(1.0 / rank if rank else 0.0)
+        suffix = "dia" if row["diacritics"] else "nodia"
+        stats[f"top1_{suffix}"].append(top1)
+        stats[f"top3_{suffix}"].append(top3)
+        stats["wrong_decline"].append(float(out.declined))
+    result = {k: (statistics.fmean(v) if v else 0.0) for k, v in stats.items()}
+    result["decline_precision"] = tp / (tp + fp) if tp + fp else 0.0
+    result["decline_recall"] = tp / (tp + fn) if tp + fn else 0.0
+    return result
+
+
+def ranker(kb: KnowledgeBase) -> System:
+    """The production ranker: hits and the gate's decision."""
+
+    def run(q: str) -> Outcome:
+        res = kb.search(q, k=10)
+        return Outcome([h.ref for h in res.hits], res.decision == "decline")
+
+    return run
+
+
+def plain_bm25(loaded: Loaded) -> System:
+    """Baseline: bm25s over whole passages, folded syllables, no expansion/bigrams/gate."""
+    passages = loaded.passages
+    retriever = bm25s.BM25()
+    retriever.index([tokenize(p.title + "\n" + p.text) or [""] for p in passages], show_progress=False)
+    vocab = retriever.vocab_dict
+
+    def run(q: str) -> Outcome:
+        ids = [vocab[t] for t in tokenize(q) if t in vocab]
+        if not ids:
+            return Outcome([], True)
+        scores = retriever.get_scores_from_ids(ids)
+        order = np.argsort(-scores)[:10]
+        return Outcome([passages[i].ref for i in order if scores[i] > 0], float(scores.max()) <= 0)
+
+    return run
+
+
+def plain_fuzzy(loaded: Loaded, cutoff: float = 60.0) -> System:
+    """Baseline: rapidfuzz WRatio of the folded question to each passage title and @q."""
+    choices: list[str] = []
+    owners: list[str] = []
+    for p in loaded.passages:
+        for s in (p.title, *p.questions):
+            choices.append(folded(s))
+            owners.append(p.ref)
+
+    def run(q: str) -> Outcome:
+        found = process.extract(folded(q), choices, scorer=fuzz.WRatio, limit=30)
+        refs: list[str] = []
+        for _, _score, i in found:
+            if owners[i] not in refs:
+                refs.append(owners[i])
+        best = found[0][1] if found else 0.0
+        return Outcome(refs[:10], best < cutoff)
+
+    return run
+
+
+def latency(fn: Callable[[str], object], questions: list[str], repeat: int = 3) -> tuple[float, float]:
+    """p50 and p95 of one call, in milliseconds."""
+    times: list[float] = []
+    for _ in range(repeat):
+        for q in questions:
+            start = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[int(len(times) * 0.95)]
+
+
+def synthetic(loaded: Loaded, size: int, seed: int = 7) -> Loaded:
+    """A corpus of ``size`` passages made by shuffling real clauses and titles."""
+    rng = random.Random(seed)
+    clauses = [c for p in loaded.passages for c in p.clauses] or ["hòa giải ở cơ sở"]
+    titles = [p.title for p in loaded.passages if p.title] or ["Tiêu đề"]
+    out = Loaded(documents=dict(loaded.documents))
+    real = list(loaded.passages)
+    out.passages.extend(real)
+    for i in range(size - len(real)):
+        chosen = rng.sample(clauses, k=min(len(clauses), rng.randint(2, 8)))
+        text = "\n".join(chosen)
+        out.passages.append(
+            replace(
+                real[i % len(real)],
+                ref=f"synth:{i}",
+                title=rng.choice(titles),
+                text=text,
+                clauses=tuple(chosen),
+                number=None,
+                missing=False,
+                history=False,
+            )
+        )
+    return out
+
+
+def fmt(row: dict[str, float]) -> str:
+    """One table row of metrics, as percentages."""
+    keys = (
+        "top1",
+        "top3",
+        "mrr",
+        "top1_dia",
+        "top1_nodia",
+        "top3_dia",
+        "top3_nodia",
+        "decline_precision",
+        "decline_recall",
+        "wrong_decline",
+    )
+    return " ".join(f"{100 * row[k]:6.1f}" for k in keys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the benchmark tables (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    parser.add_argument("--eval", type=Path, default=EVAL)
+    parser.add_argument("--no-synthetic", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    rows = load_eval(args.eval)
+    loaded = load_folder(args.knowledge)
+    start = time.perf_counter()
+    kb = KnowledgeBase(loaded)
+    build_ms = (time.perf_counter() - start) * 1000
+    passages = {p.ref: p for p in kb.passages()}
+
+    systems: dict[str, System] = {"ranker": ranker(kb)}
+    ablations = {
+        "- bigrams": RankConfig(bigrams=False),
+        "- clause units": RankConfig(clause_units=False),
+        "- fuzzy FAQ/title": RankConfig(fuzzy_weight=0.0),
+        "- typo repair": RankConfig(typo_repair=False),
+    }
+    for name, cfg in ablations.items():
+        systems[f"ranker {name}"] = ranker(KnowledgeBase(loaded, cfg))
+    systems["plain BM25"] = plain_bm25(loaded)
+    systems["plain rapidfuzz"] = plain_fuzzy(loaded)
+
+    report: dict[str, object] = {
+        "questions": len(rows),
+        "in_scope": sum(1 for r in rows if r["in_scope"]),
+        "without_diacritics": sum(1 for r in rows if not r["diacritics"]),
+        "passages": len(passages),
+        "build_ms": round(build_ms, 1),
+        "systems": {name: evaluate(fn, rows, passages) for name, fn in systems.items()},
+    }
+    questions = [str(r["q"]) for r in rows]
+    p50, p95 = latency(lambda q: kb.search(q), questions)
+    a50, a95 = latency(lambda q: kb.answer(q), questions)
+    report["latency_ms"] = {"search_p50": p50, "search_p95": p95, "answer_p50": a50, "answer_p95": a95}
+    if not args.no_synthetic:
+        big = synthetic(loaded, 10_000)
+        start = time.perf_counter()
+        big_kb = KnowledgeBase(big)
+        big_build = (time.perf_counter() - start) * 1000
+        s50, s95 = latency(lambda q: big_kb.search(q), questions, repeat=1)
+        report["synthetic_10k"] = {
+            "passages": len(big.passages),
+            "build_ms": round(big_build, 1),
+            "search_p50": s50,
+            "search_p95": s95,
+        }
+
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"eval set: {report['questions']} questions, {report['in_scope']} in scope, "
+        f"{report['without_diacritics']} without diacritics; KB {report['passages']} passages, "
+        f"index built in {build_ms:.0f} ms"
+    )
+    header = "  top1   top3    mrr  t1dia t1nodi  t3dia t3nodi decl-P decl-R wrongD"
+    print(f"{'system':28s}{header}")
+    for name, row in report["systems"].items():  # type: ignore[attr-defined]
+        print(f"{name:28s}{fmt(row)}")
+    lat = report["latency_ms"]
+    print(
+        f"latency real KB: search p50 {lat['search_p50']:.2f} ms p95 {lat['search_p95']:.2f} ms; "  # type: ignore[index]
+        f"answer p50 {lat['answer_p50']:.2f} ms p95 {lat['answer_p95']:.2f} ms"  # type: ignore[index]
+    )
+    if "synthetic_10k" in report:
+        syn = report["synthetic_10k"]
+        print(
+            f"synthetic {syn['passages']} passages: build {syn['build_ms']:.0f} ms, "  # type: ignore[index]
+            f"search p50 {syn['search_p50']:.2f} ms p95 {syn['search_p95']:.2f} ms"  # type: ignore[index]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""Running the Telegram bot: build the PTB Application, poll or serve a webhook, stop cleanly.
+
+Mode: webhook when both ``TELEGRAM_WEBHOOK_URL`` and ``TELEGRAM_WEBHOOK_SECRET`` are set
+(PTB's tornado server answers 403 to requests without the secret header), polling otherwise.
+``TELEGRAM_API_URL`` points the bot at another Bot API server (a local ``telegram-bot-api`` or
+the fake one in the tests).
+
+Shutdown on SIGTERM/SIGINT: stop fetching, let in-flight updates finish and their replies go
+out, remove the webhook, close the HTTP clients, then the database (``open_app``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from telegram import Bot, BotCommand
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.channels.telegram.channel import ALLOWED_UPDATES, AnyApplication, TelegramChannel
+from bot.channels.telegram.transport import RetryingRequest
+from bot.config import Settings
+from bot.runtime import open_app
+from bot.texts import telegram as tt
+
+if TYPE_CHECKING:
+    from bot.runtime import App
+
+log = logging.getLogger(__name__)
+
+# Updates of different chats handled at once (one chat is always handled in order).
+CONCURRENT_UPDATES = 256
+# Long-polling wait per getUpdates call; Telegram answers at once when updates arrive.
+POLL_TIMEOUT_SECONDS = 25
+# Commands that exist whatever flows are installed (the engine handles them itself).
+ENGINE_COMMANDS = frozenset({"start", "menu", "huy", "trogiup"})
+# Attempts to reach the Bot API at start before giving up (a supervisor restarts us later).
+START_ATTEMPTS = 5
+
+
+def choose_mode(settings: Settings) -> tuple[str, str]:
+    """``("webhook" | "polling", why)`` for the start-up log line."""
+    if settings.webhook_enabled:
+        return "webhook", "TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET are set"
+    if settings.telegram_webhook_url:
+        return "polling", "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not (no open webhooks)"
+    return "polling", "TELEGRAM_WEBHOOK_URL is not set"
+
+
+def build_application(
+    settings: Settings,
+    app: App,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> AnyApplication:
+    """The PTB Application wired to ``app.engine``.
+
+    ``request`` carries every call but getUpdates; it is wrapped in :class:`RetryingRequest`
+    (network errors and 5xx). ``rate_limit`` adds ``AIORateLimiter(max_retries=3)``, which
+    honours 429 ``retry_after``; benchmarks turn it off to measure the bot, not Telegram's cap.
+    """
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=64, pool_timeout=10.0)))
+        .get_updates_request(get_updates_request or HTTPXRequest())
+    )
+    if settings.telegram_api_url:
+        api = settings.telegram_api_url.rstrip("/")
+        builder = builder.base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
+    application: AnyApplication = (
+        builder.rate_limiter(AIORateLimiter(max_retries=3)).build() if rate_limit else builder.build()
+    )
+    TelegramChannel(app).install(application)
+    return application
+
+
+def command_menu(flow_commands: dict[str, str]) -> list[BotCommand]:
+    """The command menu: the engine's own commands plus those whose flow is installed."""
+    return [
+        BotCommand(name, description)
+        for name, description in tt.COMMANDS
+        if name in ENGINE_COMMANDS or name in flow_commands
+    ]
+
+
+async def publish_commands(bot: Bot, flow_commands: dict[str, str]) -> list[str]:
+    """Set the Vietnamese command menu (setMyCommands); returns the published names."""
+    commands = command_menu(flow_commands)
+    await bot.set_my_commands(commands)
+    return [command.command for command in commands]
+
+
+async def _initialize(application: AnyApplication) -> None:
+    """Initialise (getMe), retrying network trouble; a rejected token is not retried."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            if attempt == START_ATTEMPTS:
+                raise
+            delay = 2.0**attempt
+            log.warning(
+                "telegram_unreachable attempt=%d error=%s retry_in=%.0fs", attempt, type(exc).__name__, delay
+            )
+            await asyncio.sleep(delay)
+
+
+@contextmanager
+def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for sig in signals:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        yield
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
+    """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order."""
+    mode, _ = choose_mode(settings)
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the application has no updater")
+    await application.start()
+    try:
+        if mode == "webhook":
+            assert settings.telegram_webhook_url is not None and settings.telegram_webhook_secret is not None
+            await updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=urlsplit(settings.telegram_webhook_url).path,
+                webhook_url=settings.telegram_webhook_url,
+                secret_token=settings.telegram_webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+                bootstrap_retries=3,
+            )
+        else:
+            await updater.start_polling(
+                timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
+            )
+        log.info("telegram_ready mode=%s bot=@%s", mode, application.bot.username)
+        await stop.wait()
+        log.info("telegram_stopping mode=%s", mode)
+    finally:
+        if updater.running:
+            await updater.stop()
+        # Waits for the updates already fetched and the replies being sent.
+        await application.stop()
+    if mode == "webhook":
+        try:
+            await application.bot.delete_webhook()
+        except TelegramError as exc:
+            log.warning("telegram_delete_webhook_failed error=%s", type(exc).__name__)
+
+
+async def run_telegram(settings: Settings) -> int:
+    """Run the Telegram channel until SIGTERM/SIGINT; returns the process exit code."""
+    mode, reason = choose_mode(settings)
+    log.info("telegram_start mode=%s reason=%s api=%s", mode, reason, _api_host(settings))
+    stop = asyncio.Event()
+    async with open_app(settings) as app:
+        application = build_application(settings, app)
+        with _stop_on_signals(stop):
+            try:
+                await _initialize(application)
+            except InvalidToken:
+                log.error("telegram_token_rejected (check TELEGRAM_BOT_TOKEN)")
+                return 2
+            except NetworkError as exc:
+                log.error("telegram_start_failed error=%s", type(exc).__name__)
+                return 1
+            try:
+                try:
+                    published = await publish_commands(application.bot, app.flow_commands)
+                    log.info("telegram_commands %s", " ".join(published))
+                except TelegramError as exc:
+                    # Cosmetic: the commands work typed even without the menu.
+                    log.warning("telegram_commands_failed error=%s", type(exc).__name__)
+                await serve(application, settings, stop)
+            finally:
+                await application.shutdown()
+    log.info("telegram_stopped")
+    return 0
+
+
+def _api_host(settings: Settings) -> str:
+    """Where the Bot API is, without anything secret (the token lives in the path, not here)."""
+    if not settings.telegram_api_url:
+        return "api.telegram.org"
+    return urlsplit(settings.telegram_api_url).netloc or settings.telegram_api_url

@@ -1,0 +1,244 @@
+"""``/vuviec``: the team's cases (open ones first); record an outcome, add a follow-up note (Art. 26),
+correct the summary, see the audit trail. Commune officers read their commune's cases and may
+ask the team for an update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
+from bot.conversation.messages import Choice, Reply
+from bot.domain.dates import format_date
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome
+from bot.domain.people import Person
+from bot.domain.privacy import mask_sensitive
+from bot.domain.remuneration import RemunerationRates
+from bot.domain.vntext import squeeze
+from bot.flows.common import require_active, yes_no_step
+from bot.flows.report_case import SUMMARY_MAX, check_outcome_on, date_step, summary_lines
+from bot.services import cases
+from bot.storage.cases import CaseRow
+from bot.storage.cases import events as case_events
+from bot.texts import cases as tc
+
+_ICONS = {"dang_hoa_giai": "⏳", "thanh": "✅", "khong_thanh": "❌", "ngoai_pham_vi": "🚫"}
+
+
+def _me(ctx: Ctx) -> Person:
+    assert ctx.actor.person is not None
+    return ctx.actor.person
+
+
+def case_data(case: CaseRow) -> dict[str, Any]:
+    """A stored case in the shape of a report draft (so both share the summary renderer)."""
+    return {
+        "received": case.received_on.isoformat(),
+        "origin": case.origin,
+        "field": case.field,
+        "summary": case.summary,
+        "scope": case.out_of_scope_reason or "ok",
+        "parties": case.parties_count,
+        "vulnerable": case.vulnerable_involved,
+        "outcome": case.outcome if case.outcome != CaseOutcome.NGOAI_PHAM_VI else CaseOutcome.DANG_HOA_GIAI.value,
+        "agreement": case.written_agreement,
+        "court": case.wants_court_recognition,
+        "next_step": case.next_step,
+        "outcome_on": case.outcome_on.isoformat() if case.outcome_on else None,
+        "legal": case.legal_support or "none",
+    }
+
+
+async def _begin(ctx: Ctx) -> None:
+    me = _me(ctx)
+    wanted = ctx.data.get("arg")
+    if wanted:
+        try:
+            await cases.get_visible(ctx.tx, me, int(wanted))
+        except (PermissionError, ValueError):
+            raise Invalid(tc.CASE_NOT_VISIBLE) from None
+        ctx.data["case"] = int(wanted)
+        return
+    visible = await cases.visible_cases(ctx.tx, me)
+    if not visible:
+        raise Invalid(tc.NO_CASES if me.is_mediator else tc.NO_CASES_COMMUNE)
+    ctx.data["options"] = [
+        [
+            tc.CASE_ITEM.format(
+                icon=_ICONS.get(c.outcome, ""),
+                code=c.code,
+                field=FIELD_LABELS[CaseField(c.field)].split(" (")[0],
+                date=format_date(c.received_on),
+            ),
+            str(c.id),
+        ]
+        for c in visible
+    ]
+
+
+async def _pick_prompt(ctx: Ctx) -> Reply:
+    me = _me(ctx)
+    title = tc.PICK_CASE if me.is_mediator else tc.PICK_CASE_OFFICER.format(commune=me.commune_code or "")
+    return Reply(title, choices=[Choice(label, value) for label, value in ctx.data["options"]])
+
+
+async def _pick_parse(ctx: Ctx, answer: Answer) -> int:
+    assert answer.choice is not None
+    return int(answer.choice)
+
+
+async def _case(ctx: Ctx) -> CaseRow:
+    try:
+        return await cases.get_visible(ctx.tx, _me(ctx), ctx.data["case"])
+    except PermissionError:
+        raise Invalid(tc.CASE_NOT_VISIBLE) from None
+
+
+async def _action_prompt(ctx: Ctx) -> Reply:
+    me = _me(ctx)
+    case = await _case(ctx)
+    ctx.data["received"] = case.received_on.isoformat()
+    lines = summary_lines(case_data(case)) if case.outcome != CaseOutcome.NGOAI_PHAM_VI else summary_lines(
+        {**case_data(case), "scope": case.out_of_scope_reason}
+    )
+    text = tc.CASE_CARD.format(code=case.code, team=await cases.team_label(ctx.tx, case.team_id), lines="\n".join(lines))
+    if me.is_officer:
+        rates = RemunerationRates(
+            per_case=ctx.app.settings.remuneration_per_case,
+            per_successful_case=ctx.app.settings.remuneration_per_successful_case,
+            team_monthly=ctx.app.settings.remuneration_team_monthly,
+        )
+        text += "\n" + tc.CASE_REMUNERATION.format(amount=f"{cases.remuneration(case, rates):,}".replace(",", "."))
+    choices: list[Choice] = []
+    if cases.may_change(me, case):
+        if case.outcome == CaseOutcome.DANG_HOA_GIAI:
+            choices.append(Choice(tc.RECORD_OUTCOME, "outcome"))
+        choices += [Choice(tc.ADD_NOTE, "note"), Choice(tc.EDIT_SUMMARY, "summary")]
+    elif me.is_officer:
+        choices.append(Choice(tc.ASK_UPDATE, "ask_update"))
+    elif me.is_mediator:
+        text += "\n\n" + tc.NOT_YOURS
+    choices.append(Choice(tc.HISTORY, "history"))
+    return Reply(text + "\n\n" + tc.CASE_ACTIONS, choices=choices)
+
+
+async def _action_parse(ctx: Ctx, answer: Answer) -> str:
+    assert answer.choice is not None
+    if answer.choice == "history":
+        ctx.say(await _history(ctx))
+    return answer.choice
+
+
+async def _history(ctx: Ctx) -> str:
+    trail = await case_events(ctx.tx, ctx.data["case"])
+    if not trail:
+        return tc.HISTORY_EMPTY
+    lines = []
+    for event in trail[-15:]:
+        if event.kind == "created":
+            what = tc.HISTORY_CREATED
+        elif event.kind == "note":
+            what = tc.HISTORY_NOTE.format(note=event.new_value)
+        else:
+            what = tc.HISTORY_CHANGE.format(field=event.field, old=event.old_value or "—", new=event.new_value or "—")
+        local = event.at.astimezone(ctx.app.tz)
+        lines.append(tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=event.person_id or "—", what=what))
+    return "\n".join(lines)
+
+
+def _after_action(ctx: Ctx) -> str | None:
+    action = ctx.data.get("action")
+    return {"outcome": "new_outcome", "note": "note", "summary": "new_summary"}.get(str(action))
+
+
+def _after_outcome(ctx: Ctx) -> str | None:
+    outcome = ctx.data.get("new_outcome")
+    if outcome == CaseOutcome.THANH:
+        return "agreement"
+    if outcome == CaseOutcome.KHONG_THANH:
+        return "next_step"
+    return None
+
+
+async def _text_prompt_note(ctx: Ctx) -> Reply:
+    return Reply(tc.ASK_NOTE)
+
+
+async def _text_prompt_summary(ctx: Ctx) -> Reply:
+    return Reply(tc.ASK_SUMMARY)
+
+
+async def _short_text(ctx: Ctx, answer: Answer) -> str:
+    text = squeeze(answer.text)
+    if len(text) < 5:
+        raise Invalid(tc.SUMMARY_TOO_SHORT)
+    if len(text) > SUMMARY_MAX:
+        raise Invalid(tc.SUMMARY_TOO_LONG.format(length=len(text)))
+    masked, count = mask_sensitive(text)
+    if count:
+        ctx.say(tc.MASKED.format(n=count))
+    return masked
+
+
+async def _finish(ctx: Ctx) -> list[Reply]:
+    me = _me(ctx)
+    action = ctx.data.get("action")
+    case = await _case(ctx)
+    try:
+        if action == "ask_update":
+            await cases.request_update(ctx.tx, me, case.id, ctx.now)
+            return [Reply(tc.UPDATE_ASKED.format(code=case.code))]
+        if action == "note":
+            await cases.add_note(ctx.tx, me, case.id, ctx.data["note"], ctx.now)
+            return [Reply(tc.NOTE_SAVED.format(code=case.code))]
+        if action == "summary":
+            await cases.update(ctx.tx, me, case.id, {"summary": ctx.data["new_summary"]}, ctx.now)
+            return [Reply(tc.SUMMARY_SAVED.format(code=case.code))]
+        if action == "outcome":
+            outcome = CaseOutcome(ctx.data["new_outcome"])
+            changes: dict[str, Any] = {"outcome": outcome.value}
+            if outcome == CaseOutcome.THANH:
+                changes |= {
+                    "written_agreement": int(bool(ctx.data.get("agreement"))),
+                    "wants_court_recognition": int(bool(ctx.data.get("court"))),
+                    "outcome_on": ctx.data["outcome_on"],
+                }
+            elif outcome == CaseOutcome.KHONG_THANH:
+                changes |= {"next_step": ctx.data["next_step"], "outcome_on": ctx.data["outcome_on"]}
+            await cases.update(ctx.tx, me, case.id, changes, ctx.now)
+            return [Reply(tc.OUTCOME_SAVED.format(code=case.code, outcome=tc.OUTCOME_LABELS[outcome]))]
+    except PermissionError:
+        return [Reply(tc.NOT_YOURS)]
+    return []
+
+
+def cases_flow() -> Flow:
+    """The case list and case updates."""
+    outcome_choices = [
+        Choice(tc.OUTCOME_LABELS[o], o.value)
+        for o in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH, CaseOutcome.DANG_HOA_GIAI)
+    ]
+    return Flow(
+        name="cases",
+        title="Vụ việc của tổ",
+        steps={
+            "pick": Step("pick", _pick_prompt, _pick_parse, next="action", store="case"),
+            "action": Step("action", _action_prompt, _action_parse, next=_after_action),
+            "new_outcome": choice_step("new_outcome", tc.ASK_OUTCOME, outcome_choices, next=_after_outcome),
+            "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
+            "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
+            "next_step": choice_step(
+                "next_step", tc.ASK_NEXT_STEP, [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
+                next="outcome_on",
+            ),
+            "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, None, check=check_outcome_on),
+            "note": Step("note", _text_prompt_note, _short_text),
+            "new_summary": Step("new_summary", _text_prompt_summary, _short_text),
+        },
+        first=lambda ctx: "action" if "case" in ctx.data else "pick",
+        begin=_begin,
+        finish=_finish,
+        allowed=require_active,
+        command="vuviec",
+    )
+

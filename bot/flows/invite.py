@@ -1,0 +1,52 @@
+"""``/start CODE``: register directly in the role an admin's invite code grants."""
+
+from __future__ import annotations
+
+from bot.conversation.flow import Ctx, Flow, Invalid
+from bot.conversation.messages import Reply
+from bot.domain.enums import Role
+from bot.flows.common import name_step, phone_step
+from bot.services import places, registration
+from bot.texts import register as tr
+
+
+async def _begin(ctx: Ctx) -> None:
+    if ctx.actor.person is not None:
+        raise Invalid(tr.ALREADY_REGISTERED.format(status=tr.STATUS_LABELS[ctx.actor.person.status]))
+    invite = await registration.valid_invite(ctx.tx, ctx.data.get("code", ""), ctx.now)
+    if invite is None:
+        raise Invalid(tr.INVITE_INVALID)
+    place = ""
+    if invite.commune_code:
+        commune = await places.get_commune(ctx.tx, invite.commune_code)
+        place = f" ({commune.label})" if commune else ""
+    ctx.say(tr.INVITE_WELCOME.format(role=tr.ROLE_LABELS[invite.role], place=place))
+
+
+async def _finish(ctx: Ctx) -> list[Reply]:
+    invite = await registration.valid_invite(ctx.tx, ctx.data["code"], ctx.now)
+    if invite is None:
+        return [Reply(tr.INVITE_INVALID)]
+    try:
+        await registration.redeem_invite(
+            ctx.tx, invite, ctx.inbound.channel, ctx.inbound.user_id, ctx.data["name"], ctx.data["phone"], ctx.now
+        )
+    except registration.RegistrationError as exc:
+        return [Reply(exc.message)]
+    role = tr.ROLE_LABELS[Role(invite.role)]
+    return [Reply(tr.INVITE_DONE.format(role=role, name=ctx.data["name"]), remove_keyboard=True)]
+
+
+def invite_flow() -> Flow:
+    """Redeeming an invite code."""
+    return Flow(
+        name="invite",
+        title="Đăng ký bằng mã mời",
+        steps={
+            "name": name_step("name", tr.ASK_NAME, next="phone"),
+            "phone": phone_step("phone", next=None),
+        },
+        first="name",
+        begin=_begin,
+        finish=_finish,
+    )

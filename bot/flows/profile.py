@@ -1,0 +1,83 @@
+"""``/hoso``: see one's own details, correct name or phone, or stop being a mediator (Art. 11)."""
+
+from __future__ import annotations
+
+from bot.conversation.actor import Actor
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
+from bot.conversation.messages import Choice, Reply
+from bot.domain.people import Person
+from bot.flows.common import parse_person_name, phone_step, yes_no_step
+from bot.services import registration
+from bot.texts import common as t
+from bot.texts import register as tr
+
+
+def _me(ctx: Ctx) -> Person:
+    assert ctx.actor.person is not None
+    return ctx.actor.person
+
+
+def _registered(actor: Actor) -> str | None:
+    return None if actor.person is not None else t.NEED_REGISTRATION
+
+
+async def _view_prompt(ctx: Ctx) -> Reply:
+    me = _me(ctx)
+    card = await registration.describe(ctx.tx, me)
+    choices = [Choice(tr.EDIT_NAME, "edit_name"), Choice(tr.EDIT_PHONE, "edit_phone")]
+    if me.is_mediator and me.active:
+        choices.append(Choice(tr.LEAVE_TEAM, "leave"))
+    choices.append(Choice(tr.DONE, "done"))
+    return Reply(tr.PROFILE.format(card=card), choices=choices)
+
+
+async def _view_parse(ctx: Ctx, answer: Answer) -> str:
+    assert answer.choice is not None
+    return answer.choice
+
+
+async def _name_prompt(ctx: Ctx) -> Reply:
+    return Reply(tr.ASK_NAME)
+
+
+async def _name_parse(ctx: Ctx, answer: Answer) -> None:
+    await registration.update_contact(ctx.tx, _me(ctx), ctx.now, full_name=parse_person_name(answer.text))
+    ctx.say(tr.PROFILE_SAVED)
+
+
+async def _save_phone(ctx: Ctx, answer: Answer) -> None:
+    phone = await phone_step("edit_phone", None).parse(ctx, answer)
+    try:
+        await registration.update_contact(ctx.tx, _me(ctx), ctx.now, phone=phone)
+    except registration.RegistrationError as exc:
+        raise Invalid(exc.message) from None
+    ctx.say(Reply(tr.PROFILE_SAVED, remove_keyboard=True))
+
+
+async def _finish(ctx: Ctx) -> list[Reply]:
+    if ctx.data.get("view") == "leave" and ctx.data.get("leave"):
+        await registration.leave(ctx.tx, _me(ctx), ctx.now)
+        return [Reply(tr.LEFT_DONE)]
+    return []
+
+
+def profile_flow() -> Flow:
+    """The profile flow."""
+    ask_phone = phone_step("edit_phone", next="view")
+    return Flow(
+        name="profile",
+        title="Hồ sơ của tôi",
+        steps={
+            "view": Step(
+                "view", _view_prompt, _view_parse,
+                next=lambda ctx: None if ctx.data.get("view") == "done" else str(ctx.data.get("view")),
+            ),
+            "edit_name": Step("edit_name", _name_prompt, _name_parse, next="view", store=None),
+            "edit_phone": Step("edit_phone", ask_phone.prompt, _save_phone, next="view", store=None, phone=True),
+            "leave": yes_no_step("leave", tr.LEAVE_CONFIRM, next=None),
+        },
+        first="view",
+        finish=_finish,
+        allowed=_registered,
+        command="hoso",
+    )

@@ -1,0 +1,163 @@
+"""Registration on first contact: role → commune → team → name → sex → ethnicity → phone → confirm.
+
+The person is created as pending; the commune's justice officer (or the province, for officers)
+is asked to approve. Until then the person may ask questions but not report cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.conversation.actor import Actor
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
+from bot.conversation.messages import Choice, Reply
+from bot.domain.enums import PersonStatus, Role, Sex
+from bot.domain.people import Person
+from bot.domain.vntext import squeeze
+from bot.flows.common import EDITING, commune_steps, name_step, phone_step, then
+from bot.services import places, registration
+from bot.texts import register as tr
+
+_ROLES = [Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER]
+
+
+def _not_registered(actor: Actor) -> str | None:
+    if actor.person is not None:
+        return tr.ALREADY_REGISTERED.format(status=tr.STATUS_LABELS[actor.person.status])
+    return None
+
+
+def _role(ctx: Ctx) -> Role:
+    return Role(ctx.data["role"])
+
+
+def _after_role(ctx: Ctx) -> str:
+    return "name" if _role(ctx) == Role.PROVINCE_OFFICER else "commune_query"
+
+
+def _after_commune(ctx: Ctx) -> str | None:
+    if _role(ctx) in (Role.MEDIATOR, Role.TEAM_LEADER):
+        return "team"
+    return then("name")(ctx)
+
+
+async def _team_prompt(ctx: Ctx) -> Reply:
+    commune = await places.get_commune(ctx.tx, ctx.data["commune"])
+    label = commune.label if commune else ""
+    teams = await places.teams_in_commune(ctx.tx, ctx.data["commune"])
+    if not teams:
+        return Reply(tr.ASK_TEAM_EMPTY.format(commune=label))
+    choices = [Choice(team.name, str(team.id)) for team in teams[:30]]
+    return Reply(tr.ASK_TEAM.format(commune=label), choices=choices, columns=2)
+
+
+async def _team_parse(ctx: Ctx, answer: Answer) -> int | None:
+    if answer.choice is not None:
+        ctx.data["new_team"] = None
+        return int(answer.choice)
+    name = squeeze(answer.text)
+    if not 2 <= len(name) <= 60 or not any(ch.isalpha() for ch in name):
+        raise Invalid(tr.TEAM_NAME_BAD)
+    ctx.data["new_team"] = name
+    return None
+
+
+async def _sex_prompt(ctx: Ctx) -> Reply:
+    return Reply(tr.ASK_SEX, choices=[Choice(tr.MALE, "male"), Choice(tr.FEMALE, "female")], columns=2)
+
+
+async def _ethnic_prompt(ctx: Ctx) -> Reply:
+    return Reply(tr.ASK_ETHNIC, choices=[Choice(tr.ETHNIC_KINH, "no"), Choice(tr.ETHNIC_MINORITY, "yes")])
+
+
+async def _pick(ctx: Ctx, answer: Answer) -> Any:
+    return answer.choice
+
+
+def _draft(ctx: Ctx) -> registration.Registration:
+    data = ctx.data
+    return registration.Registration(
+        role=Role(data["role"]),
+        full_name=data["name"],
+        sex=data["sex"],
+        ethnic_minority=data.get("ethnic") == "yes",
+        phone=data["phone"],
+        commune_code=data.get("commune"),
+        team_id=data.get("team"),
+        new_team_name=data.get("new_team"),
+    )
+
+
+async def _card(ctx: Ctx) -> str:
+    reg = _draft(ctx)
+    preview = Person(
+        id=0,
+        full_name=reg.full_name,
+        role=reg.role,
+        status=PersonStatus.PENDING,
+        sex=Sex(reg.sex),
+        ethnic_minority=reg.ethnic_minority,
+        phone=reg.phone,
+        commune_code=reg.commune_code,
+        team_id=reg.team_id,
+    )
+    return await registration.describe(ctx.tx, preview, new_team=reg.new_team_name)
+
+
+async def _confirm_prompt(ctx: Ctx) -> Reply:
+    ctx.data[EDITING] = True
+    choices = [Choice(tr.SEND, "send"), Choice(tr.EDIT_NAME, "name"), Choice(tr.EDIT_PHONE, "phone")]
+    if _role(ctx) != Role.PROVINCE_OFFICER:
+        choices.append(Choice(tr.EDIT_PLACE, "commune_query"))
+    return Reply(tr.SUMMARY.format(card=await _card(ctx)), choices=choices)
+
+
+async def _confirm_parse(ctx: Ctx, answer: Answer) -> str:
+    if answer.choice == "send" and await registration.phone_taken(ctx.tx, ctx.data["phone"]):
+        raise Invalid(tr.PHONE_TAKEN)
+    return answer.choice or "send"
+
+
+def _after_confirm(ctx: Ctx) -> str | None:
+    choice = ctx.data.get("confirm")
+    return None if choice == "send" else str(choice)
+
+
+async def _finish(ctx: Ctx) -> list[Reply]:
+    reg = _draft(ctx)
+    try:
+        person_id = await registration.submit(
+            ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now
+        )
+    except registration.RegistrationError as exc:
+        return [Reply(exc.message)]
+    approver = tr.APPROVER_PROVINCE
+    if reg.commune_code and reg.role in (Role.MEDIATOR, Role.TEAM_LEADER):
+        commune = await places.get_commune(ctx.tx, reg.commune_code)
+        approver = tr.APPROVER_COMMUNE.format(commune=commune.label if commune else "")
+    return [Reply(tr.SUBMITTED.format(id=person_id, approver=approver), remove_keyboard=True)]
+
+
+def register_flow() -> Flow:
+    """The self-registration flow."""
+    steps = {
+        "role": choice_step(
+            "role", tr.ASK_ROLE, [Choice(tr.ROLE_LABELS[r], r.value) for r in _ROLES], next=_after_role
+        ),
+        **commune_steps("commune_query", "commune", tr.ASK_COMMUNE, next=_after_commune),
+        "team": Step("team", _team_prompt, _team_parse, next=then("name"), free_text=True),
+        "name": name_step("name", tr.ASK_NAME, next=then("sex")),
+        "sex": Step("sex", _sex_prompt, _pick, next=then("ethnic")),
+        "ethnic": Step("ethnic", _ethnic_prompt, _pick, next=then("phone")),
+        "phone": phone_step("phone", next="confirm"),
+        "confirm": Step("confirm", _confirm_prompt, _confirm_parse, next=_after_confirm),
+    }
+    return Flow(
+        name="register",
+        title="Đăng ký",
+        steps=steps,
+        first="role",
+        finish=_finish,
+        allowed=_not_registered,
+        command="dangky",
+    )

@@ -1,0 +1,160 @@
+"""Case use-cases with their scope checks: report, list, update outcome, add notes.
+
+A mediator sees their team's cases and changes the ones they reported; a team leader changes
+any case of the team; a commune officer reads the commune's cases (and may ask for an update);
+province officers and admins read everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.conversation.messages import Choice, Reply
+from bot.domain.enums import CaseOutcome, Role
+from bot.domain.people import Person
+from bot.domain.remuneration import RemunerationRates, estimate_case
+from bot.services import places
+from bot.services.notify import notify_person
+from bot.services.registration import refuse
+from bot.storage import cases as repo
+from bot.texts import cases as tc
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDraft:
+    """What the report conversation collected (values as stored)."""
+
+    received_on: date
+    origin: str
+    field: str
+    summary: str
+    outcome: str
+    out_of_scope_reason: str | None = None
+    parties_count: int | None = None
+    vulnerable_involved: bool | None = None
+    outcome_on: date | None = None
+    written_agreement: bool | None = None
+    wants_court_recognition: bool | None = None
+    next_step: str | None = None
+    legal_support: str | None = None
+
+
+def _may_read(person: Person, case: repo.CaseRow) -> bool:
+    return person.may_see_team(case.team_id, case.commune_code)
+
+
+def _may_change(person: Person, case: repo.CaseRow) -> bool:
+    if not person.active or person.team_id != case.team_id:
+        return False
+    return person.role == Role.TEAM_LEADER or case.reported_by == person.id
+
+
+def may_change(person: Person, case: repo.CaseRow) -> bool:
+    """Whether ``person`` may record outcomes and notes on ``case``."""
+    return _may_change(person, case)
+
+
+async def report(conn: aiosqlite.Connection, mediator: Person, draft: CaseDraft, draft_key: str, now: datetime) -> tuple[repo.CaseRow, bool]:
+    """Save a reported case once per draft; returns (case, created_now)."""
+    if not (mediator.active and mediator.is_mediator and mediator.team_id and mediator.commune_code):
+        raise refuse(mediator, "report_case", draft_key)
+    existing = await repo.by_draft_key(conn, draft_key)
+    if existing is not None:
+        return existing, False
+    code = await repo.next_code(conn, now.year)
+    values: dict[str, Any] = {
+        "code": code,
+        "draft_key": draft_key,
+        "team_id": mediator.team_id,
+        "commune_code": mediator.commune_code,
+        "reported_by": mediator.id,
+        "received_on": draft.received_on.isoformat(),
+        "origin": draft.origin,
+        "field": draft.field,
+        "summary": draft.summary,
+        "out_of_scope_reason": draft.out_of_scope_reason,
+        "parties_count": draft.parties_count,
+        "vulnerable_involved": _int(draft.vulnerable_involved),
+        "outcome": draft.outcome,
+        "outcome_on": draft.outcome_on.isoformat() if draft.outcome_on else None,
+        "written_agreement": _int(draft.written_agreement),
+        "wants_court_recognition": _int(draft.wants_court_recognition),
+        "next_step": draft.next_step,
+        "legal_support": draft.legal_support,
+    }
+    case_id = await repo.insert_case(conn, now, values)
+    case = await repo.get_case(conn, case_id)
+    assert case is not None
+    return case, True
+
+
+def _int(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+async def visible_cases(conn: aiosqlite.Connection, person: Person, commune_code: str | None = None) -> list[repo.CaseRow]:
+    """The cases this person may see: their team's, or a commune's for officers."""
+    if not person.active:
+        raise refuse(person, "list_cases", None)
+    if person.is_mediator:
+        if person.team_id is None:
+            return []
+        return await repo.list_cases(conn, team_id=person.team_id)
+    code = commune_code or person.commune_code
+    if code is None or not person.may_see_commune(code):
+        raise refuse(person, "list_cases", code)
+    return await repo.list_cases(conn, commune_code=code)
+
+
+async def get_visible(conn: aiosqlite.Connection, person: Person, case_id: int) -> repo.CaseRow:
+    """One case, if this person may see it (PermissionError otherwise)."""
+    case = await repo.get_case(conn, case_id)
+    if case is None or not _may_read(person, case):
+        raise refuse(person, "read_case", case_id)
+    return case
+
+
+async def update(
+    conn: aiosqlite.Connection, person: Person, case_id: int, changes: dict[str, Any], now: datetime
+) -> list[str]:
+    """Change fields of a case (outcome, correction), with an audit row per changed field."""
+    case = await repo.get_case(conn, case_id)
+    if case is None or not _may_change(person, case):
+        raise refuse(person, "update_case", case_id)
+    return await repo.update_fields(conn, case, person.id, changes, now)
+
+
+async def add_note(conn: aiosqlite.Connection, person: Person, case_id: int, note: str, now: datetime) -> None:
+    """A follow-up note on how the agreement is being carried out (Art. 26)."""
+    case = await repo.get_case(conn, case_id)
+    if case is None or not _may_change(person, case):
+        raise refuse(person, "note_case", case_id)
+    await repo.add_event(conn, case_id, person.id, now, "note", None, None, note)
+
+
+async def request_update(conn: aiosqlite.Connection, officer: Person, case_id: int, now: datetime) -> int:
+    """A commune officer asks the reporting mediator for news on a case; returns messages queued."""
+    case = await repo.get_case(conn, case_id)
+    if case is None or officer.is_mediator or not _may_read(officer, case):
+        raise refuse(officer, "request_update", case_id)
+    reply = Reply(
+        tc.UPDATE_REQUESTED.format(code=case.code, summary=case.summary[:120]),
+        choices=[Choice(tc.OPEN_CASE, f"go:cases:{case.id}")],
+    )
+    day = now.date().isoformat()
+    return await notify_person(conn, case.reported_by, reply, f"ask-update:{case.id}:{day}", "notice", now)
+
+
+def remuneration(case: repo.CaseRow, rates: RemunerationRates) -> int:
+    """Estimated remuneration for the case (shown to officers only)."""
+    return estimate_case(CaseOutcome(case.outcome), rates)
+
+
+async def team_label(conn: aiosqlite.Connection, team_id: int) -> str:
+    """The team's name for display."""
+    team = await places.get_team(conn, team_id)
+    return team.name if team else "—"

@@ -1,0 +1,368 @@
+"""Self-registration, approval by officers, invite codes, and officers' team tools.
+
+Scope is enforced here, not only in menus: every function takes the acting person and refuses
+(``PermissionError``, logged) what their role does not allow.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.conversation.messages import Choice, Reply
+from bot.domain.access import may_approve, may_manage_mediator
+from bot.domain.composition import CompositionResult, MemberFacts, check_composition
+from bot.domain.enums import PersonStatus, Role
+from bot.domain.people import OFFICER_ROLES, Person
+from bot.services import places
+from bot.services.notify import notify_person
+from bot.storage import people as people_repo
+from bot.storage.db import iso
+from bot.texts import register as tr
+
+log = logging.getLogger(__name__)
+
+
+class RegistrationError(Exception):
+    """A registration cannot be accepted; ``message`` is the Vietnamese reason."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What the registration conversation collected."""
+
+    role: Role
+    full_name: str
+    sex: str
+    ethnic_minority: bool
+    phone: str
+    commune_code: str | None = None
+    team_id: int | None = None
+    new_team_name: str | None = None
+
+
+def refuse(actor: Person, action: str, target: object) -> PermissionError:
+    """Log an out-of-scope attempt and build the error to raise."""
+    log.warning("scope_refused person=%s role=%s action=%s target=%s", actor.id, actor.role, action, target)
+    return PermissionError(f"{action} not allowed for person {actor.id}")
+
+
+async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
+    """True when another person already registered this phone number."""
+    async with conn.execute("SELECT 1 FROM people WHERE phone = ?", (phone,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def submit(
+    conn: aiosqlite.Connection, channel: str, external_id: str, reg: Registration, now: datetime
+) -> int:
+    """Create the pending person, link the sender's identity, and ask the approvers."""
+    if await phone_taken(conn, reg.phone):
+        raise RegistrationError(tr.PHONE_TAKEN)
+    team_id = reg.team_id
+    if reg.new_team_name and reg.commune_code:
+        team_id = await places.ensure_team(conn, reg.commune_code, reg.new_team_name, confirmed=False, now=now)
+    person_id = await people_repo.insert_person(
+        conn,
+        now,
+        full_name=reg.full_name,
+        sex=reg.sex,
+        ethnic_minority=int(reg.ethnic_minority),
+        phone=reg.phone,
+        role=reg.role.value,
+        status=PersonStatus.PENDING.value,
+        commune_code=reg.commune_code,
+        team_id=team_id,
+    )
+    await people_repo.link_identity(conn, channel, external_id, person_id)
+    candidate = await people_repo.get_person(conn, person_id)
+    assert candidate is not None
+    for approver in await approvers_for(conn, candidate):
+        await notify_person(
+            conn,
+            approver,
+            await approval_request(conn, candidate),
+            dedupe_key=f"approval:{person_id}:{approver}",
+            kind="approval",
+            now=now,
+        )
+    return person_id
+
+
+async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[int]:
+    """Who is asked to approve: the commune's officers for mediators (province officers when the
+    commune has none yet); province officers and admins for officers."""
+    if candidate.is_mediator and candidate.commune_code:
+        async with conn.execute(
+            "SELECT id FROM people WHERE role = ? AND status = ? AND commune_code = ?",
+            (Role.COMMUNE_OFFICER.value, PersonStatus.ACTIVE.value, candidate.commune_code),
+        ) as cur:
+            ids = [int(r["id"]) for r in await cur.fetchall()]
+        if ids:
+            return ids
+    wanted = (Role.ADMIN.value,) if candidate.role == Role.ADMIN else (Role.PROVINCE_OFFICER.value, Role.ADMIN.value)
+    marks = ", ".join("?" for _ in wanted)
+    async with conn.execute(
+        f"SELECT id FROM people WHERE role IN ({marks}) AND status = ?", (*wanted, PersonStatus.ACTIVE.value)
+    ) as cur:
+        return [int(r["id"]) for r in await cur.fetchall()]
+
+
+async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | None = None) -> str:
+    """One-paragraph description of a person for officers (name, role, place, phone).
+
+    ``new_team``: a thôn named during registration that has no team record yet.
+    """
+    place = tr.TEAM_LABEL.format(name=new_team) + tr.TEAM_UNCONFIRMED if new_team else ""
+    if person.team_id is not None:
+        team = await places.get_team(conn, person.team_id)
+        if team is not None:
+            place = tr.TEAM_LABEL.format(name=team.name) + (tr.TEAM_UNCONFIRMED if not team.confirmed else "")
+    if person.commune_code:
+        commune = await places.get_commune(conn, person.commune_code)
+        if commune is not None:
+            place = f"{place}, {commune.label}" if place else commune.label
+    return tr.PERSON_CARD.format(
+        name=person.full_name,
+        role=tr.ROLE_LABELS[person.role],
+        place=place or "—",
+        sex=tr.SEX_LABELS.get(person.sex or "", "—"),
+        ethnic=tr.YES_NO[bool(person.ethnic_minority)],
+        phone=person.phone or "—",
+        status=tr.STATUS_LABELS[person.status],
+    )
+
+
+async def approval_request(conn: aiosqlite.Connection, candidate: Person) -> Reply:
+    """The message an approver receives, with a button that opens the approval conversation."""
+    return Reply(
+        tr.APPROVAL_REQUEST.format(card=await describe(conn, candidate)),
+        choices=[Choice(tr.OPEN_APPROVAL, f"go:approve:{candidate.id}")],
+    )
+
+
+async def pending_for(conn: aiosqlite.Connection, officer: Person, limit: int = 20) -> list[Person]:
+    """Pending registrations this officer may decide, oldest first."""
+    async with conn.execute(
+        f"SELECT {people_repo.PERSON_COLUMNS} FROM people WHERE status = ? ORDER BY id",
+        (PersonStatus.PENDING.value,),
+    ) as cur:
+        rows = await cur.fetchall()
+    found = [people_repo.person_from_row(r) for r in rows]
+    return [p for p in found if may_approve(officer, p.role, p.commune_code)][:limit]
+
+
+async def decide(
+    conn: aiosqlite.Connection, officer: Person, person_id: int, approve: bool, reason: str, now: datetime
+) -> Person:
+    """Approve or reject a pending registration and tell the requester."""
+    candidate = await people_repo.get_person(conn, person_id)
+    if candidate is None or candidate.status != PersonStatus.PENDING:
+        raise RegistrationError(tr.NOT_PENDING)
+    if not may_approve(officer, candidate.role, candidate.commune_code):
+        raise refuse(officer, "approve", person_id)
+    status = PersonStatus.ACTIVE if approve else PersonStatus.REJECTED
+    await conn.execute(
+        "UPDATE people SET status = ?, approved_by = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+        (status.value, officer.id, reason or None, iso(now), person_id),
+    )
+    if approve and candidate.team_id is not None:
+        # The officer approving a mediator of a newly named thôn also confirms that team.
+        await conn.execute("UPDATE teams SET confirmed = 1 WHERE id = ?", (candidate.team_id,))
+    message = tr.YOU_ARE_APPROVED if approve else tr.YOU_ARE_REJECTED.format(reason=reason or "—")
+    await notify_person(conn, person_id, Reply(message), f"decision:{person_id}", "notice", now)
+    decided = await people_repo.get_person(conn, person_id)
+    assert decided is not None
+    return decided
+
+
+# -- invite codes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """A one-time code that registers its user directly in a role (no approval needed)."""
+
+    code: str
+    role: Role
+    commune_code: str | None
+    expires_at: datetime
+
+
+def _new_code() -> str:
+    # Short enough to type from a letter, unambiguous (no 0/O, 1/I), ~40 bits of entropy.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+async def create_invite(
+    conn: aiosqlite.Connection,
+    role: Role,
+    commune_code: str | None,
+    created_by: int | None,
+    valid_for: timedelta,
+    now: datetime,
+) -> Invite:
+    """Create an invite code; ``created_by`` None means the command line (the first admin)."""
+    if role in (Role.COMMUNE_OFFICER, Role.MEDIATOR, Role.TEAM_LEADER) and not commune_code:
+        raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
+    invite = Invite(_new_code(), role, commune_code, now + valid_for)
+    await conn.execute(
+        "INSERT INTO invites(code, role, commune_code, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (invite.code, role.value, commune_code, created_by, iso(now), iso(invite.expires_at)),
+    )
+    return invite
+
+
+async def valid_invite(conn: aiosqlite.Connection, code: str, now: datetime) -> Invite | None:
+    """The unused, unexpired invite with this code (case-insensitive), if any."""
+    async with conn.execute(
+        "SELECT code, role, commune_code, expires_at FROM invites WHERE code = ? AND used_by IS NULL",
+        (code.strip().upper(),),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    expires = datetime.fromisoformat(row["expires_at"])
+    if expires <= now:
+        return None
+    return Invite(row["code"], Role(row["role"]), row["commune_code"], expires)
+
+
+async def redeem_invite(
+    conn: aiosqlite.Connection,
+    invite: Invite,
+    channel: str,
+    external_id: str,
+    full_name: str,
+    phone: str,
+    now: datetime,
+) -> int:
+    """Create the active person of an invite and mark the code used (in the caller's transaction)."""
+    if await phone_taken(conn, phone):
+        raise RegistrationError(tr.PHONE_TAKEN)
+    person_id = await people_repo.insert_person(
+        conn,
+        now,
+        full_name=full_name,
+        phone=phone,
+        role=invite.role.value,
+        status=PersonStatus.ACTIVE.value,
+        commune_code=invite.commune_code,
+    )
+    cur = await conn.execute(
+        "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
+        (person_id, iso(now), invite.code),
+    )
+    if cur.rowcount != 1:
+        raise RegistrationError(tr.INVITE_INVALID)
+    await people_repo.link_identity(conn, channel, external_id, person_id)
+    return person_id
+
+
+# -- officers' team tools -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TeamStatus:
+    """A team with its active members and the Art. 12 check."""
+
+    team: places.Team
+    members: list[Person]
+    composition: CompositionResult
+
+
+async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]:
+    """Active and pending members of a team (people who left are not members)."""
+    async with conn.execute(
+        f"SELECT {people_repo.PERSON_COLUMNS} FROM people WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
+        (team_id, PersonStatus.ACTIVE.value, PersonStatus.PENDING.value),
+    ) as cur:
+        return [people_repo.person_from_row(r) for r in await cur.fetchall()]
+
+
+async def commune_teams(conn: aiosqlite.Connection, officer: Person, commune_code: str) -> list[TeamStatus]:
+    """Every team of a commune with its composition status (officers of that commune and above)."""
+    if not officer.may_see_commune(commune_code):
+        raise refuse(officer, "list_teams", commune_code)
+    commune = await places.get_commune(conn, commune_code)
+    needs_minority = bool(commune and commune.is_ethnic_area)
+    result = []
+    for team in await places.teams_in_commune(conn, commune_code):
+        members = await team_members(conn, team.id)
+        facts = [
+            MemberFacts(
+                active=m.active,
+                sex=m.sex,
+                ethnic_minority=m.ethnic_minority,
+                is_leader=m.role == Role.TEAM_LEADER,
+            )
+            for m in members
+        ]
+        result.append(TeamStatus(team, members, check_composition(facts, needs_minority)))
+    return result
+
+
+async def move_mediator(
+    conn: aiosqlite.Connection, officer: Person, mediator_id: int, team_id: int, now: datetime
+) -> None:
+    """Move a mediator to another team of the same commune."""
+    mediator = await people_repo.get_person(conn, mediator_id)
+    team = await places.get_team(conn, team_id)
+    if mediator is None or team is None or not may_manage_mediator(officer, mediator):
+        raise refuse(officer, "move_mediator", mediator_id)
+    if team.commune_code != mediator.commune_code:
+        raise refuse(officer, "move_mediator_other_commune", team_id)
+    await conn.execute(
+        "UPDATE people SET team_id = ?, updated_at = ? WHERE id = ?", (team_id, iso(now), mediator_id)
+    )
+
+
+async def mark_left(
+    conn: aiosqlite.Connection, actor: Person, mediator_id: int, reason: str, now: datetime
+) -> None:
+    """Record that a mediator stopped (Art. 11): by an officer in scope, or the mediator themself."""
+    mediator = await people_repo.get_person(conn, mediator_id)
+    if mediator is None:
+        raise refuse(actor, "mark_left", mediator_id)
+    if actor.id != mediator_id and not may_manage_mediator(actor, mediator):
+        raise refuse(actor, "mark_left", mediator_id)
+    await conn.execute(
+        "UPDATE people SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+        (PersonStatus.LEFT.value, reason or None, iso(now), mediator_id),
+    )
+
+
+def is_officer_role(role: Role) -> bool:
+    """Officer roles register without a team."""
+    return role in OFFICER_ROLES
+
+
+async def update_contact(
+    conn: aiosqlite.Connection, person: Person, now: datetime, full_name: str | None = None, phone: str | None = None
+) -> None:
+    """A person corrects their own name or phone number."""
+    if phone is not None and phone != person.phone and await phone_taken(conn, phone):
+        raise RegistrationError(tr.PHONE_TAKEN)
+    await conn.execute(
+        "UPDATE people SET full_name = COALESCE(?, full_name), phone = COALESCE(?, phone), updated_at = ? "
+        "WHERE id = ?",
+        (full_name, phone, iso(now), person.id),
+    )
+
+
+async def leave(conn: aiosqlite.Connection, mediator: Person, now: datetime) -> None:
+    """A mediator stops (Art. 11) on their own request; the commune's officers are told."""
+    await mark_left(conn, mediator, mediator.id, tr.LEFT_SELF_REASON, now)
+    team = await places.get_team(conn, mediator.team_id) if mediator.team_id else None
+    notice = Reply(tr.LEFT_NOTICE.format(name=mediator.full_name, team=team.name if team else "—"))
+    for officer_id in await approvers_for(conn, mediator):
+        await notify_person(conn, officer_id, notice, f"left:{mediator.id}:{officer_id}", "notice", now)

@@ -1,0 +1,472 @@
+"""The durable outbox: every proactive message is a row, queued idempotently, drained by a sender.
+
+Life of a row::
+
+    pending ──claim──▶ sending ──▶ sent | failed | blocked
+       ▲                  │
+       └── reschedule ────┘   (429 retry_after, transient error with backoff, release at stop)
+    pending ──cancel──▶ cancelled
+
+A claim marks rows ``sending`` and counts the attempt in the same transaction as it selects
+them. A crash therefore leaves the rows that were in the sender's hands in ``sending``;
+:func:`recover_in_flight` returns them to ``pending`` when the sender starts again. Those rows,
+and only those, may reach the user twice (the platform may have accepted them just before the
+crash); every other row is either finished or still queued, so nothing is lost.
+
+Functions taking a connection run inside the caller's transaction (``Database.transaction()``);
+those taking the :class:`Database` read committed data for progress and scheduling.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+
+from bot.conversation.messages import Attachment, Choice, Reply
+from bot.storage.db import Database, iso
+
+PAYLOAD_VERSION = 1
+
+
+class Status(StrEnum):
+    """Where a row is in its life (see the module docstring)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class Kind(StrEnum):
+    """Why a message is sent; quiet hours hold back some kinds (see the sender)."""
+
+    REMINDER = "reminder"
+    BROADCAST = "broadcast"
+    APPROVAL = "approval"
+    NOTICE = "notice"
+
+
+# ---------------------------------------------------------------------------- payload
+
+
+def encode_reply(reply: Reply) -> str:
+    """Serialise a reply for the ``payload`` column (JSON; attachment bytes as base64).
+
+    An attachment given as a path is stored as the path: the file must still exist when the
+    row is sent, so producers should pass an absolute path to a file they keep.
+    """
+    if reply.attachment_factory is not None:
+        raise ValueError("an outbox reply cannot carry an attachment factory: build the file before queuing")
+    body: dict[str, Any] = {"v": PAYLOAD_VERSION, "text": reply.text, "columns": reply.columns}
+    if reply.choices:
+        body["choices"] = [[choice.label, choice.value] for choice in reply.choices]
+    if reply.attachment is not None:
+        attachment = reply.attachment
+        stored: dict[str, str] = {"filename": attachment.filename, "mime_type": attachment.mime_type}
+        if attachment.data is not None:
+            stored["data"] = base64.b64encode(attachment.data).decode("ascii")
+        if attachment.path is not None:
+            stored["path"] = attachment.path
+        body["attachment"] = stored
+    if reply.request_phone:
+        body["request_phone"] = True
+    if reply.remove_keyboard:
+        body["remove_keyboard"] = True
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_reply(payload: str) -> Reply:
+    """Rebuild the reply stored by :func:`encode_reply`."""
+    body = json.loads(payload)
+    if body.get("v") != PAYLOAD_VERSION:
+        raise ValueError(f"unknown outbox payload version {body.get('v')!r}")
+    attachment = None
+    if "attachment" in body:
+        stored = body["attachment"]
+        attachment = Attachment(
+            filename=stored["filename"],
+            mime_type=stored["mime_type"],
+            data=base64.b64decode(stored["data"]) if "data" in stored else None,
+            path=stored.get("path"),
+        )
+    return Reply(
+        text=body["text"],
+        choices=[Choice(label, value) for label, value in body.get("choices", [])],
+        columns=body["columns"],
+        attachment=attachment,
+        request_phone=body.get("request_phone", False),
+        remove_keyboard=body.get("remove_keyboard", False),
+    )
+
+
+# ---------------------------------------------------------------------------- producers
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message to queue with :func:`enqueue_many` (same fields as :func:`enqueue`)."""
+
+    channel: str
+    chat_id: str
+    reply: Reply
+    dedupe_key: str
+    kind: str
+    person_id: int | None = None
+    not_before: datetime | None = None
+    broadcast_id: int | None = None
+    urgent: bool = False
+
+
+_INSERT = (
+    "INSERT INTO outbox(channel, chat_id, person_id, payload, dedupe_key, kind, status, attempts, "
+    "next_attempt_at, created_at, broadcast_id, urgent) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) "
+    "ON CONFLICT(dedupe_key) DO NOTHING"
+)
+
+
+def _insert_params(message: OutboxMessage, now: datetime) -> tuple[Any, ...]:
+    return (
+        message.channel,
+        message.chat_id,
+        message.person_id,
+        encode_reply(message.reply),
+        message.dedupe_key,
+        str(message.kind),
+        iso(message.not_before or now),
+        iso(now),
+        message.broadcast_id,
+        int(message.urgent),
+    )
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    channel: str,
+    chat_id: str,
+    reply: Reply,
+    dedupe_key: str,
+    kind: str,
+    now: datetime,
+    person_id: int | None = None,
+    not_before: datetime | None = None,
+    broadcast_id: int | None = None,
+    urgent: bool = False,
+) -> bool:
+    """Queue one message; False when ``dedupe_key`` was queued before (then nothing changes).
+
+    The key names the message's subject and recipient (``reminder:case-12:2026-05-15:telegram``),
+    so a producer that runs twice — a retried job, a restarted scheduler — queues it once.
+    ``not_before`` delays the first attempt; ``urgent`` lets it through quiet hours.
+    """
+    message = OutboxMessage(
+        channel=channel,
+        chat_id=chat_id,
+        reply=reply,
+        dedupe_key=dedupe_key,
+        kind=kind,
+        person_id=person_id,
+        not_before=not_before,
+        broadcast_id=broadcast_id,
+        urgent=urgent,
+    )
+    cur = await conn.execute(_INSERT, _insert_params(message, now))
+    return cur.rowcount == 1
+
+
+async def enqueue_many(conn: aiosqlite.Connection, messages: Iterable[OutboxMessage], now: datetime) -> int:
+    """Queue many messages in one statement batch (a broadcast); returns how many were new."""
+    cur = await conn.executemany(_INSERT, [_insert_params(message, now) for message in messages])
+    return cur.rowcount
+
+
+async def create_broadcast(
+    conn: aiosqlite.Connection,
+    *,
+    created_by: int | None,
+    text: str,
+    audience: Mapping[str, Any],
+    now: datetime,
+    urgent: bool = False,
+) -> int:
+    """Record a broadcast and return its id, to be set on each of its outbox rows."""
+    cur = await conn.execute(
+        "INSERT INTO broadcasts(created_by, text, audience, urgent, created_at) VALUES (?, ?, ?, ?, ?)",
+        (created_by, text, json.dumps(audience, ensure_ascii=False, sort_keys=True), int(urgent), iso(now)),
+    )
+    if cur.lastrowid is None:
+        raise RuntimeError("broadcast insert returned no id")
+    return cur.lastrowid
+
+
+async def cancel(
+    conn: aiosqlite.Connection,
+    *,
+    now: datetime,
+    broadcast_id: int | None = None,
+    dedupe_prefix: str | None = None,
+) -> int:
+    """Cancel the not-yet-sent rows of a broadcast, or whose dedupe key starts with a prefix.
+
+    Only ``pending`` rows are cancelled: a row in ``sending`` is already with the platform and
+    ends as the send ends. Returns how many rows were cancelled.
+    """
+    if broadcast_id is not None and dedupe_prefix is None:
+        await conn.execute(
+            "UPDATE broadcasts SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+            (iso(now), broadcast_id),
+        )
+        cur = await conn.execute(
+            "UPDATE outbox SET status = 'cancelled' WHERE broadcast_id = ? AND status = 'pending'",
+            (broadcast_id,),
+        )
+    elif dedupe_prefix is not None and broadcast_id is None:
+        # substr() rather than LIKE: exact and case-sensitive everywhere, no escaping of % and _.
+        cur = await conn.execute(
+            "UPDATE outbox SET status = 'cancelled' "
+            "WHERE status = 'pending' AND substr(dedupe_key, 1, ?) = ?",
+            (len(dedupe_prefix), dedupe_prefix),
+        )
+    else:
+        raise ValueError("cancel needs exactly one of broadcast_id and dedupe_prefix")
+    return cur.rowcount
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    """How many rows are in each status (progress of a broadcast, health of a channel)."""
+
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sending + self.sent + self.failed + self.blocked + self.cancelled
+
+    @property
+    def remaining(self) -> int:
+        """Rows that may still be delivered."""
+        return self.pending + self.sending
+
+
+async def counts(
+    db: Database,
+    *,
+    broadcast_id: int | None = None,
+    dedupe_prefix: str | None = None,
+    channel: str | None = None,
+) -> OutboxCounts:
+    """Count rows by status, optionally narrowed to a broadcast, a key prefix and a channel."""
+    where: list[str] = []
+    params: list[Any] = []
+    if broadcast_id is not None:
+        where.append("broadcast_id = ?")
+        params.append(broadcast_id)
+    if dedupe_prefix is not None:
+        where.append("substr(dedupe_key, 1, ?) = ?")
+        params += [len(dedupe_prefix), dedupe_prefix]
+    if channel is not None:
+        where.append("channel = ?")
+        params.append(channel)
+    sql = "SELECT status, COUNT(*) AS n FROM outbox"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = await db.fetchall(sql + " GROUP BY status", params)
+    return OutboxCounts(**{row["status"]: row["n"] for row in rows})
+
+
+async def next_due(db: Database, channel: str) -> datetime | None:
+    """When the channel's earliest pending row becomes due (None when nothing is pending)."""
+    row = await db.fetchone(
+        "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE channel = ? AND status = 'pending'", (channel,)
+    )
+    return datetime.fromisoformat(row["due"]) if row is not None and row["due"] is not None else None
+
+
+# ---------------------------------------------------------------------------- the sender's side
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row in the sender's hands (status ``sending``); ``attempts`` includes this one."""
+
+    id: int
+    chat_id: str
+    person_id: int | None
+    payload: str
+    dedupe_key: str
+    kind: str
+    attempts: int
+    throttled: int
+
+    def reply(self) -> Reply:
+        return decode_reply(self.payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one claim took: rows to send, and how many it blocked because the chat had blocked us."""
+
+    rows: list[Claimed]
+    blocked: int
+
+
+async def recover_in_flight(conn: aiosqlite.Connection, channel: str) -> int:
+    """Return rows left in ``sending`` by a crash to ``pending``; call once when the sender starts.
+
+    Only one sender per channel may run: its ``sending`` rows are by definition the previous
+    process's in-flight rows. Returns how many there were (each may be delivered twice).
+    """
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND status = 'sending'", (channel,)
+    )
+    return cur.rowcount
+
+
+async def defer_quiet(
+    conn: aiosqlite.Connection, channel: str, kinds: Iterable[str], now: datetime, until: datetime
+) -> int:
+    """Move due, non-urgent rows of the given kinds to ``until`` (the end of quiet hours)."""
+    kind_list = sorted(kinds)
+    if not kind_list:
+        return 0
+    marks = ", ".join("?" for _ in kind_list)
+    cur = await conn.execute(
+        "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND status = 'pending' AND urgent = 0 "
+        f"AND next_attempt_at <= ? AND kind IN ({marks})",
+        (iso(until), channel, iso(now), *kind_list),
+    )
+    return cur.rowcount
+
+
+# The first due pending row of each chat that has no row in the sender's hands: one row per chat
+# at a time keeps a chat's messages in order and lets per-chat spacing work without holding
+# many rows in 'sending'. A row rescheduled to later does not hold back the chat's next due row.
+_CLAIMABLE = """
+SELECT o.id, o.chat_id, o.person_id, o.payload, o.dedupe_key, o.kind, o.attempts, o.throttled,
+       EXISTS (SELECT 1 FROM identities i
+               WHERE i.channel = o.channel AND i.chat_id = o.chat_id AND i.unreachable = 1) AS unreachable
+FROM outbox o
+WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+  AND NOT EXISTS (SELECT 1 FROM outbox s
+                  WHERE s.channel = o.channel AND s.chat_id = o.chat_id AND s.status = 'sending')
+  AND NOT EXISTS (SELECT 1 FROM outbox p
+                  WHERE p.channel = o.channel AND p.chat_id = o.chat_id AND p.status = 'pending'
+                    AND p.next_attempt_at <= ? AND p.id < o.id)
+ORDER BY o.next_attempt_at, o.id
+LIMIT ?
+"""
+
+BLOCKED_EARLIER = "chat blocked the bot earlier"
+
+
+async def claim(conn: aiosqlite.Connection, channel: str, now: datetime, limit: int) -> Claim:
+    """Take up to ``limit`` due rows: mark them ``sending`` and count the attempt.
+
+    Rows for a chat that blocked the bot (``identities.unreachable``) are marked ``blocked``
+    instead of being sent again.
+    """
+    moment = iso(now)
+    async with conn.execute(_CLAIMABLE, (channel, moment, moment, limit)) as cur:
+        found = await cur.fetchall()
+    blocked = [(BLOCKED_EARLIER, row["id"]) for row in found if row["unreachable"]]
+    taken = [row for row in found if not row["unreachable"]]
+    if blocked:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? AND status = 'pending'", blocked
+        )
+    if taken:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+            [(row["id"],) for row in taken],
+        )
+    rows = [
+        Claimed(
+            id=row["id"],
+            chat_id=row["chat_id"],
+            person_id=row["person_id"],
+            payload=row["payload"],
+            dedupe_key=row["dedupe_key"],
+            kind=row["kind"],
+            attempts=row["attempts"] + 1,
+            throttled=row["throttled"],
+        )
+        for row in taken
+    ]
+    return Claim(rows=rows, blocked=len(blocked))
+
+
+async def release(conn: aiosqlite.Connection, ids: Sequence[int], not_before: datetime | None = None) -> None:
+    """Give claimed rows back unsent (the sender stops, or the chat must wait): the attempt is undone."""
+    if not_before is None:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'sending'",
+            [(row_id,) for row_id in ids],
+        )
+    else:
+        await conn.executemany(
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ? "
+            "WHERE id = ? AND status = 'sending'",
+            [(iso(not_before), row_id) for row_id in ids],
+        )
+
+
+async def mark_sent(conn: aiosqlite.Connection, sent: Sequence[tuple[int, datetime]]) -> None:
+    """Record delivered rows as ``(id, sent_at)`` pairs; an earlier error stays as history."""
+    await conn.executemany(
+        "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'sending'",
+        [(iso(at), row_id) for row_id, at in sent],
+    )
+
+
+async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str) -> None:
+    """Give up on a row: a permanent error, or the retry budget is spent."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'failed', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
+    )
+
+
+async def reschedule(
+    conn: aiosqlite.Connection, row_id: int, at: datetime, error: str, *, throttled: bool = False
+) -> None:
+    """Put a row back in the queue for another attempt at ``at``; ``throttled`` marks a 429."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, error = ?, throttled = throttled + ? "
+        "WHERE id = ? AND status = 'sending'",
+        (iso(at), error, int(throttled), row_id),
+    )
+
+
+async def mark_blocked(conn: aiosqlite.Connection, channel: str, chat_id: str, row_id: int, error: str) -> int:
+    """The user blocked the bot: block this row and the chat's pending rows, flag the identity.
+
+    Returns how many rows were blocked. ``identities.unreachable`` makes later claims skip the
+    chat; whoever sees the user write again should clear it.
+    """
+    await conn.execute(
+        "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
+    )
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'blocked', error = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'",
+        (BLOCKED_EARLIER, channel, chat_id),
+    )
+    await conn.execute(
+        "UPDATE identities SET unreachable = 1 WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+    )
+    return 1 + cur.rowcount

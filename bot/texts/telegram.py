@@ -1,0 +1,32 @@
+"""Sentences of the Telegram channel: buttons, the command menu, apologies."""
+
+from __future__ import annotations
+
+# The reply-keyboard button that shares the user's own phone number.
+SHARE_PHONE = "📱 Gửi số điện thoại của tôi"
+
+# Appended to a message whose button was pressed, so the chat shows what was picked.
+PICKED = "➡️ Đã chọn: {label}"
+
+# The text of a message that offers only buttons (Telegram refuses empty messages).
+CHOOSE = "Mời bạn chọn:"
+
+ERROR = (
+    "Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Dữ liệu bạn đã nhập vẫn được lưu an toàn. "
+    "Vui lòng gửi lại sau ít phút, hoặc gõ «menu»."
+)
+FILE_FAILED = "Xin lỗi, chưa tạo hoặc gửi được tệp đính kèm. Vui lòng thử lại sau ít phút."
+
+# The command menu shown next to the message box (setMyCommands), in display order.
+# Descriptions: 3–256 characters.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Bắt đầu, mở menu chính"),
+    ("menu", "Menu chính: các việc có thể làm"),
+    ("baocao", "Báo cáo vụ việc hòa giải"),
+    ("vuviec", "Vụ việc của tổ hòa giải"),
+    ("hoso", "Hồ sơ của tôi"),
+    ("hoidap", "Hỏi đáp pháp luật về hòa giải"),
+    ("thongke", "Thống kê"),
+    ("huy", "Hủy việc đang làm dở"),
+    ("trogiup", "Hướng dẫn sử dụng"),
+)
