@@ -9,8 +9,10 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.domain.enums import Role
 from bot.logs import register_secret, setup_logging
 from bot.texts import console as tc
 
@@ -21,7 +23,9 @@ Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="hoagiai", description="Trợ lý Hòa giải — grassroots mediation assistant")
+    parser = argparse.ArgumentParser(
+        prog="hoagiai", description="Trợ lý Hòa giải — grassroots mediation assistant"
+    )
     parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
     sub = parser.add_subparsers(dest="command")
 
@@ -29,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
-    chat.add_argument("--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id")
+    chat.add_argument(
+        "--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id"
+    )
     chat.add_argument("--script", type=Path, help="play this file of lines and print the transcript")
     chat.set_defaults(handler=_cmd_chat)
 
@@ -39,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(handler=_cmd_db_backup)
     db.add_parser("check", help="integrity check").set_defaults(handler=_cmd_db_check)
     db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=_cmd_db_migrate)
+
+    admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
+    invite = admin.add_parser("invite", help="create a one-time invite code (sent to the bot as /start CODE)")
+    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    invite.add_argument("--commune", default=None, help="commune code (needed for commune roles)")
+    invite.add_argument("--days", type=int, default=7, help="days the code stays valid (default 7)")
+    invite.set_defaults(handler=_cmd_admin_invite)
 
     _register_extensions(sub)
     return parser
@@ -123,6 +136,28 @@ async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
         print(tc.BACKUP_BROKEN.format(path=args.file, problems="; ".join(problems)), file=sys.stderr)
         return 1
     print(tc.BACKUP_DONE.format(path=args.file))
+    return 0
+
+
+async def _cmd_admin_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from bot.services.bootstrap import ensure_units
+    from bot.services.registration import RegistrationError, create_invite
+    from bot.storage.db import Database, utcnow
+
+    async with Database(settings.db_file) as db:
+        await ensure_units(db)
+        try:
+            async with db.transaction() as tx:
+                invite = await create_invite(
+                    tx, Role(args.role), args.commune, None, timedelta(days=max(1, args.days)), utcnow()
+                )
+        except RegistrationError as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
+    local = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
+    print(tc.INVITE_CREATED.format(code=invite.code, role=args.role, until=local.strftime("%d/%m/%Y %H:%M")))
     return 0
 
 

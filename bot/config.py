@@ -91,4 +91,6 @@ def load_settings(env_file: Path | str | None = ".env") -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "_".join(str(part) for part in first["loc"]).upper() or "?"
-        raise SettingsError(f"Invalid setting {name}: {first['msg']} (see .env.example)") from None
+        raise SettingsError(
+            f"Cấu hình không hợp lệ / invalid setting {name}: {first['msg']} (xem .env.example)"
+        ) from None

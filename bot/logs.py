@@ -79,3 +79,5 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level)
     # httpx logs every request URL, which for Telegram contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # bm25s logs index building at DEBUG on its own logger level regardless of ours.
+    logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -16,7 +16,7 @@ from bot.storage.db import Database, utcnow
 
 if TYPE_CHECKING:
     from bot.conversation.engine import Engine
-    from bot.kb.search import KnowledgeBase
+    from bot.kb import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class App:
 
 def load_knowledge(settings: Settings) -> KnowledgeBase | None:
     """Load and index the knowledge base; a missing folder disables Q&A with a warning."""
-    from bot.kb.search import KnowledgeBase
+    from bot.kb import KnowledgeBase
 
     if not settings.knowledge_dir.is_dir():
         log.warning("knowledge_missing dir=%s", settings.knowledge_dir)
@@ -68,7 +68,6 @@ async def open_app(
 ) -> AsyncIterator[App]:
     """Open the database (migrating it), load the knowledge base and build the flows."""
     from bot.flows.registry import build_flows
-
     from bot.services.bootstrap import ensure_units
 
     db = Database(settings.db_file)

@@ -22,7 +22,9 @@ from bot.texts import console as tc
 class ConsoleChannel:
     """Feeds typed lines to the engine as one console user and prints the replies."""
 
-    def __init__(self, app: App, user_id: str, out: TextIO | None = None, files_dir: Path | None = None) -> None:
+    def __init__(
+        self, app: App, user_id: str, out: TextIO | None = None, files_dir: Path | None = None
+    ) -> None:
         self.app = app
         self.user_id = user_id
         self.out = out or sys.stdout

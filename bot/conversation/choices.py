@@ -55,7 +55,7 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
         if len(containing) == 1:
             return containing[0]
     scored = process.extract(typed, keys, scorer=fuzz.ratio, limit=2)
-    best_key, best_score, best_index = scored[0]
+    _, best_score, best_index = scored[0]
     runner_up = scored[1][1] if len(scored) > 1 else 0.0
     if best_score >= _TYPO_MIN_SCORE and best_score - runner_up >= _TYPO_MARGIN:
         return choices[best_index]

@@ -162,7 +162,12 @@ class _Turn:
     """The handling of one message (lives for one transaction)."""
 
     def __init__(
-        self, app: App, tx: aiosqlite.Connection, inbound: Inbound, actor: Actor, session: Session | None,
+        self,
+        app: App,
+        tx: aiosqlite.Connection,
+        inbound: Inbound,
+        actor: Actor,
+        session: Session | None,
         now: datetime,
     ) -> None:
         self.app = app
@@ -342,7 +347,9 @@ class _Turn:
         self.session.data = ctx.data
         return await self._prompt(flow, ctx, ctx.notes)
 
-    async def _prompt(self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None) -> list[Reply]:
+    async def _prompt(
+        self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None
+    ) -> list[Reply]:
         assert self.session is not None
         reply = await flow.steps[self.session.step].prompt(ctx)
         self.session.data = ctx.data

@@ -22,7 +22,9 @@ _MOVE = re.compile(
     rf"([oO])([aAeE])([{_TONES}]){_LETTER_AFTER}|(?<![qQ])([uU])([yY])([{_TONES}]){_LETTER_AFTER}"
 )
 
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
+from bot.domain.people import Person
 from bot.flows.common import require_officer
 from bot.services import registration
 from bot.storage import people as people_repo
 from bot.texts import register as tr
 
 
-def _officer(ctx: Ctx) -> registration.Person:
+def _officer(ctx: Ctx) -> Person:
     assert ctx.actor.person is not None
     return ctx.actor.person
 
@@ -86,7 +87,9 @@ def approve_flow() -> Flow:
         steps={
             "pick": Step("pick", _pick_prompt, _pick_parse, next="decide"),
             "decide": Step(
-                "decide", _decide_prompt, _decide_parse,
+                "decide",
+                _decide_prompt,
+                _decide_parse,
                 next=lambda ctx: "reason" if ctx.data.get("decide") == "reject" else None,
             ),
             "reason": Step("reason", _reason_prompt, _reason_parse),

@@ -40,7 +40,9 @@ def case_data(case: CaseRow) -> dict[str, Any]:
         "scope": case.out_of_scope_reason or "ok",
         "parties": case.parties_count,
         "vulnerable": case.vulnerable_involved,
-        "outcome": case.outcome if case.outcome != CaseOutcome.NGOAI_PHAM_VI else CaseOutcome.DANG_HOA_GIAI.value,
+        "outcome": case.outcome
+        if case.outcome != CaseOutcome.NGOAI_PHAM_VI
+        else CaseOutcome.DANG_HOA_GIAI.value,
         "agreement": case.written_agreement,
         "court": case.wants_court_recognition,
         "next_step": case.next_step,
@@ -98,17 +100,23 @@ async def _action_prompt(ctx: Ctx) -> Reply:
     me = _me(ctx)
     case = await _case(ctx)
     ctx.data["received"] = case.received_on.isoformat()
-    lines = summary_lines(case_data(case)) if case.outcome != CaseOutcome.NGOAI_PHAM_VI else summary_lines(
-        {**case_data(case), "scope": case.out_of_scope_reason}
+    lines = (
+        summary_lines(case_data(case))
+        if case.outcome != CaseOutcome.NGOAI_PHAM_VI
+        else summary_lines({**case_data(case), "scope": case.out_of_scope_reason})
     )
-    text = tc.CASE_CARD.format(code=case.code, team=await cases.team_label(ctx.tx, case.team_id), lines="\n".join(lines))
+    text = tc.CASE_CARD.format(
+        code=case.code, team=await cases.team_label(ctx.tx, case.team_id), lines="\n".join(lines)
+    )
     if me.is_officer:
         rates = RemunerationRates(
             per_case=ctx.app.settings.remuneration_per_case,
             per_successful_case=ctx.app.settings.remuneration_per_successful_case,
             team_monthly=ctx.app.settings.remuneration_team_monthly,
         )
-        text += "\n" + tc.CASE_REMUNERATION.format(amount=f"{cases.remuneration(case, rates):,}".replace(",", "."))
+        text += "\n" + tc.CASE_REMUNERATION.format(
+            amount=f"{cases.remuneration(case, rates):,}".replace(",", ".")
+        )
     choices: list[Choice] = []
     if cases.may_change(me, case):
         if case.outcome == CaseOutcome.DANG_HOA_GIAI:
@@ -140,9 +148,13 @@ async def _history(ctx: Ctx) -> str:
         elif event.kind == "note":
             what = tc.HISTORY_NOTE.format(note=event.new_value)
         else:
-            what = tc.HISTORY_CHANGE.format(field=event.field, old=event.old_value or "—", new=event.new_value or "—")
+            what = tc.HISTORY_CHANGE.format(
+                field=event.field, old=event.old_value or "—", new=event.new_value or "—"
+            )
         local = event.at.astimezone(ctx.app.tz)
-        lines.append(tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=event.person_id or "—", what=what))
+        lines.append(
+            tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=event.person_id or "—", what=what)
+        )
     return "\n".join(lines)
 
 
@@ -228,7 +240,9 @@ def cases_flow() -> Flow:
             "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
             "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
             "next_step": choice_step(
-                "next_step", tc.ASK_NEXT_STEP, [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
+                "next_step",
+                tc.ASK_NEXT_STEP,
+                [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
                 next="outcome_on",
             ),
             "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, None, check=check_outcome_on),
@@ -241,4 +255,3 @@ def cases_flow() -> Flow:
         allowed=require_active,
         command="vuviec",
     )
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step
 from bot.conversation.messages import Choice, Reply

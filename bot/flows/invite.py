@@ -29,7 +29,13 @@ async def _finish(ctx: Ctx) -> list[Reply]:
         return [Reply(tr.INVITE_INVALID)]
     try:
         await registration.redeem_invite(
-            ctx.tx, invite, ctx.inbound.channel, ctx.inbound.user_id, ctx.data["name"], ctx.data["phone"], ctx.now
+            ctx.tx,
+            invite,
+            ctx.inbound.channel,
+            ctx.inbound.user_id,
+            ctx.data["name"],
+            ctx.data["phone"],
+            ctx.now,
         )
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]

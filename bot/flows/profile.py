@@ -69,11 +69,15 @@ def profile_flow() -> Flow:
         title="Hồ sơ của tôi",
         steps={
             "view": Step(
-                "view", _view_prompt, _view_parse,
+                "view",
+                _view_prompt,
+                _view_parse,
                 next=lambda ctx: None if ctx.data.get("view") == "done" else str(ctx.data.get("view")),
             ),
             "edit_name": Step("edit_name", _name_prompt, _name_parse, next="view", store=None),
-            "edit_phone": Step("edit_phone", ask_phone.prompt, _save_phone, next="view", store=None, phone=True),
+            "edit_phone": Step(
+                "edit_phone", ask_phone.prompt, _save_phone, next="view", store=None, phone=True
+            ),
             "leave": yes_no_step("leave", tr.LEAVE_CONFIRM, next=None),
         },
         first="view",

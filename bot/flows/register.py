@@ -126,9 +126,7 @@ def _after_confirm(ctx: Ctx) -> str | None:
 async def _finish(ctx: Ctx) -> list[Reply]:
     reg = _draft(ctx)
     try:
-        person_id = await registration.submit(
-            ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now
-        )
+        person_id = await registration.submit(ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now)
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]
     approver = tr.APPROVER_PROVINCE

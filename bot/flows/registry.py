@@ -55,7 +55,16 @@ def menu_items() -> list[MenuItem]:
 
 def build_flows() -> dict[str, Flow]:
     """Every flow by name (the engine looks flows up here); menu items whose flow is absent are dropped."""
-    flows = [ask_flow(), register_flow(), approve_flow(), invite_flow(), profile_flow(), teams_flow(), report_flow(), cases_flow()]
+    flows = [
+        ask_flow(),
+        register_flow(),
+        approve_flow(),
+        invite_flow(),
+        profile_flow(),
+        teams_flow(),
+        report_flow(),
+        cases_flow(),
+    ]
     by_name = {flow.name: flow for flow in flows}
     items = [item for item in menu_items() if item.flow in by_name]
     by_name["menu"] = menu_flow(items)

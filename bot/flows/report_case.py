@@ -56,7 +56,9 @@ def date_step(name: str, question: str, next_name: str | Any, check: Any = None)
     """A date question with "today"/"yesterday" buttons and typed dates; ``check`` may warn."""
 
     async def prompt(ctx: Ctx) -> Reply:
-        return Reply(question, choices=[Choice(tc.TODAY, "hom nay"), Choice(tc.YESTERDAY, "hom qua")], columns=2)
+        return Reply(
+            question, choices=[Choice(tc.TODAY, "hom nay"), Choice(tc.YESTERDAY, "hom qua")], columns=2
+        )
 
     async def parse(ctx: Ctx, answer: Answer) -> str:
         parsed = parse_user_date(answer.value, ctx.today)
@@ -122,7 +124,9 @@ async def _summary_parse(ctx: Ctx, answer: Answer) -> str:
 
 
 async def _scope_prompt(ctx: Ctx) -> Reply:
-    choices = [Choice(tc.SCOPE_OK, "ok")] + [Choice(label, reason.value) for reason, label in tc.SCOPE_LABELS.items()]
+    choices = [Choice(tc.SCOPE_OK, "ok")] + [
+        Choice(label, reason.value) for reason, label in tc.SCOPE_LABELS.items()
+    ]
     return Reply(tc.ASK_SCOPE, choices=choices)
 
 
@@ -177,7 +181,9 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
     if data.get("scope", "ok") != "ok":
         lines.append(tc.LINE_SCOPE.format(value=tc.SCOPE_LABELS[OutOfScopeReason(data["scope"])]))
         return lines
-    lines.append(tc.LINE_PARTIES.format(value=data.get("parties", "—"), vulnerable=_yn(data.get("vulnerable"))))
+    lines.append(
+        tc.LINE_PARTIES.format(value=data.get("parties", "—"), vulnerable=_yn(data.get("vulnerable")))
+    )
     outcome = CaseOutcome(data["outcome"])
     lines.append(tc.LINE_OUTCOME.format(value=tc.OUTCOME_LABELS[outcome]))
     if outcome == CaseOutcome.THANH:
@@ -187,7 +193,11 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
     if outcome != CaseOutcome.DANG_HOA_GIAI and data.get("outcome_on"):
         lines.append(tc.LINE_OUTCOME_ON.format(value=format_date(date.fromisoformat(data["outcome_on"]))))
     legal = data.get("legal", "none")
-    lines.append(tc.LINE_LEGAL.format(value=tc.LEGAL_NONE if legal == "none" else tc.LEGAL_LABELS[LegalSupporterType(legal)]))
+    lines.append(
+        tc.LINE_LEGAL.format(
+            value=tc.LEGAL_NONE if legal == "none" else tc.LEGAL_LABELS[LegalSupporterType(legal)]
+        )
+    )
     return lines
 
 
@@ -261,9 +271,14 @@ def report_flow() -> Flow:
     ]
     steps = {
         "received": date_step("received", tc.ASK_RECEIVED, _after_received, check=_check_received),
-        "received_confirm": Step("received_confirm", _received_confirm_prompt, _yes, next=_after_received_confirm),
+        "received_confirm": Step(
+            "received_confirm", _received_confirm_prompt, _yes, next=_after_received_confirm
+        ),
         "origin": choice_step(
-            "origin", tc.ASK_ORIGIN, [Choice(v, k.value) for k, v in tc.ORIGIN_LABELS.items()], next=then("field")
+            "origin",
+            tc.ASK_ORIGIN,
+            [Choice(v, k.value) for k, v in tc.ORIGIN_LABELS.items()],
+            next=then("field"),
         ),
         "field": choice_step(
             "field", tc.ASK_FIELD, [Choice(v, k.value) for k, v in FIELD_LABELS.items()], next=then("summary")
@@ -276,13 +291,17 @@ def report_flow() -> Flow:
         "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
         "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
         "next_step": choice_step(
-            "next_step", tc.ASK_NEXT_STEP, [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
+            "next_step",
+            tc.ASK_NEXT_STEP,
+            [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
             next="outcome_on",
         ),
         "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, then("legal"), check=check_outcome_on),
         "legal": Step("legal", _legal_prompt, _pick, next="confirm"),
         "confirm": Step(
-            "confirm", _confirm_prompt, _confirm_parse,
+            "confirm",
+            _confirm_prompt,
+            _confirm_parse,
             next=lambda ctx: None if ctx.data.get("confirm") == "save" else str(ctx.data.get("confirm")),
         ),
     }

@@ -57,7 +57,7 @@ async def _choice(ctx: Ctx, answer: Answer) -> str:
 
 
 async def _mediators(ctx: Ctx) -> list[Person]:
-    people = []
+    people: list[Person] = []
     for status in await registration.commune_teams(ctx.tx, _officer(ctx), ctx.data["commune"]):
         people.extend(m for m in status.members if m.active)
     return people
@@ -78,7 +78,9 @@ async def _mediator_parse(ctx: Ctx, answer: Answer) -> int:
 async def _target_prompt(ctx: Ctx) -> Reply:
     person = await people_repo.get_person(ctx.tx, ctx.data["mediator"])
     teams = await places.teams_in_commune(ctx.tx, ctx.data["commune"])
-    choices = [Choice(team.name, str(team.id)) for team in teams if person is None or team.id != person.team_id]
+    choices = [
+        Choice(team.name, str(team.id)) for team in teams if person is None or team.id != person.team_id
+    ]
     return Reply(tr.PICK_TARGET_TEAM.format(name=person.full_name if person else ""), choices=choices[:40])
 
 
@@ -95,7 +97,9 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     name = person.full_name if person else ""
     try:
         if action == "move":
-            await registration.move_mediator(ctx.tx, _officer(ctx), ctx.data["mediator"], ctx.data["target"], ctx.now)
+            await registration.move_mediator(
+                ctx.tx, _officer(ctx), ctx.data["mediator"], ctx.data["target"], ctx.now
+            )
             team = await places.get_team(ctx.tx, ctx.data["target"])
             return [Reply(tr.MOVED_DONE.format(name=name, team=team.name if team else ""))]
         if ctx.data.get("confirm_left"):
@@ -114,11 +118,15 @@ def teams_flow() -> Flow:
         steps={
             **commune_steps("commune_query", "commune", tr.PICK_COMMUNE_FOR_TEAMS, next="list"),
             "list": Step(
-                "list", _list_prompt, _choice,
+                "list",
+                _list_prompt,
+                _choice,
                 next=lambda ctx: None if ctx.data.get("list") == "done" else "mediator",
             ),
             "mediator": Step(
-                "mediator", _mediator_prompt, _mediator_parse,
+                "mediator",
+                _mediator_prompt,
+                _mediator_parse,
                 next=lambda ctx: "target" if ctx.data.get("list") == "move" else "confirm_left",
             ),
             "target": Step("target", _target_prompt, _target_parse),

@@ -153,7 +153,7 @@ class Index:
             if tok in self.vocab_set or tok.isdigit() or tok in STOPWORDS or len(tok) < 3:
                 out.append(tok)
                 continue
-            prev = tokens[i - 1] if i > 0 else ""
+            prev = out[-1] if out else ""  # already repaired: "giair vein" → "giai" + ?
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             fixed = self._repair_one(tok, prev, nxt)
             if fixed is None:

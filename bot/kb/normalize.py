@@ -101,7 +101,7 @@ _STOPWORD_TEXT = """
 a ah ai alo anh ban be bi cac cai cam can chu co con cua cung da dang day de den di do duoc
 em gi gium giup ha hay ho hoac khi khong la lai lam len ma minh mot muon nao nay ne neu nha
 nhe nhi nhieu nhu nhung nua o oi on phai roi sao se tai the thi toi tren trong u va vang vao
-vay vi voi xin xem biet it
+vay vi voi xin xem biet it nghia
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 

@@ -103,6 +103,10 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
 # (BLTTDS Điều 416–419) is in scope.
 REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
 
+NAMED_STATUTE_BOOST = 2.0
+NAMED_TOPIC_BOOST = 1.3
+HISTORY_BOOST = 2.0
+
 # Questions about earlier rules: only they may be answered from expired documents.
 HISTORY_PHRASES: tuple[str, ...] = (
     "truoc day",
@@ -151,6 +155,7 @@ class GateConfig:
     answer_fuzzy: float = 85.0
     suggest_fuzzy: float = 70.0
     min_margin: float = 0.1
+    fuzzy_min_coverage: float = 0.3
     pair_weight: float = 0.5  # share of word pairs in the coverage (the rest: single words)
 
 
@@ -194,6 +199,11 @@ class Searcher:
         history = np.array([p.history for p in passages], dtype=bool)
         self.history_mask = history
         self.missing_mask = np.array([p.missing for p in passages], dtype=bool)
+        # Passages about earlier rules: expired ones and our own notes citing them.
+        self.history_related = history | np.array(
+            [any(c in self.by_ref and passages[self.by_ref[c]].history for c in p.cites) for p in passages],
+            dtype=bool,
+        )
         self.doc_of = [p.doc_id for p in passages]
 
     # --- public ------------------------------------------------------------------------
@@ -248,16 +258,39 @@ class Searcher:
 
     def named_documents(self, tokens: list[str]) -> list[str]:
         """Documents the question names by alias ("nđ 15", "luật hòa giải"), longest first."""
-        found: list[str] = []
+        return [doc_id for doc_id, _ in self._named_spans(tokens)]
+
+    def _named_spans(self, tokens: list[str]) -> list[tuple[str, range]]:
+        found: list[tuple[str, range]] = []
         taken: set[int] = set()
         for phrase, doc_id in self.aliases:
             at = contains_phrase(tokens, phrase)
-            if at < 0 or any(i in taken for i in range(at, at + len(phrase))):
+            span = range(at, at + len(phrase))
+            if at < 0 or any(i in taken for i in span):
                 continue
-            taken.update(range(at, at + len(phrase)))
-            if doc_id not in found:
-                found.append(doc_id)
+            taken.update(span)
+            if all(doc_id != d for d, _ in found):
+                found.append((doc_id, span))
         return found
+
+    def _named_boost(self, named: list[str]) -> FloatArray:
+        # Naming a statute ("nghị định 15") is a strong wish for it; a guide's alias is
+        # usually just its topic ("tranh chấp đất đai"), so it weighs less.
+        factors = {
+            d: NAMED_STATUTE_BOOST if self.documents[d].kind in ("law", "plan") else NAMED_TOPIC_BOOST
+            for d in named
+        }
+        return np.array([factors.get(d, 1.0) for d in self.doc_of], dtype=np.float32)
+
+    def _without_statute_names(self, tokens: list[str]) -> list[str]:
+        # "thông tư liên tịch 100" says which document, not what about: it boosts that
+        # document instead of matching every passage that mentions a circular.
+        drop: set[int] = set()
+        for doc_id, span in self._named_spans(tokens):
+            if self.documents[doc_id].kind in ("law", "plan"):
+                drop.update(span)
+        kept = [t for i, t in enumerate(tokens) if i not in drop]
+        return kept if content_terms(kept) else tokens
 
     # --- steps -------------------------------------------------------------------------
 
@@ -286,7 +319,7 @@ class Searcher:
 
     def _score(self, ranking: Ranking, named: list[str]) -> None:
         cfg = self.index.config
-        tokens = ranking.tokens
+        tokens = self._without_statute_names(ranking.tokens)
         if cfg.typo_repair:
             tokens, ranking.repairs = self.index.repair(tokens)
         content = content_terms(tokens)
@@ -300,12 +333,11 @@ class Searcher:
         if cfg.fuzzy_weight:
             combined = combined + cfg.fuzzy_weight * np.clip((fuzzy - 60.0) / 40.0, 0.0, 1.0)
         if named:
-            boost = np.array([d in named for d in self.doc_of], dtype=bool)
-            combined = np.where(boost, combined * 1.3, combined)
+            combined = combined * self._named_boost(named)
         # Missing articles rank below any passage with text: they can only say "not collected".
         combined = np.where(self.missing_mask, combined * 0.5, combined)
         if ranking.history:
-            combined = np.where(self.history_mask, combined * 1.5, combined)
+            combined = np.where(self.history_related, combined * HISTORY_BOOST, combined)
         else:
             combined = np.where(self.history_mask, 0.0, combined)
         order = [int(i) for i in np.argsort(-combined, kind="stable") if combined[i] > 0]
@@ -349,14 +381,17 @@ class Searcher:
     def _gate(self, ranking: Ranking, n_content: int) -> Decision:
         g = self.gate
         margin = ranking.scores[0] - (ranking.scores[1] if len(ranking.scores) > 1 else 0.0)
-        if ranking.fuzzy >= g.answer_fuzzy:
+        # A close wording match to an FAQ question counts only if some topic word matches
+        # too: short strings like "giá vàng hôm nay bao nhiêu" are near many "… bao nhiêu".
+        fuzzy = ranking.fuzzy if ranking.coverage >= g.fuzzy_min_coverage else 0.0
+        if fuzzy >= g.answer_fuzzy:
             return Decision.ANSWER
         if n_content < 2:
             # One folded syllable ("ten", "ban") is too ambiguous to answer from.
-            return Decision.SUGGEST if ranking.fuzzy >= g.suggest_fuzzy else Decision.DECLINE
+            return Decision.SUGGEST if fuzzy >= g.suggest_fuzzy else Decision.DECLINE
         if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
             return Decision.ANSWER
-        if ranking.coverage >= g.suggest_coverage or ranking.fuzzy >= g.suggest_fuzzy:
+        if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
             return Decision.SUGGEST
         return Decision.DECLINE
 

@@ -58,7 +58,9 @@ def may_change(person: Person, case: repo.CaseRow) -> bool:
     return _may_change(person, case)
 
 
-async def report(conn: aiosqlite.Connection, mediator: Person, draft: CaseDraft, draft_key: str, now: datetime) -> tuple[repo.CaseRow, bool]:
+async def report(
+    conn: aiosqlite.Connection, mediator: Person, draft: CaseDraft, draft_key: str, now: datetime
+) -> tuple[repo.CaseRow, bool]:
     """Save a reported case once per draft; returns (case, created_now)."""
     if not (mediator.active and mediator.is_mediator and mediator.team_id and mediator.commune_code):
         raise refuse(mediator, "report_case", draft_key)
@@ -96,7 +98,9 @@ def _int(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-async def visible_cases(conn: aiosqlite.Connection, person: Person, commune_code: str | None = None) -> list[repo.CaseRow]:
+async def visible_cases(
+    conn: aiosqlite.Connection, person: Person, commune_code: str | None = None
+) -> list[repo.CaseRow]:
     """The cases this person may see: their team's, or a commune's for officers."""
     if not person.active:
         raise refuse(person, "list_cases", None)
@@ -128,7 +132,9 @@ async def update(
     return await repo.update_fields(conn, case, person.id, changes, now)
 
 
-async def add_note(conn: aiosqlite.Connection, person: Person, case_id: int, note: str, now: datetime) -> None:
+async def add_note(
+    conn: aiosqlite.Connection, person: Person, case_id: int, note: str, now: datetime
+) -> None:
     """A follow-up note on how the agreement is being carried out (Art. 26)."""
     case = await repo.get_case(conn, case_id)
     if case is None or not _may_change(person, case):

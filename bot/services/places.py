@@ -25,7 +25,7 @@ class CommuneInfo:
 
     @property
     def label(self) -> str:
-        """"xã Tân Đoàn" / "phường Kỳ Lừa" — how people name it."""
+        """ "xã Tân Đoàn" / "phường Kỳ Lừa" — how people name it."""
         return f"{self.unit_type} {self.name}"
 
 
@@ -74,7 +74,8 @@ async def find_communes(conn: aiosqlite.Connection, query: str, limit: int = 5) 
 async def get_commune(conn: aiosqlite.Connection, code: str) -> CommuneInfo | None:
     """One commune with its flags."""
     async with conn.execute(
-        "SELECT code, name, unit_type, is_pilot, is_ethnic_area, is_model FROM communes WHERE code = ?", (code,)
+        "SELECT code, name, unit_type, is_pilot, is_ethnic_area, is_model FROM communes WHERE code = ?",
+        (code,),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
@@ -102,7 +103,9 @@ async def teams_in_commune(conn: aiosqlite.Connection, commune_code: str) -> lis
 
 async def get_team(conn: aiosqlite.Connection, team_id: int) -> Team | None:
     """One team by id."""
-    async with conn.execute("SELECT id, commune_code, name, confirmed FROM teams WHERE id = ?", (team_id,)) as cur:
+    async with conn.execute(
+        "SELECT id, commune_code, name, confirmed FROM teams WHERE id = ?", (team_id,)
+    ) as cur:
         row = await cur.fetchone()
     return Team(row["id"], row["commune_code"], row["name"], bool(row["confirmed"])) if row else None
 

@@ -69,7 +69,9 @@ async def submit(
         raise RegistrationError(tr.PHONE_TAKEN)
     team_id = reg.team_id
     if reg.new_team_name and reg.commune_code:
-        team_id = await places.ensure_team(conn, reg.commune_code, reg.new_team_name, confirmed=False, now=now)
+        team_id = await places.ensure_team(
+            conn, reg.commune_code, reg.new_team_name, confirmed=False, now=now
+        )
     person_id = await people_repo.insert_person(
         conn,
         now,
@@ -108,7 +110,11 @@ async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[i
             ids = [int(r["id"]) for r in await cur.fetchall()]
         if ids:
             return ids
-    wanted = (Role.ADMIN.value,) if candidate.role == Role.ADMIN else (Role.PROVINCE_OFFICER.value, Role.ADMIN.value)
+    wanted = (
+        (Role.ADMIN.value,)
+        if candidate.role == Role.ADMIN
+        else (Role.PROVINCE_OFFICER.value, Role.ADMIN.value)
+    )
     marks = ", ".join("?" for _ in wanted)
     async with conn.execute(
         f"SELECT id FROM people WHERE role IN ({marks}) AND status = ?", (*wanted, PersonStatus.ACTIVE.value)
@@ -216,7 +222,8 @@ async def create_invite(
         raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
     invite = Invite(_new_code(), role, commune_code, now + valid_for)
     await conn.execute(
-        "INSERT INTO invites(code, role, commune_code, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO invites(code, role, commune_code, created_by, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (invite.code, role.value, commune_code, created_by, iso(now), iso(invite.expires_at)),
     )
     return invite
@@ -283,7 +290,8 @@ class TeamStatus:
 async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]:
     """Active and pending members of a team (people who left are not members)."""
     async with conn.execute(
-        f"SELECT {people_repo.PERSON_COLUMNS} FROM people WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
+        f"SELECT {people_repo.PERSON_COLUMNS} FROM people "
+        "WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
         (team_id, PersonStatus.ACTIVE.value, PersonStatus.PENDING.value),
     ) as cur:
         return [people_repo.person_from_row(r) for r in await cur.fetchall()]
@@ -347,7 +355,11 @@ def is_officer_role(role: Role) -> bool:
 
 
 async def update_contact(
-    conn: aiosqlite.Connection, person: Person, now: datetime, full_name: str | None = None, phone: str | None = None
+    conn: aiosqlite.Connection,
+    person: Person,
+    now: datetime,
+    full_name: str | None = None,
+    phone: str | None = None,
 ) -> None:
     """A person corrects their own name or phone number."""
     if phone is not None and phone != person.phone and await phone_taken(conn, phone):

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from bot.config import Settings
 from bot.domain.composition import MemberFacts, check_composition
 from bot.domain.dates import add_months
 from bot.domain.enums import CaseField, CaseOutcome, PersonStatus, Role, Sex
@@ -268,12 +269,15 @@ async def resolve_scope(db: Database, viewer: Viewer, scope: Scope | None = None
     Raises PermissionError when the person may not see it, LookupError when the commune or team
     does not exist. A :class:`Scope` viewer is the operator and may see anything.
     """
-    person = viewer if isinstance(viewer, Person) else None
-    if scope is None:
-        scope = default_scope(person) if person is not None else viewer  # type: ignore[assignment]
-    assert isinstance(scope, Scope)
-    if person is not None and not person.active:
-        raise PermissionError("person is not active")
+    person: Person | None
+    if isinstance(viewer, Person):
+        person = viewer
+        if not person.active:
+            raise PermissionError("person is not active")
+        scope = scope if scope is not None else default_scope(person)
+    else:
+        person = None
+        scope = scope if scope is not None else viewer
 
     if scope.level in (ScopeLevel.PROVINCE, ScopeLevel.PILOT):
         if person is not None and person.role not in PROVINCE_ROLES:
@@ -341,16 +345,21 @@ def _by_commune(scope: Scope) -> bool:
     return scope.level in (ScopeLevel.PROVINCE, ScopeLevel.PILOT)
 
 
+def _field(code: str | None) -> CaseField:
+    """A stored field code as the enum; anything unknown (or absent) counts as ``khac``."""
+    try:
+        return CaseField(code or CaseField.KHAC)
+    except ValueError:
+        return CaseField.KHAC
+
+
 def _counts(groups: Iterable[tuple[str, str | None, int]]) -> CaseCounts:
     """Build tallies from ``(outcome, field, n)`` groups; an unknown field counts as ``khac``."""
     outcomes: dict[str, int] = defaultdict(int)
     fields: dict[CaseField, int] = defaultdict(int)
     for outcome, case_field, n in groups:
         outcomes[outcome] += n
-        try:
-            fields[CaseField(case_field)] += n
-        except ValueError:
-            fields[CaseField.KHAC] += n
+        fields[_field(case_field)] += n
     return CaseCounts(
         received=sum(outcomes.values()),
         thanh=outcomes[CaseOutcome.THANH],
@@ -701,7 +710,8 @@ async def summarise(
     trainers = communes = model = None
     if table.info.level == ScopeLevel.PROVINCE:
         row = await db.fetchone(
-            "SELECT COUNT(*) AS n FROM people WHERE is_trainer = 1 AND status = ?", (PersonStatus.ACTIVE.value,)
+            "SELECT COUNT(*) AS n FROM people WHERE is_trainer = 1 AND status = ?",
+            (PersonStatus.ACTIVE.value,),
         )
         trainers = int(row["n"]) if row else 0
         communes = len(table.rows)
@@ -765,7 +775,8 @@ async def casebook(
                 is_pilot=bool(row["is_pilot"]),
                 team_id=row["team_id"],
             )
-            book = books[row["team_id"]] = CasebookTeam(unit, _commune_label(row["unit_type"], row["commune"]))
+            commune = _commune_label(row["unit_type"], row["commune"])
+            book = books[row["team_id"]] = CasebookTeam(unit, commune)
         book.entries.append(
             CasebookEntry(
                 code=row["code"],
@@ -791,9 +802,13 @@ def _opt_bool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
-def rates_from(per_case: int, per_successful_case: int, team_monthly: int) -> RemunerationRates:
-    """Remuneration rates from configuration (``Settings.remuneration_*``)."""
-    return RemunerationRates(per_case=per_case, per_successful_case=per_successful_case, team_monthly=team_monthly)
+def rates_from_settings(settings: Settings) -> RemunerationRates:
+    """Remuneration rates from configuration (``REMUNERATION_*`` variables)."""
+    return RemunerationRates(
+        per_case=settings.remuneration_per_case,
+        per_successful_case=settings.remuneration_per_successful_case,
+        team_monthly=settings.remuneration_team_monthly,
+    )
 
 
 __all__ = [
@@ -817,7 +832,7 @@ __all__ = [
     "monthly_counts",
     "months_of",
     "ranking",
-    "rates_from",
+    "rates_from_settings",
     "resolve_scope",
     "summarise",
     "summary",

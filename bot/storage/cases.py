@@ -18,9 +18,19 @@ CASE_COLUMNS = (
 # Fields a user may change after the report; anything else is fixed once saved.
 EDITABLE = frozenset(
     {
-        "received_on", "origin", "field", "summary", "out_of_scope_reason", "parties_count",
-        "vulnerable_involved", "outcome", "outcome_on", "written_agreement", "wants_court_recognition",
-        "next_step", "legal_support",
+        "received_on",
+        "origin",
+        "field",
+        "summary",
+        "out_of_scope_reason",
+        "parties_count",
+        "vulnerable_involved",
+        "outcome",
+        "outcome_on",
+        "written_agreement",
+        "wants_court_recognition",
+        "next_step",
+        "legal_support",
     }
 )
 
@@ -117,10 +127,16 @@ async def get_case(conn: aiosqlite.Connection, case_id: int) -> CaseRow | None:
 
 
 async def list_cases(
-    conn: aiosqlite.Connection, *, team_id: int | None = None, commune_code: str | None = None, limit: int = 20
+    conn: aiosqlite.Connection,
+    *,
+    team_id: int | None = None,
+    commune_code: str | None = None,
+    limit: int = 20,
 ) -> list[CaseRow]:
     """A team's or a commune's cases: open ones first, then the most recent."""
-    where, params = ("team_id = ?", (team_id,)) if team_id is not None else ("commune_code = ?", (commune_code,))
+    where, params = (
+        ("team_id = ?", (team_id,)) if team_id is not None else ("commune_code = ?", (commune_code,))
+    )
     async with conn.execute(
         f"SELECT {CASE_COLUMNS} FROM cases WHERE {where} "
         "ORDER BY CASE WHEN outcome = 'dang_hoa_giai' THEN 0 ELSE 1 END, received_on DESC, id DESC LIMIT ?",
@@ -172,7 +188,8 @@ async def add_event(
 ) -> None:
     """Append to the case's audit trail (who, when, what, old → new)."""
     await conn.execute(
-        "INSERT INTO case_events(case_id, person_id, at, kind, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO case_events(case_id, person_id, at, kind, field, old_value, new_value) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (case_id, person_id, iso(now), kind, field, old, new),
     )
     if kind == "note":
@@ -194,11 +211,19 @@ class CaseEvent:
 async def events(conn: aiosqlite.Connection, case_id: int) -> list[CaseEvent]:
     """The case's audit trail, oldest first."""
     async with conn.execute(
-        "SELECT at, person_id, kind, field, old_value, new_value FROM case_events WHERE case_id = ? ORDER BY id",
+        "SELECT at, person_id, kind, field, old_value, new_value FROM case_events "
+        "WHERE case_id = ? ORDER BY id",
         (case_id,),
     ) as cur:
         rows = await cur.fetchall()
     return [
-        CaseEvent(datetime.fromisoformat(r["at"]), r["person_id"], r["kind"], r["field"], r["old_value"], r["new_value"])
+        CaseEvent(
+            datetime.fromisoformat(r["at"]),
+            r["person_id"],
+            r["kind"],
+            r["field"],
+            r["old_value"],
+            r["new_value"],
+        )
         for r in rows
     ]

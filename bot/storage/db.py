@@ -63,6 +63,12 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _prepare_target(target: Path) -> None:
+    # The backup API writes into whatever the file holds: start from an empty file.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+
+
 class Database:
     """Async access to the SQLite file. Use :meth:`open` / :meth:`close` or ``async with``."""
 
@@ -179,9 +185,7 @@ class Database:
     async def backup(self, destination: Path | str) -> None:
         """Write a consistent copy of the database to ``destination`` while the bot keeps running."""
         target = Path(destination)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
+        await asyncio.to_thread(_prepare_target, target)
         async with aiosqlite.connect(str(target)) as dest:
             # pages=256 copies in steps, so writers are held up only for a moment at a time.
             await self.reader.backup(dest, pages=256)

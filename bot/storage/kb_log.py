@@ -19,11 +19,14 @@ async def record_feedback(conn: aiosqlite.Connection, ref: str, helpful: bool, n
 async def record_unanswered(conn: aiosqlite.Connection, question: str, decision: str, now: datetime) -> None:
     """Log a question the bot declined or only guessed at (already stripped of personal data)."""
     await conn.execute(
-        "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, ?, ?)", (iso(now), question[:500], decision)
+        "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, ?, ?)",
+        (iso(now), question[:500], decision),
     )
 
 
-async def top_gaps(db: Database, limit: int = 30, since: datetime | None = None) -> list[tuple[str, int, str]]:
+async def top_gaps(
+    db: Database, limit: int = 30, since: datetime | None = None
+) -> list[tuple[str, int, str]]:
     """The most frequent unanswered questions: (question, times asked, last decision)."""
     rows = await db.fetchall(
         "SELECT question, COUNT(*) AS n, MAX(decision) AS decision FROM kb_unanswered "

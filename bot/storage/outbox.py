@@ -393,7 +393,8 @@ async def claim(conn: aiosqlite.Connection, channel: str, now: datetime, limit: 
         )
     if taken:
         await conn.executemany(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
+            "WHERE id = ? AND status = 'pending'",
             [(row["id"],) for row in taken],
         )
     rows = [
@@ -416,7 +417,8 @@ async def release(conn: aiosqlite.Connection, ids: Sequence[int], not_before: da
     """Give claimed rows back unsent (the sender stops, or the chat must wait): the attempt is undone."""
     if not_before is None:
         await conn.executemany(
-            "UPDATE outbox SET status = 'pending', attempts = attempts - 1 WHERE id = ? AND status = 'sending'",
+            "UPDATE outbox SET status = 'pending', attempts = attempts - 1 "
+            "WHERE id = ? AND status = 'sending'",
             [(row_id,) for row_id in ids],
         )
     else:
@@ -453,7 +455,9 @@ async def reschedule(
     )
 
 
-async def mark_blocked(conn: aiosqlite.Connection, channel: str, chat_id: str, row_id: int, error: str) -> int:
+async def mark_blocked(
+    conn: aiosqlite.Connection, channel: str, chat_id: str, row_id: int, error: str
+) -> int:
     """The user blocked the bot: block this row and the chat's pending rows, flag the identity.
 
     Returns how many rows were blocked. ``identities.unreachable`` makes later claims skip the
@@ -463,7 +467,8 @@ async def mark_blocked(conn: aiosqlite.Connection, channel: str, chat_id: str, r
         "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
     )
     cur = await conn.execute(
-        "UPDATE outbox SET status = 'blocked', error = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'",
+        "UPDATE outbox SET status = 'blocked', error = ? "
+        "WHERE channel = ? AND chat_id = ? AND status = 'pending'",
         (BLOCKED_EARLIER, channel, chat_id),
     )
     await conn.execute(

@@ -29,7 +29,8 @@ class Session:
 async def load_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Session | None:
     """Return the chat's active session, if any."""
     async with conn.execute(
-        "SELECT flow, step, data, history, paused, updated_at FROM sessions WHERE channel = ? AND chat_id = ?",
+        "SELECT flow, step, data, history, paused, updated_at FROM sessions "
+        "WHERE channel = ? AND chat_id = ?",
         (channel, chat_id),
     ) as cur:
         row = await cur.fetchone()

@@ -254,28 +254,38 @@ async def list_teams(db: Database, commune_code: str | None = None) -> list[Stor
 
 
 async def upsert_team(
-    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime
+    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, team_id: int | None = None
 ) -> tuple[int, Change]:
     """Create a confirmed team, or confirm an existing one and take this spelling of its name.
 
-    A team proposed at registration (unconfirmed, perhaps typed without diacritics) becomes
-    confirmed with the official spelling when an officer's list names it.
+    The existing team is ``team_id`` when the caller matched one (a list's "Thôn Nà Sla" for a
+    stored "Nà Sla"), else the commune's team with the same folded name. A team proposed at
+    registration (unconfirmed, perhaps typed without diacritics) becomes confirmed with the
+    official spelling when an officer's list names it.
     """
-    key = team_key(name)
-    async with conn.execute(
-        f"SELECT {_TEAM_COLUMNS} FROM teams WHERE commune_code = ? AND name_folded = ?", (commune_code, key)
-    ) as cur:
+    if team_id is None:
+        sql, params = "WHERE commune_code = ? AND name_folded = ?", (commune_code, team_key(name))
+    else:
+        sql, params = "WHERE id = ?", (team_id,)
+    async with conn.execute(f"SELECT {_TEAM_COLUMNS} FROM teams {sql}", params) as cur:
         row = await cur.fetchone()
     if row is None:
+        if team_id is not None:
+            raise LookupError(f"no team {team_id}")
         return await _insert_team(conn, commune_code, name, now), Change.CREATED
     team = _team_from_row(row)
     if team.name == name and team.confirmed:
         return team.id, Change.UNCHANGED
-    await conn.execute("UPDATE teams SET name = ?, confirmed = 1 WHERE id = ?", (name, team.id))
+    await conn.execute(
+        "UPDATE teams SET name = ?, name_folded = ?, confirmed = 1 WHERE id = ?",
+        (name, team_key(name), team.id),
+    )
     return team.id, Change.UPDATED
 
 
-async def ensure_team(conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime) -> tuple[int, bool]:
+async def ensure_team(
+    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime
+) -> tuple[int, bool]:
     """The id of the team with this folded name, creating it (confirmed) if absent; True if created."""
     key = team_key(name)
     async with conn.execute(
@@ -408,7 +418,8 @@ async def upsert_person_by_phone(
 async def link_legal_support(conn: aiosqlite.Connection, person_id: int, team_id: int) -> None:
     """Record that a person supports a team (idempotent)."""
     await conn.execute(
-        "INSERT INTO legal_support(person_id, team_id) VALUES (?, ?) ON CONFLICT(person_id, team_id) DO NOTHING",
+        "INSERT INTO legal_support(person_id, team_id) VALUES (?, ?) "
+        "ON CONFLICT(person_id, team_id) DO NOTHING",
         (person_id, team_id),
     )
 

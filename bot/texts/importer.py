@@ -46,7 +46,9 @@ FILE_NOT_UTF8 = (
     "Trong Excel, chọn «Lưu thành» → «CSV UTF-8 (phân cách bằng dấu phẩy)», "
     "hoặc lưu thành tệp .xlsx rồi nhập lại."
 )
-FILE_OLD_XLS = "Định dạng .xls (Excel 97–2003) không được hỗ trợ. Mở tệp trong Excel và lưu thành .xlsx hoặc CSV UTF-8."
+FILE_OLD_XLS = (
+    "Định dạng .xls (Excel 97–2003) không được hỗ trợ. Mở tệp trong Excel và lưu thành .xlsx hoặc CSV UTF-8."
+)
 FILE_BAD_TYPE = "Chỉ nhập được tệp .csv hoặc .xlsx (tệp «{path}»)."
 FILE_BAD_XLSX = "Tệp «{path}» không phải tệp Excel .xlsx hợp lệ."
 FILE_EMPTY = "Tệp «{path}» không có dữ liệu."

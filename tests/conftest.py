@@ -1,0 +1,263 @@
+"""Shared fixtures: isolated settings, an app on a temporary database, a test-only flow, chat drivers.
+
+The test-only flow ``thu`` ("Ghi vụ việc thử") has the three kinds of step the engine must
+handle: a validated free-text step (``name``), a choice step (``outcome``) and a validated
+number (``parties``). Its ``finish`` writes a row to ``test_records`` (a table the fixture
+creates) in the same transaction as the last answer, so tests can count state changes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
+from bot.conversation.messages import Channel, Choice, Inbound, InboundKind, Reply
+from bot.runtime import App, open_app
+from bot.storage.db import utcnow
+from bot.storage.sessions import Session, load_session
+
+# -- the test-only flow ----------------------------------------------------------------------------
+
+FLOW_NAME = "thu"
+FLOW_TITLE = "Ghi vụ việc thử"
+ASK_NAME = "Tên vụ việc là gì?"
+ASK_OUTCOME = "Kết quả hòa giải thế nào?"
+ASK_PARTIES = "Có bao nhiêu bên tham gia? (gõ một số từ 2 đến 20)"
+BAD_NAME = "Tên vụ việc cần có ít nhất một chữ cái."
+BAD_PARTIES = "Số bên phải là một số từ 2 đến 20."
+DONE = "Đã ghi «{name}»: {outcome}, {parties} bên."
+OUTCOMES = [
+    Choice("Hòa giải thành", "thanh"),
+    Choice("Hòa giải không thành", "khong_thanh"),
+    Choice("Đang hòa giải", "dang"),
+]
+STEPS = ("name", "outcome", "parties")
+# The question each step asks (the text of its prompt, before any choices).
+PROMPTS = {"name": ASK_NAME, "outcome": ASK_OUTCOME, "parties": ASK_PARTIES}
+
+
+def parse_name(text: str) -> str:
+    """The ``name`` step's rule: any text with at least one letter."""
+    if not any(ch.isalpha() for ch in text):
+        raise Invalid(BAD_NAME)
+    return text
+
+
+def parse_parties(text: str) -> int:
+    """The ``parties`` step's rule: a whole number from 2 to 20."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise Invalid(BAD_PARTIES) from None
+    if not 2 <= number <= 20:
+        raise Invalid(BAD_PARTIES)
+    return number
+
+
+def outcome_label(value: str) -> str:
+    """The label of the outcome with ``value``."""
+    return next(choice.label for choice in OUTCOMES if choice.value == value)
+
+
+def build_test_flow() -> Flow:
+    """Build the test-only flow."""
+
+    async def name_prompt(ctx: Ctx) -> Reply:
+        return Reply(ASK_NAME)
+
+    async def name_parse(ctx: Ctx, answer: Answer) -> str:
+        return parse_name(answer.text)
+
+    async def parties_prompt(ctx: Ctx) -> Reply:
+        return Reply(ASK_PARTIES)
+
+    async def parties_parse(ctx: Ctx, answer: Answer) -> int:
+        return parse_parties(answer.text)
+
+    async def finish(ctx: Ctx) -> list[Reply]:
+        await ctx.tx.execute(
+            "INSERT INTO test_records(chat_id, name, outcome, parties) VALUES (?, ?, ?, ?)",
+            (ctx.inbound.chat_id, ctx.data["name"], ctx.data["outcome"], ctx.data["parties"]),
+        )
+        text = DONE.format(
+            name=ctx.data["name"], outcome=outcome_label(ctx.data["outcome"]), parties=ctx.data["parties"]
+        )
+        return [Reply(text)]
+
+    return Flow(
+        name=FLOW_NAME,
+        title=FLOW_TITLE,
+        steps={
+            "name": Step("name", name_prompt, name_parse, next="outcome"),
+            "outcome": choice_step("outcome", ASK_OUTCOME, OUTCOMES, next="parties"),
+            "parties": Step("parties", parties_prompt, parties_parse, next=None),
+        },
+        first="name",
+        finish=finish,
+        command=FLOW_NAME,
+    )
+
+
+async def install_test_flow(app: App) -> None:
+    """Register the test flow (reachable as ``/thu``) and create the table its finish writes to."""
+    flow = build_test_flow()
+    app.flows[flow.name] = flow
+    app.flow_commands[FLOW_NAME] = flow.name
+    async with app.db.transaction() as tx:
+        await tx.execute(
+            "CREATE TABLE IF NOT EXISTS test_records ("
+            "id INTEGER PRIMARY KEY, chat_id TEXT NOT NULL, name TEXT NOT NULL, "
+            "outcome TEXT NOT NULL, parties INTEGER NOT NULL)"
+        )
+
+
+@asynccontextmanager
+async def open_test_app(settings: Settings, clock: FakeClock | None = None) -> AsyncIterator[App]:
+    """Open the app without the knowledge base, with the test flow installed."""
+    async with open_app(settings, load_kb=False, clock=clock or utcnow) as app:
+        await install_test_flow(app)
+        yield app
+
+
+# -- messages and chats ----------------------------------------------------------------------------
+
+_ids = itertools.count(1)
+
+
+def inbound(
+    chat_id: str,
+    text: str = "",
+    *,
+    kind: InboundKind = InboundKind.TEXT,
+    value: str = "",
+    message_id: str | None = None,
+    channel: Channel = Channel.CONSOLE,
+) -> Inbound:
+    """Build one inbound message; the message id is unique unless given."""
+    return Inbound(
+        channel=channel,
+        chat_id=chat_id,
+        user_id=f"user-{chat_id}",
+        message_id=message_id if message_id is not None else f"m{next(_ids)}",
+        kind=kind,
+        text=text,
+        value=value,
+        display_name=f"Người dùng {chat_id}",
+    )
+
+
+class Chat:
+    """Drives one chat through the engine and reads its session back from the database."""
+
+    def __init__(self, app: App, chat_id: str, channel: Channel = Channel.CONSOLE) -> None:
+        self.app = app
+        self.chat_id = chat_id
+        self.channel = channel
+
+    async def send(self, text: str, message_id: str | None = None) -> list[Reply]:
+        """Type ``text``."""
+        return await self.app.engine.handle(
+            inbound(self.chat_id, text, message_id=message_id, channel=self.channel)
+        )
+
+    async def press(self, value: str) -> list[Reply]:
+        """Press a button whose value is ``value``."""
+        return await self.app.engine.handle(
+            inbound(self.chat_id, kind=InboundKind.CHOICE, value=value, channel=self.channel)
+        )
+
+    async def session(self) -> Session | None:
+        """The chat's committed session row."""
+        return await load_session(self.app.db.reader, self.channel, self.chat_id)
+
+    async def records(self) -> list[tuple[str, str, int]]:
+        """The rows the test flow's finish wrote for this chat: (name, outcome, parties)."""
+        rows = await self.app.db.fetchall(
+            "SELECT name, outcome, parties FROM test_records WHERE chat_id = ? ORDER BY id", (self.chat_id,)
+        )
+        return [(row["name"], row["outcome"], row["parties"]) for row in rows]
+
+    async def go_to(self, step: str, name: str = "Tranh chấp lối đi") -> None:
+        """Start the test flow and answer validly until ``step`` is the current step."""
+        await self.send("/thu")
+        if step in ("outcome", "parties"):
+            await self.send(name)
+        if step == "parties":
+            await self.send("1")
+        session = await self.session()
+        assert session is not None and session.flow == FLOW_NAME and session.step == step
+
+
+def snapshot(session: Session | None) -> tuple[str, str, dict[str, object], list[str], bool] | None:
+    """What must not change when an answer is refused: flow, step, data, history, paused."""
+    if session is None:
+        return None
+    return (session.flow, session.step, session.data, session.history, session.paused)
+
+
+class FakeClock:
+    """A clock the test moves by hand (``open_app(clock=...)``)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock forward by a ``timedelta(**delta)``."""
+        self.now += timedelta(**delta)
+
+
+# -- fixtures ----------------------------------------------------------------------------------------
+
+SETTING_VARS = tuple(name.upper() for name in Settings.model_fields)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Remove every setting from the environment so the machine's configuration cannot leak in."""
+    for name in SETTING_VARS:
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path, clean_env: None) -> Settings:
+    """Settings with everything under ``tmp_path``, no ``.env`` file and no knowledge base."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        knowledge_dir=tmp_path / "no-knowledge",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[App]:
+    """The app on a fresh database in ``tmp_path``, with the test flow installed."""
+    async with open_test_app(settings) as opened:
+        yield opened
+
+
+@pytest.fixture
+def chat(app: App) -> Chat:
+    """One console chat on ``app``."""
+    return Chat(app, "c1")
+
+
+@pytest.fixture
+def subprocess_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for ``python -m bot`` subprocesses: no inherited settings, data under tmp."""
+    env = {key: value for key, value in os.environ.items() if key not in SETTING_VARS}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    env["KNOWLEDGE_DIR"] = str(tmp_path / "no-knowledge")
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
