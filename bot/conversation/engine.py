@@ -374,6 +374,8 @@ class _Turn:
         offered = [Choice(label, value) for label, value in self.session.data.get(_OFFERED, [])]
         answer = Answer(self.text)
         if self.inbound.kind == InboundKind.CONTACT:
+            if not step.phone:
+                return await self._with_reprompt(t.CONTACT_NOT_EXPECTED)
             answer.phone = self.inbound.value
         elif offered:
             picked = None

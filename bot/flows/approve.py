@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
+from bot.domain.enums import PersonStatus
 from bot.domain.people import Person
 from bot.flows.common import require_officer
 from bot.services import registration
@@ -22,6 +23,10 @@ async def _begin(ctx: Ctx) -> None:
     if wanted and any(str(p.id) == wanted for p in pending):
         ctx.data["pick"] = int(wanted)
     elif wanted:
+        # Still pending but not this officer's to decide (a forwarded button): say so plainly.
+        candidate = await people_repo.get_person(ctx.tx, int(wanted)) if wanted.isdigit() else None
+        if candidate is not None and candidate.status == PersonStatus.PENDING:
+            raise Invalid(tr.NOT_IN_SCOPE)
         raise Invalid(tr.NOT_PENDING)
     elif not pending:
         raise Invalid(tr.NO_PENDING)

@@ -17,10 +17,11 @@ from bot.domain.remuneration import RemunerationRates
 from bot.domain.vntext import squeeze
 from bot.flows.common import require_active, yes_no_step
 from bot.flows.report_case import SUMMARY_MAX, check_outcome_on, date_step, summary_lines
-from bot.services import cases
+from bot.services import cases, places
 from bot.storage.cases import CaseRow
 from bot.storage.cases import events as case_events
 from bot.texts import cases as tc
+from bot.texts import common as t
 
 _ICONS = {"dang_hoa_giai": "⏳", "thanh": "✅", "khong_thanh": "❌", "ngoai_pham_vi": "🚫"}
 
@@ -61,7 +62,11 @@ async def _begin(ctx: Ctx) -> None:
             raise Invalid(tc.CASE_NOT_VISIBLE) from None
         ctx.data["case"] = int(wanted)
         return
-    visible = await cases.visible_cases(ctx.tx, me)
+    try:
+        visible = await cases.visible_cases(ctx.tx, me)
+    except PermissionError:
+        # A province officer or admin has no commune of their own to list.
+        raise Invalid(t.NOT_ALLOWED) from None
     if not visible:
         raise Invalid(tc.NO_CASES if me.is_mediator else tc.NO_CASES_COMMUNE)
     ctx.data["options"] = [
@@ -80,7 +85,11 @@ async def _begin(ctx: Ctx) -> None:
 
 async def _pick_prompt(ctx: Ctx) -> Reply:
     me = _me(ctx)
-    title = tc.PICK_CASE if me.is_mediator else tc.PICK_CASE_OFFICER.format(commune=me.commune_code or "")
+    if me.is_mediator:
+        title = tc.PICK_CASE
+    else:
+        commune = await places.get_commune(ctx.tx, me.commune_code) if me.commune_code else None
+        title = tc.PICK_CASE_OFFICER.format(commune=commune.label if commune else me.commune_code or "")
     return Reply(title, choices=[Choice(label, value) for label, value in ctx.data["options"]])
 
 

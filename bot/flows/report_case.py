@@ -145,6 +145,11 @@ def _after_scope(ctx: Ctx) -> str | None:
     return then("parties")(ctx) if "outcome" in ctx.data else "parties"
 
 
+def _after_vulnerable(ctx: Ctx) -> str | None:
+    # A draft first saved as out of scope has no outcome yet: ask it even when editing.
+    return then("outcome")(ctx) if "outcome" in ctx.data else "outcome"
+
+
 async def _parties_prompt(ctx: Ctx) -> Reply:
     return Reply(tc.ASK_PARTIES, choices=[Choice(str(n), str(n)) for n in (2, 3, 4, 5)], columns=4)
 
@@ -286,7 +291,7 @@ def report_flow() -> Flow:
         "summary": Step("summary", _summary_prompt, _summary_parse, next=then("scope")),
         "scope": Step("scope", _scope_prompt, _scope_parse, next=_after_scope),
         "parties": Step("parties", _parties_prompt, _parties_parse, next="vulnerable", free_text=True),
-        "vulnerable": yes_no_step("vulnerable", tc.ASK_VULNERABLE, next=then("outcome")),
+        "vulnerable": yes_no_step("vulnerable", tc.ASK_VULNERABLE, next=_after_vulnerable),
         "outcome": choice_step("outcome", tc.ASK_OUTCOME, outcome_choices, next=_after_outcome),
         "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
         "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.domain.vntext import canonical, clean_input
+from bot.domain.vntext import canonical
 from bot.kb.model import Passage
 from bot.kb.normalize import STOPWORDS, bigrams, telex_fold, terms, tokenize
 
@@ -67,8 +67,9 @@ class Index:
         unit_kind: list[int] = []
         self.passage_terms: list[frozenset[str]] = []
         df: Counter[str] = Counter()
-        forms: dict[str, Counter[str]] = defaultdict(Counter)
-        pair_forms: dict[str, Counter[str]] = defaultdict(Counter)
+        # Counted in bulk (C speed); folded into spellings once at the end.
+        words: Counter[str] = Counter()
+        word_pairs: Counter[tuple[str, str]] = Counter()
         self.fuzzy_choices: list[str] = []
         self.fuzzy_owner: list[int] = []
         for pi, p in enumerate(passages):
@@ -88,7 +89,9 @@ class Index:
                 unit_clause.append(ci)
                 unit_kind.append(kind)
                 seen.update(toks)
-                _collect_forms(text, forms, pair_forms)
+                split = canonical(text).split()
+                words.update(split)
+                word_pairs.update(itertools.pairwise(split))
             self.passage_terms.append(frozenset(seen))
             df.update(seen)
             for s in (p.title, *p.questions):
@@ -105,8 +108,7 @@ class Index:
         n = max(len(passages), 1)
         self.idf = {t: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
-        self.forms = {t: c.most_common(1)[0][0] for t, c in forms.items()}
-        self.pair_forms = {t: c.most_common(1)[0][0] for t, c in pair_forms.items()}
+        self.forms, self.pair_forms = _spellings(words, word_pairs)
         self.bm25 = bm25s.BM25(k1=self.config.k1, b=self.config.b)
         # An index over nothing still has to answer (an empty knowledge folder in tests).
         self.bm25.index(unit_tokens or [[""]], show_progress=False)
@@ -208,17 +210,30 @@ class Index:
         return " ".join(out)
 
 
-def _collect_forms(text: str, forms: dict[str, Counter[str]], pair_forms: dict[str, Counter[str]]) -> None:
-    # Remember how folded syllables and pairs are usually written, for "did you mean".
-    words: list[tuple[str, str]] = []
-    for word in canonical(clean_input(text)).split():
-        stripped = word.strip(".,;:()[]«»\"'!?…-–")
-        toks = tokenize(stripped)
-        if len(toks) == 1 and not toks[0].isdigit():
-            forms[toks[0]][stripped] += 1
-            words.append((toks[0], stripped))
-        else:
-            words.append(("", ""))
-    for (fa, a), (fb, b) in itertools.pairwise(words):
-        if fa and fb:
-            pair_forms[f"{fa}_{fb}"][f"{a} {b}"] += 1
+_PUNCT = ".,;:()[]«»\"'!?…-–/"
+
+
+def _spellings(words: Counter[str], pairs: Counter[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Most frequent spelling of each folded syllable and syllable pair, for "did you mean"."""
+    keys = {w: _word_key(w.strip(_PUNCT)) for w in words}
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for word, n in words.items():
+        key = keys[word]
+        if key is not None:
+            forms[key[0]][key[1]] += n
+    pair_forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for (a, b), n in pairs.items():
+        ka, kb = keys[a], keys[b]
+        if ka is not None and kb is not None:
+            pair_forms[f"{ka[0]}_{kb[0]}"][f"{ka[1]} {kb[1]}"] += n
+    return (
+        {t: c.most_common(1)[0][0] for t, c in forms.items()},
+        {t: c.most_common(1)[0][0] for t, c in pair_forms.items()},
+    )
+
+
+def _word_key(word: str) -> tuple[str, str] | None:
+    toks = tokenize(word)
+    if len(toks) != 1 or toks[0].isdigit():
+        return None
+    return toks[0], word

@@ -584,14 +584,19 @@ class CommuneIndex:
         return t.UNKNOWN_COMMUNE.format(value=value)
 
 
-# Words before a thôn's name that lists write or omit at will ("Thôn Nà Sla" / "Nà Sla").
-_TEAM_PREFIXES = ("to dan pho ", "thon ", "ban ", "khoi ", "lang ", "khu ", "xom ", "pho ")
+# Words for "village" that lists write or omit before a name ("Thôn Nà Sla" / "Nà Sla", "Thôn
+# Bản Cầu" / "Bản Cầu"). Urban "khối"/"phố" are left out: "Khối 1" and "Phố 1" can both exist.
+_TEAM_PREFIXES = ("to dan pho ", "thon ", "ban ", "lang ", "xom ")
 
 
 def _bare_team(folded: str) -> str:
-    for prefix in _TEAM_PREFIXES:
-        if folded.startswith(prefix) and len(folded) > len(prefix):
-            return folded[len(prefix) :]
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _TEAM_PREFIXES:
+            if folded.startswith(prefix) and len(folded) > len(prefix):
+                folded = folded[len(prefix) :]
+                stripped = True
     return folded
 
 
@@ -663,30 +668,19 @@ class UnitDraft:
     flags: repo.CommuneFlags
 
 
-def _check_units(header: Header, rows: Sequence[SourceRow]) -> list[Checked[UnitDraft]]:
+def _check_units(
+    header: Header, rows: Sequence[SourceRow], stored: Mapping[str, repo.StoredCommune]
+) -> list[Checked[UnitDraft]]:
     checked: list[Checked[UnitDraft]] = []
     for source in rows:
         row = _Row(source, header)
         code = _unit_code(row)
         name = row.required("name")
         unit_type = _unit_type(row)
-        districts = tuple(d.strip() for d in re.split(r"[;,]", row.text("former_districts")) if d.strip())
-        units = parse_predecessors(row.text("predecessor_units"), districts)
-        notes = row.text("certainty_notes")
         flags = repo.CommuneFlags(row.flag("is_pilot"), row.flag("is_ethnic_area"), row.flag("is_model"))
         draft = None
         if code is not None and name is not None and unit_type is not None:
-            commune = Commune(
-                code=code,
-                name=name,
-                type=unit_type,
-                former_districts=districts,
-                predecessors=tuple(dict.fromkeys(u.name for u in units)),
-                predecessor_units=units,
-                uncertain="UNCERTAIN" in notes,  # the marker the bundled list uses
-                certainty_notes=notes,
-            )
-            draft = UnitDraft(commune, flags)
+            draft = UnitDraft(_commune_from_row(row, code, name, unit_type, stored.get(code)), flags)
         checked.append(Checked(source, draft, row.problems))
     _mark_duplicates(
         checked,
@@ -699,6 +693,35 @@ def _check_units(header: Header, rows: Sequence[SourceRow]) -> list[Checked[Unit
         keep_first=True,
     )
     return checked
+
+
+def _commune_from_row(
+    row: _Row, code: str, name: str, unit_type: UnitType, stored: repo.StoredCommune | None
+) -> Commune:
+    # A column the file lacks keeps what is stored (a list of flags only must not erase the
+    # merger history); a column it has, even with an empty cell, replaces it.
+    keep = stored.to_domain() if stored is not None else None
+    if row.has("former_districts") or keep is None:
+        districts = tuple(d.strip() for d in re.split(r"[;,]", row.text("former_districts")) if d.strip())
+    else:
+        districts = keep.former_districts
+    if row.has("predecessor_units") or keep is None:
+        units = parse_predecessors(row.text("predecessor_units"), districts)
+    else:
+        units = keep.predecessor_units
+    notes = row.text("certainty_notes")
+    # "UNCERTAIN" in the notes is the marker the bundled list uses.
+    uncertain = "UNCERTAIN" in notes if row.has("certainty_notes") or keep is None else keep.uncertain
+    return Commune(
+        code=code,
+        name=name,
+        type=unit_type,
+        former_districts=districts,
+        predecessors=tuple(dict.fromkeys(u.name for u in units)),
+        predecessor_units=units,
+        uncertain=uncertain,
+        certainty_notes=notes,
+    )
 
 
 def _unit_code(row: _Row) -> str | None:
@@ -716,7 +739,7 @@ def _unit_type(row: _Row) -> UnitType | None:
     if value is None:
         return None
     key = _key(value)
-    if key in ("xa",):
+    if key == "xa":
         return UnitType.XA
     if key in ("phuong", "p"):
         return UnitType.PHUONG
@@ -869,8 +892,7 @@ def _check_person(
     if not row.text("phone") and row.has("phone"):
         row.fail("phone", t.REQUIRED_VALUE)
     fact.phone = phone
-    role = _choice(row, "role", _ROLES, t.BAD_ROLE)
-    role = Role(role) if role else Role.MEDIATOR  # a roster of mediators often has no role column
+    role = _person_role(row, places, phone)
     commune = _commune(row, places, required=False)
     role_name = t.ROLE_NAMES[role.value]
     if commune is None and not row.text("commune") and role in (*MEDIATOR_ROLES, Role.COMMUNE_OFFICER):
@@ -910,6 +932,16 @@ def _check_person(
     if row.problems or phone is None or name is None:
         return None
     return PersonDraft(phone, role, values, team, supports_team=supporter is not None)
+
+
+def _person_role(row: _Row, places: Places, phone: str | None) -> Role:
+    chosen = _choice(row, "role", _ROLES, t.BAD_ROLE)
+    if chosen:
+        return Role(chosen)
+    # A roster of mediators often has no role column: a new person is a mediator, while someone
+    # already registered keeps their role (an officer listed there must not be demoted).
+    owner = places.phones.get(phone) if phone else None
+    return owner.role if owner else Role.MEDIATOR
 
 
 def _choice(row: _Row, name: str, words: Mapping[str, str], error: str) -> str | None:
@@ -1071,7 +1103,8 @@ async def run_import(
     report.file_problems = _file_problems(header, data)
     batch = _Batch(db, report, path, raw, header, options, now)
     if kind is ImportKind.UNITS:
-        await batch.finish(_check_units(header, data), _write_units)
+        stored = {commune.code: commune for commune in await repo.list_communes(db)}
+        await batch.finish(_check_units(header, data, stored), _write_units)
         return report
     places = await _load_places(db)
     if kind is ImportKind.TEAMS:

@@ -252,6 +252,7 @@ class CasebookTeam:
     """A team's casebook for a period."""
 
     unit: Unit
+    team_name: str
     commune_name: str
     entries: list[CasebookEntry] = field(default_factory=list)
 
@@ -776,7 +777,7 @@ async def casebook(
                 team_id=row["team_id"],
             )
             commune = _commune_label(row["unit_type"], row["commune"])
-            book = books[row["team_id"]] = CasebookTeam(unit, commune)
+            book = books[row["team_id"]] = CasebookTeam(unit, row["team"], commune)
         book.entries.append(
             CasebookEntry(
                 code=row["code"],

@@ -187,8 +187,10 @@ class Database:
         target = Path(destination)
         await asyncio.to_thread(_prepare_target, target)
         async with aiosqlite.connect(str(target)) as dest:
-            # pages=256 copies in steps, so writers are held up only for a moment at a time.
-            await self.reader.backup(dest, pages=256)
+            # One step (pages=-1): in WAL mode the copy reads a single snapshot and writers carry
+            # on meanwhile. A step-wise copy restarts whenever another connection commits
+            # between two steps, so under steady writes it may never finish.
+            await self.reader.backup(dest, pages=-1)
 
     async def integrity_check(self) -> list[str]:
         """Run SQLite's integrity and foreign-key checks; an empty list means the file is sound."""

@@ -17,7 +17,7 @@ import aiosqlite
 
 from bot.domain.enums import Role
 from bot.domain.units import UNIT_TYPE_LABELS, Commune, Predecessor, UnitType
-from bot.domain.vntext import fold
+from bot.domain.vntext import fold, has_diacritics
 from bot.storage.db import Database, iso
 
 # Lists are stored as one text column; "; " never occurs inside a unit name.
@@ -261,19 +261,25 @@ async def upsert_team(
     The existing team is ``team_id`` when the caller matched one (a list's "Thôn Nà Sla" for a
     stored "Nà Sla"), else the commune's team with the same folded name. A team proposed at
     registration (unconfirmed, perhaps typed without diacritics) becomes confirmed with the
-    official spelling when an officer's list names it.
+    official spelling when an officer's list names it; a spelling without diacritics never
+    replaces one with them.
     """
+    where: str
+    params: tuple[object, ...]
     if team_id is None:
-        sql, params = "WHERE commune_code = ? AND name_folded = ?", (commune_code, team_key(name))
+        where, params = "WHERE commune_code = ? AND name_folded = ?", (commune_code, team_key(name))
     else:
-        sql, params = "WHERE id = ?", (team_id,)
-    async with conn.execute(f"SELECT {_TEAM_COLUMNS} FROM teams {sql}", params) as cur:
+        where, params = "WHERE id = ?", (team_id,)
+    async with conn.execute(f"SELECT {_TEAM_COLUMNS} FROM teams {where}", params) as cur:
         row = await cur.fetchone()
     if row is None:
         if team_id is not None:
             raise LookupError(f"no team {team_id}")
         return await _insert_team(conn, commune_code, name, now), Change.CREATED
     team = _team_from_row(row)
+    if team_key(name) == team.name_folded and has_diacritics(team.name) and not has_diacritics(name):
+        # The same name typed without diacritics must not replace its proper spelling.
+        name = team.name
     if team.name == name and team.confirmed:
         return team.id, Change.UNCHANGED
     await conn.execute(

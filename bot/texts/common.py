@@ -36,6 +36,7 @@ TOO_LONG = (
 UNSUPPORTED = (
     "Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu trả lời, không gửi ảnh, nhãn dán hay ghi âm."
 )
+CONTACT_NOT_EXPECTED = "Bước này không cần số điện thoại. Hãy trả lời câu hỏi bên dưới:"
 STALE_BUTTON = "Nút này thuộc tin nhắn cũ. Hãy dùng các lựa chọn mới nhất bên dưới:"
 STALE_BUTTON_IDLE = "Nút này thuộc tin nhắn cũ. Gõ «menu» để bắt đầu lại."
 INTERNAL_ERROR = (

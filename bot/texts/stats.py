@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from bot.domain.enums import CaseOutcome, NextStep, OutOfScopeReason
-from bot.domain.kpi import IndicatorCode
+from bot.domain.kpi import Indicator, IndicatorCode
 from bot.domain.periods import Period, PeriodError
 
 # --------------------------------------------------------------------------- number formatting
@@ -161,18 +161,18 @@ INDICATOR_LABELS: dict[IndicatorCode, str] = {
     IndicatorCode.MODEL_COMMUNES: "Xã điển hình về hòa giải ở cơ sở",
     IndicatorCode.COMPOSITION: "Tổ đủ số lượng, thành phần (Điều 12)",
 }
-# What the numerator and denominator count, for "30/35 vụ việc".
-INDICATOR_UNITS: dict[IndicatorCode, str] = {
-    IndicatorCode.SUCCESS_RATE: "vụ việc",
-    IndicatorCode.PILOT_SUCCESS_RATE: "vụ việc",
-    IndicatorCode.TRAINED: "người",
-    IndicatorCode.PILOT_TRAINED: "người",
-    IndicatorCode.NEW_TRAINED_6M: "người",
-    IndicatorCode.LEGAL_SUPPORT: "tổ",
-    IndicatorCode.TRAINERS_PER_100_TEAMS: "người/tổ",
-    IndicatorCode.DISTRICT_TRAINERS_PER_80_TEAMS: "người/tổ",
-    IndicatorCode.MODEL_COMMUNES: "xã",
-    IndicatorCode.COMPOSITION: "tổ",
+# How the numerator and denominator read: "30/35 vụ việc", "3 người/250 tổ".
+INDICATOR_FRACTIONS: dict[IndicatorCode, str] = {
+    IndicatorCode.SUCCESS_RATE: "{num}/{den} vụ việc",
+    IndicatorCode.PILOT_SUCCESS_RATE: "{num}/{den} vụ việc",
+    IndicatorCode.TRAINED: "{num}/{den} người",
+    IndicatorCode.PILOT_TRAINED: "{num}/{den} người",
+    IndicatorCode.NEW_TRAINED_6M: "{num}/{den} người",
+    IndicatorCode.LEGAL_SUPPORT: "{num}/{den} tổ",
+    IndicatorCode.TRAINERS_PER_100_TEAMS: "{num} người/{den} tổ",
+    IndicatorCode.DISTRICT_TRAINERS_PER_80_TEAMS: "{num} người/{den} tổ",
+    IndicatorCode.MODEL_COMMUNES: "{num}/{den} xã",
+    IndicatorCode.COMPOSITION: "{num}/{den} tổ",
 }
 MET = "✅"
 NOT_MET = "⚠️"
@@ -183,10 +183,81 @@ STATUS_NO_DATA = "Chưa có số liệu"
 TARGET_AT_LEAST = "≥{value}"
 TARGET_ABOVE = ">{value}"
 TARGET_RANGE = "{low}–{high}"
-INDICATOR_LINE = "{icon} {label}: {value} ({num}/{den} {unit}) — mục tiêu {target}"
+INDICATOR_LINE = "{icon} {label}: {value} ({fraction}) — mục tiêu {target}"
 INDICATOR_LINE_NO_DATA = "{icon} {label}: chưa có số liệu — mục tiêu {target}"
-GAP_RATE = ", còn thiếu {gap} điểm %"
-GAP_PER = ", còn thiếu {gap}"
+GAP_SHORT_RATE = ", còn thiếu {gap} điểm %"
+GAP_SHORT_PER = ", còn thiếu {gap}"
+GAP_RATE = "{sign}{gap} điểm %"
+GAP_PER = "{sign}{gap}"
+
+
+def _target_number(value: float, per: int) -> str:
+    # Targets are round numbers: "85%", "1", "80–90%" read better without a trailing ",0".
+    if per > 1:
+        return decimal(value, 0) if value == int(value) else decimal(value)
+    return percent(value, 0 if round(value * 100, 6) == int(round(value * 100, 6)) else 1)
+
+
+def indicator_value(ind: Indicator) -> str:
+    """The measured value: "85,7%" for a share, "1,2" for a per-100 rate, "–" without data."""
+    if ind.value is None:
+        return "–"
+    return decimal(ind.value) if ind.per > 1 else percent(ind.value)
+
+
+def indicator_target(ind: Indicator) -> str:
+    """"≥85%", ">90%", "80–90%", "≥1"."""
+    low = _target_number(ind.target_low, ind.per)
+    if ind.per == 1 and ind.target_low >= 1.0 and ind.comparison == ">=":
+        return low  # "100%": nothing can exceed it
+    if ind.target_high is not None:
+        return TARGET_RANGE.format(low=low.rstrip("%"), high=_target_number(ind.target_high, ind.per))
+    return (TARGET_ABOVE if ind.comparison == ">" else TARGET_AT_LEAST).format(value=low)
+
+
+def indicator_status(ind: Indicator) -> str:
+    """"Đạt", "Chưa đạt" or "Chưa có số liệu"."""
+    if ind.met is None:
+        return STATUS_NO_DATA
+    return STATUS_MET if ind.met else STATUS_NOT_MET
+
+
+def indicator_icon(ind: Indicator) -> str:
+    """✅, ⚠️ or ➖."""
+    if ind.met is None:
+        return NO_DATA
+    return MET if ind.met else NOT_MET
+
+
+def indicator_gap(ind: Indicator) -> str:
+    """Signed distance to the target: "-14,3 điểm %", "+0,7 điểm %", "-0,4"; "" without data."""
+    if ind.gap is None:
+        return ""
+    sign = "+" if ind.gap >= 0 else "-"
+    if ind.per > 1:
+        return GAP_PER.format(sign=sign, gap=decimal(abs(ind.gap)))
+    return GAP_RATE.format(sign=sign, gap=decimal(abs(ind.gap) * 100))
+
+
+def indicator_line(ind: Indicator) -> str:
+    """One line of the chat summary: icon, label, value, numerator/denominator, target, shortfall."""
+    label = INDICATOR_LABELS[ind.code]
+    target = indicator_target(ind)
+    if ind.met is None:
+        return INDICATOR_LINE_NO_DATA.format(icon=NO_DATA, label=label, target=target)
+    line = INDICATOR_LINE.format(
+        icon=indicator_icon(ind),
+        label=label,
+        value=indicator_value(ind),
+        fraction=INDICATOR_FRACTIONS[ind.code].format(num=number(ind.numerator), den=number(ind.denominator)),
+        target=target,
+    )
+    if not ind.met and ind.gap is not None:
+        # A strict target (">90%") missed by landing exactly on it has no shortfall to show.
+        shortfall = decimal(abs(ind.gap) * (1 if ind.per > 1 else 100))
+        if shortfall != decimal(0):
+            line += (GAP_SHORT_PER if ind.per > 1 else GAP_SHORT_RATE).format(gap=shortfall)
+    return line
 
 # --------------------------------------------------------------------------- summary text
 
@@ -247,14 +318,11 @@ REPORT_CAPTIONS = {
 CHART_MONTHLY_TITLE = "Tỷ lệ hòa giải thành theo tháng"
 CHART_RANKING_TITLE = "Tỷ lệ hòa giải thành theo xã"
 CHART_TRAINING_TITLE = "Bồi dưỡng hòa giải viên"
-CHART_TARGET = "Mục tiêu {value}"
-CHART_RATE_AXIS = "Tỷ lệ hòa giải thành"
-CHART_SHARE_AXIS = "Tỷ lệ"
-CHART_MONTH = "T{month}/{year}"
+CHART_TARGET_MARK = "Vạch đỏ đứt nét: mục tiêu {value}"
+CHART_TARGET_MARK_EACH = "Vạch đỏ đứt nét: mục tiêu của từng nhóm"
+CHART_MONTH = "T{month}\n{year}"
 CHART_NO_CASES = "chưa có"
 CHART_CASES_NOTE = "{n} vụ"
-CHART_TOP = "Cao nhất"
-CHART_BOTTOM = "Thấp nhất"
 CHART_NOT_RANKED = "{n} xã chưa có vụ việc kết thúc trong kỳ"
 CHART_EMPTY = "Chưa có số liệu trong kỳ"
 TRAINING_ALL = "Tất cả hòa giải viên"

@@ -28,7 +28,12 @@ def test_default_knowledge_is_repo_folder() -> None:
 
 def test_search_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     good = str(FIXTURES / "good")
-    assert run_kb_command(_parse(["kb", "search", "--json", "--knowledge", good, "to", "hg", "co", "bao", "nhieu"])) == 0
+    assert (
+        run_kb_command(
+            _parse(["kb", "search", "--json", "--knowledge", good, "to", "hg", "co", "bao", "nhieu"])
+        )
+        == 0
+    )
     obj = json.loads(capsys.readouterr().out)
     assert {"question", "answered", "hits"} <= obj.keys()
     assert obj["question"] == "to hg co bao nhieu"
@@ -66,7 +71,9 @@ def test_passages_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_kb_command(_parse(["kb", "passages", "--json", "--knowledge", str(FIXTURES / "good")])) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows and all(set(r) == {"ref", "doc", "title", "text"} for r in rows)
-    assert {"ref": "faq:so-nguoi-to", "doc": "faq"}.items() <= next(r for r in rows if r["ref"] == "faq:so-nguoi-to").items()
+    assert {"ref": "faq:so-nguoi-to", "doc": "faq"}.items() <= next(
+        r for r in rows if r["ref"] == "faq:so-nguoi-to"
+    ).items()
 
 
 def test_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -42,7 +42,15 @@ def test_every_problem_kind_detected() -> None:
     problems = check(FIXTURES / "bad")
     codes = {p.code for p in problems}
     assert codes >= {
-        "metadata", "duplicate-ref", "numbering", "nfc", "empty", "cites", "faq-no-q", "directive", "syntax",
+        "metadata",
+        "duplicate-ref",
+        "numbering",
+        "nfc",
+        "empty",
+        "cites",
+        "faq-no-q",
+        "directive",
+        "syntax",
     }
     messages = "\n".join(str(p) for p in problems)
     assert "missing or empty key 'title'" in messages
@@ -68,7 +76,7 @@ def test_front_matter_errors(tmp_path: Path) -> None:
     (tmp_path / "law").mkdir()
     (tmp_path / "law" / "a.md").write_text("no front matter\n", encoding="utf-8")
     (tmp_path / "law" / "b.md").write_text("+++\nid = \n+++\n", encoding="utf-8")
-    (tmp_path / "law" / "c.md").write_text("+++\nid = \"x\"\n", encoding="utf-8")
+    (tmp_path / "law" / "c.md").write_text('+++\nid = "x"\n', encoding="utf-8")
     (tmp_path / "law" / "d.md").write_bytes(b"\xff\xfe")
     codes = [p.code for p in check(tmp_path)]
     assert codes.count("front-matter") == 3
@@ -77,5 +85,9 @@ def test_front_matter_errors(tmp_path: Path) -> None:
 
 def test_split_clauses_keeps_points_with_their_clause() -> None:
     text = "Lead-in:\n1. Clause one:\na) point;\nb) point.\n2. Clause two."
-    assert split_clauses(text, article=True) == ["Lead-in:", "1. Clause one:\na) point;\nb) point.", "2. Clause two."]
+    assert split_clauses(text, article=True) == [
+        "Lead-in:",
+        "1. Clause one:\na) point;\nb) point.",
+        "2. Clause two.",
+    ]
     assert split_clauses("p1\n\np2 line\nmore", article=False) == ["p1", "p2 line\nmore"]

@@ -78,7 +78,14 @@ def test_neighbour_regimes_decline(real_kb: KnowledgeBase, question: str, regime
 
 @pytest.mark.parametrize(
     "question",
-    ["thời tiết Lạng Sơn ngày mai thế nào", "ket qua bong da hom nay", "cach nau pho bo ngon", "", "   ", "?!"],
+    [
+        "thời tiết Lạng Sơn ngày mai thế nào",
+        "ket qua bong da hom nay",
+        "cach nau pho bo ngon",
+        "",
+        "   ",
+        "?!",
+    ],
 )
 def test_off_topic_declines(real_kb: KnowledgeBase, question: str) -> None:
     result = real_kb.search(question)

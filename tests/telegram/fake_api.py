@@ -33,10 +33,13 @@ BOT_USER: dict[str, Any] = {
     "can_connect_to_business": False,
     "has_main_web_app": False,
 }
+# Uploaded files by form field: (filename, bytes, MIME type).
+Files = dict[str, tuple[str, bytes, str]]
 TEXT_LIMIT = 4096
 CALLBACK_DATA_LIMIT = 64
 WEBHOOK_CONFLICT = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
 )
 
 
@@ -135,7 +138,12 @@ class FakeUser:
 
     def as_user(self) -> dict[str, Any]:
         """The ``User`` object of this person."""
-        user: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": "vi"}
+        user: dict[str, Any] = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": "vi",
+        }
         if self.last_name:
             user["last_name"] = self.last_name
         return user
@@ -188,8 +196,13 @@ class FakeUser:
 
     def send_voice(self) -> dict[str, Any]:
         """The user sends a voice note."""
-        voice = {"duration": 3, "mime_type": "audio/ogg", "file_id": "AwACAgIAAxkBvoice", "file_unique_id": "AgADvoice",
-                 "file_size": 8120}
+        voice = {
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_id": "AwACAgIAAxkBvoice",
+            "file_unique_id": "AgADvoice",
+            "file_size": 8120,
+        }
         return self.api.enqueue({"message": self._message(voice=voice)})
 
     def press(self, message: dict[str, Any], label: str) -> dict[str, Any]:
@@ -219,19 +232,19 @@ class FakeUser:
         markup = message.get("reply_markup") or {}
         return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
 
-    async def next_message(self, timeout: float = 10.0) -> dict[str, Any]:
-        """Wait for the next bot message in this chat not yet returned by this method."""
-        await self.api.wait_for(lambda: len(self.received) > self._cursor, timeout, f"a message to {self.id}")
+    async def next_message(self, within: float = 10.0) -> dict[str, Any]:
+        """Wait (up to ``within`` seconds) for the next bot message not yet returned here."""
+        await self.api.wait_for(lambda: len(self.received) > self._cursor, within, f"a message to {self.id}")
         message = self.received[self._cursor]
         self._cursor += 1
         return message
 
     async def next_message_where(
-        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0
+        self, predicate: Callable[[dict[str, Any]], bool], within: float = 10.0
     ) -> dict[str, Any]:
         """Skip bot messages until one satisfies ``predicate``."""
         while True:
-            message = await self.next_message(timeout)
+            message = await self.next_message(within)
             if predicate(message):
                 return message
 
@@ -254,6 +267,8 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict[str, Any]] = []
         self.faults: dict[str, list[Fault]] = defaultdict(list)
+        # Seconds each call takes, so concurrent senders really interleave on the wire.
+        self.latency = 0.0
         self._queries: dict[str, bool] = {}
         self._update_ids = itertools.count(700_000_001)
         self._query_ids = itertools.count(4_382_000_000_000_000_001)
@@ -321,15 +336,15 @@ class FakeTelegram:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float, what: str = "a condition") -> None:
-        """Wait until ``predicate()`` holds, re-checking after every change of state."""
+    async def wait_for(self, predicate: Callable[[], bool], within: float, what: str = "a condition") -> None:
+        """Wait up to ``within`` seconds until ``predicate()`` holds, re-checking on every change."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + within
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 recent = [c.method for c in self.calls[-10:]]
-                raise TimeoutError(f"timed out after {timeout}s waiting for {what}; last calls: {recent}")
+                raise TimeoutError(f"timed out after {within}s waiting for {what}; last calls: {recent}")
             event = self._changed
             try:
                 await asyncio.wait_for(event.wait(), remaining)
@@ -344,6 +359,8 @@ class FakeTelegram:
         """Answer one Bot API request."""
         self.calls.append(Call(method, dict(params), dict(files or {})))
         self._touch()
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if self.faults.get(method):
             fault = self.faults[method].pop(0)
             if fault.timeout:
@@ -485,7 +502,7 @@ class FakeTelegram:
         return user, message
 
     def _edit_message_text(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
-        user, message = self._target(params)
+        _, message = self._target(params)
         text = str(params.get("text", ""))
         self._check_text(text)
         markup = _json(params, "reply_markup") or None
@@ -506,7 +523,7 @@ class FakeTelegram:
         return copy.deepcopy(message)
 
     def _edit_message_reply_markup(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
-        user, message = self._target(params)
+        _, message = self._target(params)
         markup = _json(params, "reply_markup") or None
         if markup == message.get("reply_markup"):
             raise ApiError(400, "Bad Request: message is not modified")
@@ -521,7 +538,9 @@ class FakeTelegram:
     def _answer_callback_query(self, params: dict[str, Any], files: Any) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if self._queries.get(query_id) is not False:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            raise ApiError(
+                400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
         self._queries[query_id] = True
         return True
 
@@ -531,7 +550,7 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: wrong parameter action in request")
         return True
 
-    def _file(self, files: dict[str, tuple[str, bytes, str]], key: str) -> tuple[str, str, bytes, str]:
+    def _file(self, files: Files, key: str) -> tuple[str, str, bytes, str]:
         if key not in files:
             raise ApiError(400, f"Bad Request: there is no {key} in the request")
         filename, data, mime = files[key]
@@ -539,7 +558,7 @@ class FakeTelegram:
         self.files[file_id] = data
         return file_id, filename, data, mime
 
-    def _send_document(self, params: dict[str, Any], files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
+    def _send_document(self, params: dict[str, Any], files: Files) -> dict[str, Any]:
         user = self._chat(params)
         file_id, filename, data, mime = self._file(files, "document")
         document = {
@@ -551,7 +570,7 @@ class FakeTelegram:
         }
         return copy.deepcopy(self._store(user, document=document))
 
-    def _send_photo(self, params: dict[str, Any], files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
+    def _send_photo(self, params: dict[str, Any], files: Files) -> dict[str, Any]:
         user = self._chat(params)
         file_id, _, data, _ = self._file(files, "photo")
         sizes = [

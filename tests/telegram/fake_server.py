@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 from typing import Any
 
 import httpx
@@ -26,8 +25,6 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from tests.telegram.fake_api import FakeTelegram
-
-log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -92,7 +89,9 @@ class FakeTelegramServer:
     async def start(self) -> None:
         """Listen on a free port and start delivering to webhooks."""
         routes = [(r"/bot([^/]+)/([A-Za-z]+)", _BotApiHandler, {"api": self.api})]
-        self._server = HTTPServer(Application(routes), max_body_size=60 * 1024 * 1024)
+        # No access log: request paths hold the bot token, and tests read their own output.
+        web = Application(routes, log_function=lambda handler: None)
+        self._server = HTTPServer(web, max_body_size=60 * 1024 * 1024)
         sockets = bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._server.add_sockets(sockets)

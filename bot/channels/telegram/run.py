@@ -64,17 +64,21 @@ def build_application(
 ) -> AnyApplication:
     """The PTB Application wired to ``app.engine``.
 
-    ``request`` carries every call but getUpdates; it is wrapped in :class:`RetryingRequest`
-    (network errors and 5xx). ``rate_limit`` adds ``AIORateLimiter(max_retries=3)``, which
-    honours 429 ``retry_after``; benchmarks turn it off to measure the bot, not Telegram's cap.
+    ``request`` carries every call but getUpdates (default: HTTPX wrapped in
+    :class:`RetryingRequest`, which retries network errors and 5xx); ``get_updates_request``
+    carries getUpdates (PTB's updater has its own retry loop). ``rate_limit`` adds
+    ``AIORateLimiter(max_retries=3)``, which honours 429 ``retry_after``; benchmarks turn it
+    off to measure the bot rather than Telegram's 30 messages/s cap.
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    if request is None:
+        request = RetryingRequest(HTTPXRequest(connection_pool_size=64, pool_timeout=10.0))
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .concurrent_updates(CONCURRENT_UPDATES)
-        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=64, pool_timeout=10.0)))
+        .request(request)
         .get_updates_request(get_updates_request or HTTPXRequest())
     )
     if settings.telegram_api_url:

@@ -1,0 +1,178 @@
+"""Throughput of the Telegram channel: updates handled per second through the real PTB Application.
+
+Every update goes through ``Update.de_json`` and ``application.process_update`` (handlers, our
+adapter, the engine, SQLite commits, rendering, the Bot calls) against the in-process fake Bot
+API, so what is measured is our process, not the network or Telegram's 30 messages/s cap (the
+rate limiter is off). Three scenarios:
+
+  (a) a bare PTB echo handler — the floor set by PTB itself;
+  (b) our bot answering knowledge questions (search, logging of gaps, session commits);
+  (c) our bot taking flow steps by button presses (answerCallbackQuery + edit + commit + send).
+
+Usage: ``python bench/telegram_bench.py [--updates 3000] [--chats 50]``. Target: (b), (c) ≥ 400/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.channels.telegram.run import build_application  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.conversation.flow import Ctx, Flow, choice_step  # noqa: E402
+from bot.conversation.messages import Choice, Reply  # noqa: E402
+from bot.runtime import App, open_app  # noqa: E402
+from tests.telegram.fake_api import TOKEN, FakeTelegram, FakeUser  # noqa: E402
+from tests.telegram.fake_request import FakeRequest  # noqa: E402
+
+TARGET = 400.0
+QUESTIONS = [
+    "hòa giải viên có được thù lao không",
+    "tổ hòa giải có mấy người",
+    "những việc nào không được hòa giải",
+    "hoa giai vien can dieu kien gi",
+    "bầu tổ trưởng tổ hòa giải thế nào",
+    "mâu thuẫn hàng xóm về ranh giới đất thì hòa giải ra sao",
+    "hòa giải thành thì có phải lập văn bản không",
+    "thời hạn hòa giải là bao lâu",
+    "ai công nhận hòa giải viên",
+    "bạo lực gia đình có được hòa giải không",
+]
+STEPS = 5
+OPTIONS = [Choice("Một", "1"), Choice("Hai", "2"), Choice("Ba", "3"), Choice("Bốn", "4")]
+
+Scenario = Callable[[FakeUser, int], Awaitable[None]]
+
+
+def bench_flow() -> Flow:
+    """Five button steps, then done: the shape of a report or registration, minus its rules."""
+
+    async def finish(ctx: Ctx) -> list[Reply]:
+        return [Reply("Đã ghi nhận.")]
+
+    steps = {
+        f"s{n}": choice_step(f"s{n}", f"Câu hỏi {n}?", OPTIONS, next=f"s{n + 1}" if n < STEPS else None, columns=2)
+        for n in range(1, STEPS + 1)
+    }
+    return Flow(name="bench", title="Đo", steps=steps, first="s1", finish=finish, command="bench")
+
+
+async def _run(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    api: FakeTelegram,
+    chats: int,
+    per_chat: int,
+    turn: Callable[[FakeUser, int], dict[str, Any]],
+    first_id: int,
+) -> float:
+    """``chats`` users, each sending ``per_chat`` updates in order; returns updates per second."""
+    users = [api.user(first_id + n) for n in range(chats)]
+
+    async def chat(user: FakeUser) -> None:
+        for index in range(per_chat):
+            update = turn(user, index)
+            api.pending.clear()  # nobody polls in-process: keep the fake from hoarding updates
+            await application.process_update(Update.de_json(update, application.bot))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(chat(user) for user in users))
+    return chats * per_chat / (time.perf_counter() - started)
+
+
+async def echo_rate(chats: int, per_chat: int) -> float:
+    """(a) PTB with one handler that echoes the text."""
+    api = FakeTelegram()
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
+    application = ApplicationBuilder().token(TOKEN).request(FakeRequest(api)).get_updates_request(FakeRequest(api))
+    built = application.build()
+    built.add_handler(MessageHandler(filters.TEXT, echo))
+    async with built:
+        await _run(built, api, chats, 5, lambda user, i: user.say("khởi động"), 9_000_000)
+        return await _run(built, api, chats, per_chat, lambda user, i: user.say(QUESTIONS[i % 10]), 1_000_000)
+
+
+async def _our_bot(settings: Settings, app: App) -> tuple[FakeTelegram, Application[Any, Any, Any, Any, Any, Any]]:
+    api = FakeTelegram()
+    application = build_application(
+        settings, app, request=FakeRequest(api), get_updates_request=FakeRequest(api), rate_limit=False
+    )
+    return api, application
+
+
+async def question_rate(settings: Settings, chats: int, per_chat: int) -> tuple[float, bool]:
+    """(b) free-text questions: the knowledge base answers each (kb loaded from knowledge/)."""
+    async with open_app(settings) as app:
+        api, application = await _our_bot(settings, app)
+        async with application:
+            await _run(application, api, chats, 5, lambda user, i: user.say(QUESTIONS[i % 10]), 9_000_000)
+            rate = await _run(
+                application, api, chats, per_chat, lambda user, i: user.say(QUESTIONS[(i + user.id) % 10]), 2_000_000
+            )
+            return rate, app.kb is not None
+
+
+async def flow_rate(settings: Settings, chats: int, per_chat: int) -> float:
+    """(c) button presses through a five-step flow; every sixth update starts it again."""
+    async with open_app(settings, load_kb=False) as app:
+        app.flows["bench"] = bench_flow()
+        app.flow_commands["bench"] = "bench"
+        api, application = await _our_bot(settings, app)
+
+        def turn(user: FakeUser, index: int) -> dict[str, Any]:
+            if index % (STEPS + 1) == 0:
+                return user.say("/bench")
+            prompt = user.received[-1]
+            return user.press(prompt, OPTIONS[(index + user.id) % len(OPTIONS)].label)
+
+        async with application:
+            await _run(application, api, chats, STEPS + 1, turn, 9_000_000)
+            return await _run(application, api, chats, per_chat, turn, 3_000_000)
+
+
+async def main(updates: int, chats: int) -> int:
+    """Run the three scenarios and print rates, ratios and peak memory; 1 if below target."""
+    per_chat = max(1, updates // chats)
+    with tempfile.TemporaryDirectory() as tmp:
+
+        def fresh(name: str) -> Settings:
+            # A database per scenario: message ids restart with every fake API.
+            return Settings(_env_file=None, data_dir=Path(tmp) / name, telegram_bot_token=TOKEN)  # type: ignore[call-arg]
+
+        echo = await echo_rate(chats, per_chat)
+        questions, kb_loaded = await question_rate(fresh("questions"), chats, per_chat)
+        steps = await flow_rate(fresh("flow"), chats, per_chat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = per_chat * chats
+    print(f"Telegram channel benchmark: {total} updates per scenario, {chats} chats concurrently")
+    print(f"(a) bare PTB echo handler    : {echo:8.0f} updates/s")
+    print(f"(b) knowledge questions      : {questions:8.0f} updates/s   b/a = {questions / echo:.2f}"
+          + ("" if kb_loaded else "   (knowledge base NOT loaded)"))
+    print(f"(c) flow steps (button press): {steps:8.0f} updates/s   c/a = {steps / echo:.2f}")
+    print(f"peak memory (ru_maxrss)      : {peak_mb:8.0f} MB")
+    ok = questions >= TARGET and steps >= TARGET
+    print(f"target (b), (c) >= {TARGET:.0f}/s: {'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--chats", type=int, default=50)
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main(args.updates, args.chats)))

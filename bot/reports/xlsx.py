@@ -1,0 +1,434 @@
+"""Excel workbooks of the statistical reports, rendered from layouts (``bot/reports/layouts.py``).
+
+Two halves: pure functions that turn service results into rows keyed by the layout data keys
+(``staffing_rows``, ``results_rows``, ``casebook_rows``, ``indicator_rows``), and one renderer
+that lays any layout out as an official form: header blocks, title, merged multi-level column
+headers, column numbering, the total row first, notes and signature blocks; bold headers,
+widths, frozen panes, landscape fit-to-width printing.
+
+Everything here is synchronous and CPU-bound: callers run it with ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
+from bot.domain.kpi import CaseCounts
+from bot.domain.periods import Period
+from bot.reports.layouts import PLACEHOLDERS, ColumnType, Layout
+from bot.services.stats import CasebookEntry, CasebookTeam, ScopeInfo, Staffing, StatsSummary, UnitTable
+from bot.texts import stats as ts
+
+CellValue = int | float | str | date | None
+Row = Mapping[str, CellValue]
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_NUMBER_FORMATS = {
+    ColumnType.INT: "#,##0",
+    ColumnType.PERCENT: "0.0%",
+    ColumnType.NUMBER: "#,##0.0",
+    ColumnType.DATE: "dd/mm/yyyy",
+    ColumnType.TEXT: "@",
+}
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+_LEFT_TOP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_RIGHT = Alignment(horizontal="right", vertical="center")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_EMPTY_RATE = "–"
+
+
+@dataclass(frozen=True, slots=True)
+class SheetData:
+    """One sheet to render: its layout, rows, optional total row and header context."""
+
+    layout: Layout
+    rows: Sequence[Row]
+    context: Mapping[str, str]
+    total: Row | None = None
+    name: str | None = None
+
+
+# --------------------------------------------------------------------------- header context
+
+
+def report_context(info: ScopeInfo, period: Period, today: date) -> dict[str, str]:
+    """Values of every layout placeholder for a scope and period."""
+    level = info.level.value
+    commune = info.commune_name or ""
+    team = info.team_name or ""
+    names = {"commune": commune, "team": team}
+    context = {
+        "reporting_unit": ts.REPORTING_UNIT[level].format(**names),
+        "receiving_unit": ts.RECEIVING_UNIT[level].format(**names),
+        "period_kind": ts.period_kind(period),
+        "period_title": ts.period_title(period),
+        "start": ts.day(period.start),
+        "end": ts.day(period.end),
+        "scope_name": info.name,
+        "team_name": ts.TEAM_NAME.format(team=team) if team else "",
+        "commune_name": commune,
+        "signer": ts.SIGNER[level],
+        "place": ts.PLACE,
+        "province": ts.PROVINCE_NAME,
+        "today": ts.day(today),
+    }
+    assert set(context) == PLACEHOLDERS
+    return context
+
+
+# --------------------------------------------------------------------------- rows from service data
+
+
+def staffing_rows(table: UnitTable) -> tuple[list[Row], Row]:
+    """Form 10c rows (one per unit) and the total row."""
+
+    def row(name: str, s: Staffing) -> Row:
+        return {
+            "unit": name,
+            "teams": s.teams,
+            "mediators": s.mediators,
+            "male": s.male,
+            "female": s.female,
+            "legal": s.legal,
+            "non_legal": s.non_legal,
+            "ethnic_minority": s.ethnic_minority,
+            "trained": s.trained,
+            "teams_compliant": s.teams_compliant,
+            "teams_supported": s.teams_supported,
+        }
+
+    return [row(r.unit.name, r.staffing) for r in table.rows], row("", table.staffing)
+
+
+def _results_row(name: str, cases: CaseCounts) -> Row:
+    row: dict[str, CellValue] = {
+        "unit": name,
+        "received": cases.received,
+        "thanh": cases.thanh,
+        "khong_thanh": cases.khong_thanh,
+        "dang": cases.dang,
+        "out_of_scope": cases.out_of_scope,
+        "mediated": cases.mediated,
+        "success_rate": cases.success.value,
+    }
+    for case_field in CaseField:
+        row[f"field.{case_field.value}"] = cases.by_field.get(case_field, 0)
+    return row
+
+
+def results_rows(table: UnitTable) -> tuple[list[Row], Row]:
+    """Results rows (one per unit) and the total row."""
+    return [_results_row(r.unit.name, r.cases) for r in table.rows], _results_row("", table.cases)
+
+
+def _field_label(code: str) -> str:
+    try:
+        return FIELD_LABELS[CaseField(code)]
+    except ValueError:
+        return code  # a code from a newer taxonomy: show it rather than lose it
+
+
+def _outcome_label(code: str) -> str:
+    try:
+        return ts.OUTCOME_LABELS[CaseOutcome(code)]
+    except ValueError:
+        return code
+
+
+def _notes(entry: CasebookEntry) -> str:
+    """The "Ghi chú" cell: what the book records beyond the outcome."""
+    notes = [ts.NOTE_CASE_CODE.format(code=entry.code)]
+    if entry.out_of_scope_reason:
+        try:
+            reason = ts.OUT_OF_SCOPE_LABELS[OutOfScopeReason(entry.out_of_scope_reason)]
+        except ValueError:
+            reason = entry.out_of_scope_reason
+        notes.append(ts.NOTE_OUT_OF_SCOPE.format(reason=reason))
+    if entry.next_step:
+        try:
+            step = ts.NEXT_STEP_LABELS[NextStep(entry.next_step)]
+        except ValueError:
+            step = entry.next_step
+        notes.append(ts.NOTE_NEXT_STEP.format(step=step))
+    if entry.written_agreement:
+        notes.append(ts.NOTE_WRITTEN_AGREEMENT)
+    if entry.wants_court_recognition:
+        notes.append(ts.NOTE_COURT_RECOGNITION)
+    if entry.legal_support:
+        notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=entry.legal_support))
+    if entry.vulnerable_involved:
+        notes.append(ts.NOTE_VULNERABLE)
+    return ts.NOTE_SEPARATOR.join(notes)
+
+
+def casebook_rows(book: CasebookTeam) -> list[Row]:
+    """One row per case of a team's book, numbered from 1."""
+    return [
+        {
+            "stt": index,
+            "code": entry.code,
+            "received_on": entry.received_on,
+            "parties_count": entry.parties_count,
+            "field": _field_label(entry.field),
+            "summary": entry.summary,
+            "outcome": _outcome_label(entry.outcome),
+            "outcome_on": entry.outcome_on,
+            "mediator": entry.mediator,
+            "notes": _notes(entry),
+        }
+        for index, entry in enumerate(book.entries, start=1)
+    ]
+
+
+def indicator_rows(summary: StatsSummary) -> list[Row]:
+    """One row per indicator: numerator, denominator, value, target, verdict and gap."""
+    return [
+        {
+            "stt": index,
+            "indicator": ts.INDICATOR_LABELS[ind.code],
+            "numerator": ind.numerator,
+            "denominator": ind.denominator,
+            "value": ts.indicator_value(ind),
+            "target": ts.indicator_target(ind),
+            "status": ts.indicator_status(ind),
+            "gap": ts.indicator_gap(ind),
+        }
+        for index, ind in enumerate(summary.indicators, start=1)
+    ]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (≤31 characters, none of []:*?/\\)."""
+    base = _SHEET_NAME_BAD.sub(" ", text).strip()[:31] or "Sheet"
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+    taken.add(name.casefold())
+    return name
+
+
+def build_workbook(sheets: Sequence[SheetData]) -> bytes:
+    """Render the sheets into one workbook and return the .xlsx bytes."""
+    wb = Workbook()
+    default = wb.active
+    taken: set[str] = set()
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet_name(sheet.name or sheet.layout.sheet, taken))
+        render_sheet(ws, sheet)
+    if default is not None and len(wb.worksheets) > 1:
+        wb.remove(default)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(text: str, context: Mapping[str, str]) -> str:
+    return text.format_map(context)
+
+
+def _merge_line(
+    ws: Worksheet, row: int, first: int, last: int, text: str, font: Font, align: Alignment
+) -> None:
+    cell = ws.cell(row=row, column=first, value=text)
+    cell.font = font
+    cell.alignment = align
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _spans(n_columns: int, parts: int) -> list[tuple[int, int]]:
+    """Split columns 1..n into ``parts`` contiguous spans (for header and signature blocks)."""
+    parts = max(1, min(parts, n_columns))
+    edges = [round(i * n_columns / parts) for i in range(parts + 1)]
+    return [(edges[i] + 1, max(edges[i + 1], edges[i] + 1)) for i in range(parts)]
+
+
+def _footer_font(line: str, name: str) -> Font:
+    # Official forms print the instructions "(Ký, …)" and the place-and-date line in italics,
+    # the signer's title in bold.
+    if line.startswith("(") or "ngày …" in line:
+        return Font(name=name, italic=True, size=11)
+    return Font(name=name, bold=True, size=11)
+
+
+def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
+    """Lay one sheet out from its layout."""
+    layout, context = sheet.layout, sheet.context
+    columns = layout.columns
+    n = len(columns)
+    font = layout.font
+    plain = Font(name=font, size=11)
+    bold = Font(name=font, size=11, bold=True)
+    italic = Font(name=font, size=11, italic=True)
+    row = 1
+
+    # Header blocks: form code on the left, reporting units on the right.
+    if layout.header_left or layout.header_right:
+        left_span, right_span = _spans(n, 2) if n > 1 else [(1, 1), (1, 1)]
+        for i in range(max(len(layout.header_left), len(layout.header_right))):
+            if i < len(layout.header_left):
+                text = _fill(layout.header_left[i], context)
+                _merge_line(ws, row + i, *left_span, text, bold if i == 0 else italic, _LEFT)
+            if i < len(layout.header_right):
+                text = _fill(layout.header_right[i], context)
+                _merge_line(ws, row + i, *right_span, text, bold if i == 0 else plain, _CENTER)
+        row += max(len(layout.header_left), len(layout.header_right)) + 1
+
+    _merge_line(ws, row, 1, n, _fill(layout.title, context), Font(name=font, size=14, bold=True), _CENTER)
+    ws.row_dimensions[row].height = 22
+    row += 1
+    for line in layout.subtitle:
+        text = _fill(line, context)
+        # A subtitle made only of empty placeholders ("()" for a custom period) is dropped.
+        if text.strip("() "):
+            _merge_line(ws, row, 1, n, text, italic, _CENTER)
+            row += 1
+    row += 1
+
+    header_top = row
+    depth = layout.header_depth
+    _render_headers(ws, layout, header_top, bold)
+    row += depth
+    if layout.numbering:
+        # The unit-name column is "A" on official forms; data columns are numbered (1), (2), …
+        named = 1 if columns[0].type == ColumnType.TEXT else 0
+        for index in range(n):
+            label = "A" if index < named else f"({index + 1 - named})"
+            cell = ws.cell(row=row, column=index + 1, value=label)
+            cell.font = italic
+            cell.alignment = _CENTER
+            cell.border = _BORDER
+        row += 1
+    header_bottom = row - 1
+    first_data = row
+
+    if sheet.total is not None and layout.total_label:
+        total = dict(sheet.total)
+        total[columns[0].key] = _fill(layout.total_label, context)
+        _write_row(ws, row, layout, total, bold)
+        row += 1
+    for data in sheet.rows:
+        _write_row(ws, row, layout, data, plain)
+        row += 1
+
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    # Header row heights: enough lines for the longest wrapped header at its column width.
+    for level in range(depth):
+        lines = 1
+        for column in columns:
+            text = column.header_text if level == len(column.groups) else ""
+            if level < len(column.groups):
+                text = column.groups[level]
+            for part in text.split("\n"):
+                lines = max(lines, math.ceil(len(part) * 1.1 / max(column.width, 1)) + text.count("\n"))
+        ws.row_dimensions[header_top + level].height = min(15 * lines + 4, 120)
+
+    row += 1
+    for line in layout.notes:
+        _merge_line(ws, row, 1, n, _fill(line, context), italic, _LEFT_TOP)
+        ws.row_dimensions[row].height = 30
+        row += 1
+    if layout.footer:
+        row += 1
+        for (first, last), block in zip(_spans(n, len(layout.footer)), layout.footer, strict=False):
+            for offset, line in enumerate(block):
+                text = _fill(line, context)
+                _merge_line(ws, row + offset, first, last, text, _footer_font(line, font), _CENTER)
+
+    ws.freeze_panes = ws.cell(row=first_data, column=layout.freeze_columns + 1)
+    ws.print_title_rows = f"{header_top}:{header_bottom}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _render_headers(ws: Worksheet, layout: Layout, top: int, font: Font) -> None:
+    """Multi-level headers: group cells merged across their columns, leaf cells down to the bottom."""
+    columns = layout.columns
+    depth = layout.header_depth
+    for level in range(depth - 1):
+        index = 0
+        while index < len(columns):
+            groups = columns[index].groups
+            if len(groups) <= level:
+                index += 1
+                continue
+            prefix = groups[: level + 1]
+            end = index
+            while end + 1 < len(columns) and columns[end + 1].groups[: level + 1] == prefix:
+                end += 1
+            _header_cell(ws, top + level, index + 1, top + level, end + 1, groups[level], font)
+            index = end + 1
+    for index, column in enumerate(columns, start=1):
+        level = len(column.groups)
+        _header_cell(ws, top + level, index, top + depth - 1, index, column.header_text, font)
+
+
+def _header_cell(
+    ws: Worksheet, row: int, col: int, last_row: int, last_col: int, text: str, font: Font
+) -> None:
+    ws.cell(row=row, column=col, value=text)
+    for r in range(row, last_row + 1):
+        for c in range(col, last_col + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = _BORDER
+            cell.font = font
+            cell.alignment = _CENTER
+    if last_row > row or last_col > col:
+        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+
+
+def _write_row(ws: Worksheet, row: int, layout: Layout, data: Row, font: Font) -> None:
+    for index, column in enumerate(layout.columns, start=1):
+        value = data.get(column.key)
+        if column.type == ColumnType.PERCENT and value is None:
+            value = _EMPTY_RATE
+        cell = ws.cell(row=row, column=index, value=value)
+        cell.border = _BORDER
+        cell.font = font
+        if column.type == ColumnType.TEXT:
+            cell.alignment = _LEFT
+        elif isinstance(value, str):
+            cell.alignment = _CENTER
+        else:
+            cell.number_format = _NUMBER_FORMATS[column.type]
+            cell.alignment = _CENTER if column.type == ColumnType.DATE else _RIGHT
+
+
+__all__ = [
+    "XLSX_MIME",
+    "CellValue",
+    "Row",
+    "SheetData",
+    "build_workbook",
+    "casebook_rows",
+    "indicator_rows",
+    "render_sheet",
+    "report_context",
+    "results_rows",
+    "sheet_name",
+    "staffing_rows",
+]
