@@ -59,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_extensions(sub: Any) -> None:
     """Subcommands that live next to the code they drive (kb, demo, admin, import, export)."""
+    from bot.cli_import import add_import_commands
     from bot.kb.cli import add_kb_commands
+
+    add_import_commands(sub)
 
     kb = sub.add_parser("kb", help="knowledge base: search, passages, check, gaps")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)

@@ -39,7 +39,9 @@ def add_import_commands(subparsers: Any) -> None:
             "--skip-invalid", action="store_true", help="import the valid rows, write the others to --rejects"
         )
         command.add_argument(
-            "--rejects", type=Path, help="where rejected rows go (default: <file>.rejects.csv; .xlsx allowed)"
+            "--rejects",
+            type=Path,
+            help="with --skip-invalid: file for rejected rows (default: <stem>.rejects.csv; .xlsx allowed)",
         )
         command.add_argument(
             "--dry-run", action="store_true", help="check the file and report, write nothing"

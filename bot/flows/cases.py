@@ -17,7 +17,8 @@ from bot.domain.remuneration import RemunerationRates
 from bot.domain.vntext import squeeze
 from bot.flows.common import require_active, yes_no_step
 from bot.flows.report_case import SUMMARY_MAX, check_outcome_on, date_step, summary_lines
-from bot.services import cases, places
+from bot.services import cases
+from bot.storage import units
 from bot.storage.cases import CaseRow
 from bot.storage.cases import events as case_events
 from bot.texts import cases as tc
@@ -88,7 +89,7 @@ async def _pick_prompt(ctx: Ctx) -> Reply:
     if me.is_mediator:
         title = tc.PICK_CASE
     else:
-        commune = await places.get_commune(ctx.tx, me.commune_code) if me.commune_code else None
+        commune = await units.commune_by_code(ctx.tx, me.commune_code) if me.commune_code else None
         title = tc.PICK_CASE_OFFICER.format(commune=commune.label if commune else me.commune_code or "")
     return Reply(title, choices=[Choice(label, value) for label, value in ctx.data["options"]])
 

@@ -6,7 +6,8 @@ from bot.conversation.flow import Ctx, Flow, Invalid
 from bot.conversation.messages import Reply
 from bot.domain.enums import Role
 from bot.flows.common import name_step, phone_step
-from bot.services import places, registration
+from bot.services import registration
+from bot.storage import units
 from bot.texts import register as tr
 
 
@@ -18,7 +19,7 @@ async def _begin(ctx: Ctx) -> None:
         raise Invalid(tr.INVITE_INVALID)
     place = ""
     if invite.commune_code:
-        commune = await places.get_commune(ctx.tx, invite.commune_code)
+        commune = await units.commune_by_code(ctx.tx, invite.commune_code)
         place = f" ({commune.label})" if commune else ""
     ctx.say(tr.INVITE_WELCOME.format(role=tr.ROLE_LABELS[invite.role], place=place))
 

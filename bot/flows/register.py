@@ -15,7 +15,8 @@ from bot.domain.enums import PersonStatus, Role, Sex
 from bot.domain.people import Person
 from bot.domain.vntext import squeeze
 from bot.flows.common import EDITING, commune_steps, name_step, phone_step, then
-from bot.services import places, registration
+from bot.services import registration
+from bot.storage import units
 from bot.texts import register as tr
 
 _ROLES = [Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER]
@@ -42,9 +43,9 @@ def _after_commune(ctx: Ctx) -> str | None:
 
 
 async def _team_prompt(ctx: Ctx) -> Reply:
-    commune = await places.get_commune(ctx.tx, ctx.data["commune"])
+    commune = await units.commune_by_code(ctx.tx, ctx.data["commune"])
     label = commune.label if commune else ""
-    teams = await places.teams_in_commune(ctx.tx, ctx.data["commune"])
+    teams = await units.teams_of_commune(ctx.tx, ctx.data["commune"])
     if not teams:
         return Reply(tr.ASK_TEAM_EMPTY.format(commune=label))
     choices = [Choice(team.name, str(team.id)) for team in teams[:30]]
@@ -131,7 +132,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
         return [Reply(exc.message)]
     approver = tr.APPROVER_PROVINCE
     if reg.commune_code and reg.role in (Role.MEDIATOR, Role.TEAM_LEADER):
-        commune = await places.get_commune(ctx.tx, reg.commune_code)
+        commune = await units.commune_by_code(ctx.tx, reg.commune_code)
         approver = tr.APPROVER_COMMUNE.format(commune=commune.label if commune else "")
     return [Reply(tr.SUBMITTED.format(id=person_id, approver=approver), remove_keyboard=True)]
 

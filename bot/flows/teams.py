@@ -7,8 +7,9 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.flows.common import commune_steps, require_officer, yes_no_step
-from bot.services import places, registration
+from bot.services import registration
 from bot.storage import people as people_repo
+from bot.storage import units
 from bot.texts import common as t
 from bot.texts import register as tr
 
@@ -26,7 +27,7 @@ async def _begin(ctx: Ctx) -> None:
 
 async def _overview(ctx: Ctx) -> str:
     code = ctx.data["commune"]
-    commune = await places.get_commune(ctx.tx, code)
+    commune = await units.commune_by_code(ctx.tx, code)
     label = commune.label if commune else code
     try:
         statuses = await registration.commune_teams(ctx.tx, _officer(ctx), code)
@@ -77,7 +78,7 @@ async def _mediator_parse(ctx: Ctx, answer: Answer) -> int:
 
 async def _target_prompt(ctx: Ctx) -> Reply:
     person = await people_repo.get_person(ctx.tx, ctx.data["mediator"])
-    teams = await places.teams_in_commune(ctx.tx, ctx.data["commune"])
+    teams = await units.teams_of_commune(ctx.tx, ctx.data["commune"])
     choices = [
         Choice(team.name, str(team.id)) for team in teams if person is None or team.id != person.team_id
     ]
@@ -100,7 +101,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
             await registration.move_mediator(
                 ctx.tx, _officer(ctx), ctx.data["mediator"], ctx.data["target"], ctx.now
             )
-            team = await places.get_team(ctx.tx, ctx.data["target"])
+            team = await units.team_by_id(ctx.tx, ctx.data["target"])
             return [Reply(tr.MOVED_DONE.format(name=name, team=team.name if team else ""))]
         if ctx.data.get("confirm_left"):
             await registration.mark_left(ctx.tx, _officer(ctx), ctx.data["mediator"], "", ctx.now)

@@ -17,10 +17,10 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import CaseOutcome, Role
 from bot.domain.people import Person
 from bot.domain.remuneration import RemunerationRates, estimate_case
-from bot.services import places
 from bot.services.notify import notify_person
 from bot.services.registration import refuse
 from bot.storage import cases as repo
+from bot.storage import units
 from bot.texts import cases as tc
 
 
@@ -162,5 +162,5 @@ def remuneration(case: repo.CaseRow, rates: RemunerationRates) -> int:
 
 async def team_label(conn: aiosqlite.Connection, team_id: int) -> str:
     """The team's name for display."""
-    team = await places.get_team(conn, team_id)
+    team = await units.team_by_id(conn, team_id)
     return team.name if team else "—"

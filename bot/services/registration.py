@@ -18,10 +18,12 @@ from bot.domain.access import may_approve, may_manage_mediator
 from bot.domain.composition import CompositionResult, MemberFacts, check_composition
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import OFFICER_ROLES, Person
-from bot.services import places
+from bot.domain.vntext import squeeze
 from bot.services.notify import notify_person
+from bot.storage import invites as invites_repo
 from bot.storage import people as people_repo
-from bot.storage.db import iso
+from bot.storage import units
+from bot.storage.invites import Invite
 from bot.texts import register as tr
 
 log = logging.getLogger(__name__)
@@ -57,8 +59,7 @@ def refuse(actor: Person, action: str, target: object) -> PermissionError:
 
 async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
     """True when another person already registered this phone number."""
-    async with conn.execute("SELECT 1 FROM people WHERE phone = ?", (phone,)) as cur:
-        return await cur.fetchone() is not None
+    return await people_repo.phone_taken(conn, phone)
 
 
 async def submit(
@@ -69,8 +70,8 @@ async def submit(
         raise RegistrationError(tr.PHONE_TAKEN)
     team_id = reg.team_id
     if reg.new_team_name and reg.commune_code:
-        team_id = await places.ensure_team(
-            conn, reg.commune_code, reg.new_team_name, confirmed=False, now=now
+        team_id, _ = await units.ensure_team(
+            conn, reg.commune_code, squeeze(reg.new_team_name), now, confirmed=False
         )
     person_id = await people_repo.insert_person(
         conn,
@@ -101,25 +102,14 @@ async def submit(
 
 async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[int]:
     """Who is asked to approve: the commune's officers for mediators (province officers when the
-    commune has none yet); province officers and admins for officers."""
+    commune has none yet); province officers and admins for officers; admins for admins."""
     if candidate.is_mediator and candidate.commune_code:
-        async with conn.execute(
-            "SELECT id FROM people WHERE role = ? AND status = ? AND commune_code = ?",
-            (Role.COMMUNE_OFFICER.value, PersonStatus.ACTIVE.value, candidate.commune_code),
-        ) as cur:
-            ids = [int(r["id"]) for r in await cur.fetchall()]
+        ids = await people_repo.active_with_roles(conn, [Role.COMMUNE_OFFICER], candidate.commune_code)
         if ids:
             return ids
-    wanted = (
-        (Role.ADMIN.value,)
-        if candidate.role == Role.ADMIN
-        else (Role.PROVINCE_OFFICER.value, Role.ADMIN.value)
-    )
-    marks = ", ".join("?" for _ in wanted)
-    async with conn.execute(
-        f"SELECT id FROM people WHERE role IN ({marks}) AND status = ?", (*wanted, PersonStatus.ACTIVE.value)
-    ) as cur:
-        return [int(r["id"]) for r in await cur.fetchall()]
+    if candidate.role == Role.ADMIN:
+        return await people_repo.active_with_roles(conn, [Role.ADMIN])
+    return await people_repo.active_with_roles(conn, [Role.PROVINCE_OFFICER, Role.ADMIN])
 
 
 async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | None = None) -> str:
@@ -129,11 +119,11 @@ async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | N
     """
     place = tr.TEAM_LABEL.format(name=new_team) + tr.TEAM_UNCONFIRMED if new_team else ""
     if person.team_id is not None:
-        team = await places.get_team(conn, person.team_id)
+        team = await units.team_by_id(conn, person.team_id)
         if team is not None:
             place = tr.TEAM_LABEL.format(name=team.name) + (tr.TEAM_UNCONFIRMED if not team.confirmed else "")
     if person.commune_code:
-        commune = await places.get_commune(conn, person.commune_code)
+        commune = await units.commune_by_code(conn, person.commune_code)
         if commune is not None:
             place = f"{place}, {commune.label}" if place else commune.label
     return tr.PERSON_CARD.format(
@@ -157,12 +147,7 @@ async def approval_request(conn: aiosqlite.Connection, candidate: Person) -> Rep
 
 async def pending_for(conn: aiosqlite.Connection, officer: Person, limit: int = 20) -> list[Person]:
     """Pending registrations this officer may decide, oldest first."""
-    async with conn.execute(
-        f"SELECT {people_repo.PERSON_COLUMNS} FROM people WHERE status = ? ORDER BY id",
-        (PersonStatus.PENDING.value,),
-    ) as cur:
-        rows = await cur.fetchall()
-    found = [people_repo.person_from_row(r) for r in rows]
+    found = await people_repo.people_with_status(conn, PersonStatus.PENDING)
     return [p for p in found if may_approve(officer, p.role, p.commune_code)][:limit]
 
 
@@ -176,13 +161,10 @@ async def decide(
     if not may_approve(officer, candidate.role, candidate.commune_code):
         raise refuse(officer, "approve", person_id)
     status = PersonStatus.ACTIVE if approve else PersonStatus.REJECTED
-    await conn.execute(
-        "UPDATE people SET status = ?, approved_by = ?, status_reason = ?, updated_at = ? WHERE id = ?",
-        (status.value, officer.id, reason or None, iso(now), person_id),
-    )
+    await people_repo.set_status(conn, person_id, status, now, reason=reason, approved_by=officer.id)
     if approve and candidate.team_id is not None:
         # The officer approving a mediator of a newly named thôn also confirms that team.
-        await conn.execute("UPDATE teams SET confirmed = 1 WHERE id = ?", (candidate.team_id,))
+        await units.confirm_team(conn, candidate.team_id)
     message = tr.YOU_ARE_APPROVED if approve else tr.YOU_ARE_REJECTED.format(reason=reason or "—")
     await notify_person(conn, person_id, Reply(message), f"decision:{person_id}", "notice", now)
     decided = await people_repo.get_person(conn, person_id)
@@ -191,16 +173,6 @@ async def decide(
 
 
 # -- invite codes ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Invite:
-    """A one-time code that registers its user directly in a role (no approval needed)."""
-
-    code: str
-    role: Role
-    commune_code: str | None
-    expires_at: datetime
 
 
 def _new_code() -> str:
@@ -221,27 +193,14 @@ async def create_invite(
     if role in (Role.COMMUNE_OFFICER, Role.MEDIATOR, Role.TEAM_LEADER) and not commune_code:
         raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
     invite = Invite(_new_code(), role, commune_code, now + valid_for)
-    await conn.execute(
-        "INSERT INTO invites(code, role, commune_code, created_by, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (invite.code, role.value, commune_code, created_by, iso(now), iso(invite.expires_at)),
-    )
+    await invites_repo.insert_invite(conn, invite, created_by, now)
     return invite
 
 
 async def valid_invite(conn: aiosqlite.Connection, code: str, now: datetime) -> Invite | None:
     """The unused, unexpired invite with this code (case-insensitive), if any."""
-    async with conn.execute(
-        "SELECT code, role, commune_code, expires_at FROM invites WHERE code = ? AND used_by IS NULL",
-        (code.strip().upper(),),
-    ) as cur:
-        row = await cur.fetchone()
-    if row is None:
-        return None
-    expires = datetime.fromisoformat(row["expires_at"])
-    if expires <= now:
-        return None
-    return Invite(row["code"], Role(row["role"]), row["commune_code"], expires)
+    invite = await invites_repo.unused_invite(conn, code.strip().upper())
+    return invite if invite is not None and invite.expires_at > now else None
 
 
 async def redeem_invite(
@@ -265,11 +224,7 @@ async def redeem_invite(
         status=PersonStatus.ACTIVE.value,
         commune_code=invite.commune_code,
     )
-    cur = await conn.execute(
-        "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",
-        (person_id, iso(now), invite.code),
-    )
-    if cur.rowcount != 1:
+    if not await invites_repo.use_invite(conn, invite.code, person_id, now):
         raise RegistrationError(tr.INVITE_INVALID)
     await people_repo.link_identity(conn, channel, external_id, person_id)
     return person_id
@@ -282,30 +237,20 @@ async def redeem_invite(
 class TeamStatus:
     """A team with its active members and the Art. 12 check."""
 
-    team: places.Team
+    team: units.StoredTeam
     members: list[Person]
     composition: CompositionResult
-
-
-async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]:
-    """Active and pending members of a team (people who left are not members)."""
-    async with conn.execute(
-        f"SELECT {people_repo.PERSON_COLUMNS} FROM people "
-        "WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
-        (team_id, PersonStatus.ACTIVE.value, PersonStatus.PENDING.value),
-    ) as cur:
-        return [people_repo.person_from_row(r) for r in await cur.fetchall()]
 
 
 async def commune_teams(conn: aiosqlite.Connection, officer: Person, commune_code: str) -> list[TeamStatus]:
     """Every team of a commune with its composition status (officers of that commune and above)."""
     if not officer.may_see_commune(commune_code):
         raise refuse(officer, "list_teams", commune_code)
-    commune = await places.get_commune(conn, commune_code)
+    commune = await units.commune_by_code(conn, commune_code)
     needs_minority = bool(commune and commune.is_ethnic_area)
     result = []
-    for team in await places.teams_in_commune(conn, commune_code):
-        members = await team_members(conn, team.id)
+    for team in await units.teams_of_commune(conn, commune_code):
+        members = await people_repo.team_members(conn, team.id)
         facts = [
             MemberFacts(
                 active=m.active,
@@ -324,14 +269,12 @@ async def move_mediator(
 ) -> None:
     """Move a mediator to another team of the same commune."""
     mediator = await people_repo.get_person(conn, mediator_id)
-    team = await places.get_team(conn, team_id)
+    team = await units.team_by_id(conn, team_id)
     if mediator is None or team is None or not may_manage_mediator(officer, mediator):
         raise refuse(officer, "move_mediator", mediator_id)
     if team.commune_code != mediator.commune_code:
         raise refuse(officer, "move_mediator_other_commune", team_id)
-    await conn.execute(
-        "UPDATE people SET team_id = ?, updated_at = ? WHERE id = ?", (team_id, iso(now), mediator_id)
-    )
+    await people_repo.set_team(conn, mediator_id, team_id, now)
 
 
 async def mark_left(
@@ -343,10 +286,7 @@ async def mark_left(
         raise refuse(actor, "mark_left", mediator_id)
     if actor.id != mediator_id and not may_manage_mediator(actor, mediator):
         raise refuse(actor, "mark_left", mediator_id)
-    await conn.execute(
-        "UPDATE people SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
-        (PersonStatus.LEFT.value, reason or None, iso(now), mediator_id),
-    )
+    await people_repo.set_status(conn, mediator_id, PersonStatus.LEFT, now, reason=reason)
 
 
 def is_officer_role(role: Role) -> bool:
@@ -364,17 +304,13 @@ async def update_contact(
     """A person corrects their own name or phone number."""
     if phone is not None and phone != person.phone and await phone_taken(conn, phone):
         raise RegistrationError(tr.PHONE_TAKEN)
-    await conn.execute(
-        "UPDATE people SET full_name = COALESCE(?, full_name), phone = COALESCE(?, phone), updated_at = ? "
-        "WHERE id = ?",
-        (full_name, phone, iso(now), person.id),
-    )
+    await people_repo.update_contact(conn, person.id, now, full_name, phone)
 
 
 async def leave(conn: aiosqlite.Connection, mediator: Person, now: datetime) -> None:
     """A mediator stops (Art. 11) on their own request; the commune's officers are told."""
     await mark_left(conn, mediator, mediator.id, tr.LEFT_SELF_REASON, now)
-    team = await places.get_team(conn, mediator.team_id) if mediator.team_id else None
+    team = await units.team_by_id(conn, mediator.team_id) if mediator.team_id else None
     notice = Reply(tr.LEFT_NOTICE.format(name=mediator.full_name, team=team.name if team else "—"))
     for officer_id in await approvers_for(conn, mediator):
         await notify_person(conn, officer_id, notice, f"left:{mediator.id}:{officer_id}", "notice", now)

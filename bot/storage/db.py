@@ -89,23 +89,33 @@ class Database:
     async def _connect(self) -> aiosqlite.Connection:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is committed implicitly.
         conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        await conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            await conn.close()
+            raise
         return conn
 
     async def open(self, migrate: bool = True) -> None:
         """Open both connections, switch to WAL and apply pending migrations."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._writer.execute("PRAGMA journal_mode = WAL")
-        # NORMAL is durable across application crashes in WAL mode; only a power loss can
-        # roll back the last transactions, which the OS-level backup covers.
-        await self._writer.execute("PRAGMA synchronous = NORMAL")
-        if migrate:
-            await self.migrate()
-        self._reader = await self._connect()
+        try:
+            self._writer = await self._connect()
+            await self._writer.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode; only a power loss can
+            # roll back the last transactions, which the OS-level backup covers.
+            await self._writer.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await self.migrate()
+            self._reader = await self._connect()
+        except BaseException:
+            # A damaged or unreadable file: close what was opened, or the connection's worker
+            # thread would keep the process alive after the error.
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close connections; waits for an open write transaction to finish first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -94,3 +95,74 @@ async def insert_person(conn: aiosqlite.Connection, now: datetime, **fields: Any
     if cur.lastrowid is None:
         raise RuntimeError("insert returned no id")
     return cur.lastrowid
+
+
+async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
+    """True when somebody already has this phone number."""
+    async with conn.execute("SELECT 1 FROM people WHERE phone = ?", (phone,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def active_with_roles(
+    conn: aiosqlite.Connection, roles: Iterable[Role], commune_code: str | None = None
+) -> list[int]:
+    """Ids of active people having one of ``roles`` (in one commune when given)."""
+    wanted = [role.value for role in roles]
+    sql = f"SELECT id FROM people WHERE status = ? AND role IN ({', '.join('?' for _ in wanted)})"
+    params: list[object] = [PersonStatus.ACTIVE.value, *wanted]
+    if commune_code is not None:
+        sql += " AND commune_code = ?"
+        params.append(commune_code)
+    async with conn.execute(sql + " ORDER BY id", params) as cur:
+        return [int(row["id"]) for row in await cur.fetchall()]
+
+
+async def people_with_status(conn: aiosqlite.Connection, status: PersonStatus) -> list[Person]:
+    """Everyone in a status, oldest registration first."""
+    async with conn.execute(
+        f"SELECT {PERSON_COLUMNS} FROM people WHERE status = ? ORDER BY id", (status.value,)
+    ) as cur:
+        return [person_from_row(row) for row in await cur.fetchall()]
+
+
+async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]:
+    """Active and pending members of a team (people who left or were rejected are not members)."""
+    async with conn.execute(
+        f"SELECT {PERSON_COLUMNS} FROM people WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
+        (team_id, PersonStatus.ACTIVE.value, PersonStatus.PENDING.value),
+    ) as cur:
+        return [person_from_row(row) for row in await cur.fetchall()]
+
+
+async def set_status(
+    conn: aiosqlite.Connection,
+    person_id: int,
+    status: PersonStatus,
+    now: datetime,
+    reason: str | None = None,
+    approved_by: int | None = None,
+) -> None:
+    """Change a person's status (approval, rejection, leaving), with the reason when there is one."""
+    await conn.execute(
+        "UPDATE people SET status = ?, status_reason = ?, approved_by = COALESCE(?, approved_by), "
+        "updated_at = ? WHERE id = ?",
+        (status.value, reason or None, approved_by, iso(now), person_id),
+    )
+
+
+async def set_team(conn: aiosqlite.Connection, person_id: int, team_id: int, now: datetime) -> None:
+    """Move a person to another team."""
+    await conn.execute(
+        "UPDATE people SET team_id = ?, updated_at = ? WHERE id = ?", (team_id, iso(now), person_id)
+    )
+
+
+async def update_contact(
+    conn: aiosqlite.Connection, person_id: int, now: datetime, full_name: str | None, phone: str | None
+) -> None:
+    """Correct a person's name and/or phone (None keeps the stored value)."""
+    await conn.execute(
+        "UPDATE people SET full_name = COALESCE(?, full_name), phone = COALESCE(?, phone), updated_at = ? "
+        "WHERE id = ?",
+        (full_name, phone, iso(now), person_id),
+    )

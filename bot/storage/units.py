@@ -76,6 +76,11 @@ class StoredCommune:
     is_ethnic_area: bool
     is_model: bool
 
+    @property
+    def label(self) -> str:
+        """How people name it: "xã Tân Đoàn", "phường Kỳ Lừa"."""
+        return f"{UNIT_TYPE_LABELS[self.type]} {self.name}"
+
     def to_domain(self) -> Commune:
         """The domain commune, for search; the database keeps predecessor names only."""
         return Commune(
@@ -143,6 +148,19 @@ async def list_communes(db: Database) -> list[StoredCommune]:
     """Every commune, ordered by code."""
     rows = await db.fetchall(f"SELECT {_COMMUNE_COLUMNS} FROM communes ORDER BY code")
     return [_commune_from_row(row) for row in rows]
+
+
+async def communes_in(conn: aiosqlite.Connection) -> list[StoredCommune]:
+    """Every commune, read inside the caller's transaction."""
+    async with conn.execute(f"SELECT {_COMMUNE_COLUMNS} FROM communes ORDER BY code") as cur:
+        return [_commune_from_row(row) for row in await cur.fetchall()]
+
+
+async def commune_by_code(conn: aiosqlite.Connection, code: str) -> StoredCommune | None:
+    """One commune with its flags."""
+    async with conn.execute(f"SELECT {_COMMUNE_COLUMNS} FROM communes WHERE code = ?", (code,)) as cur:
+        row = await cur.fetchone()
+    return _commune_from_row(row) if row else None
 
 
 async def upsert_communes(
@@ -253,6 +271,22 @@ async def list_teams(db: Database, commune_code: str | None = None) -> list[Stor
     return [_team_from_row(row) for row in rows]
 
 
+async def teams_of_commune(conn: aiosqlite.Connection, commune_code: str) -> list[StoredTeam]:
+    """The commune's teams, confirmed ones first, then by name."""
+    async with conn.execute(
+        f"SELECT {_TEAM_COLUMNS} FROM teams WHERE commune_code = ? ORDER BY confirmed DESC, name_folded",
+        (commune_code,),
+    ) as cur:
+        return [_team_from_row(row) for row in await cur.fetchall()]
+
+
+async def team_by_id(conn: aiosqlite.Connection, team_id: int) -> StoredTeam | None:
+    """One team by id."""
+    async with conn.execute(f"SELECT {_TEAM_COLUMNS} FROM teams WHERE id = ?", (team_id,)) as cur:
+        row = await cur.fetchone()
+    return _team_from_row(row) if row else None
+
+
 async def upsert_team(
     conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, team_id: int | None = None
 ) -> tuple[int, Change]:
@@ -290,9 +324,12 @@ async def upsert_team(
 
 
 async def ensure_team(
-    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime
+    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
 ) -> tuple[int, bool]:
-    """The id of the team with this folded name, creating it (confirmed) if absent; True if created."""
+    """The id of the team with this folded name, creating it if absent; True if created.
+
+    ``confirmed=False`` is for a thôn named by a registrant: an officer confirms it on approval.
+    """
     key = team_key(name)
     async with conn.execute(
         "SELECT id FROM teams WHERE commune_code = ? AND name_folded = ?", (commune_code, key)
@@ -300,13 +337,15 @@ async def ensure_team(
         row = await cur.fetchone()
     if row is not None:
         return int(row["id"]), False
-    return await _insert_team(conn, commune_code, name, now), True
+    return await _insert_team(conn, commune_code, name, now, confirmed), True
 
 
-async def _insert_team(conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime) -> int:
+async def _insert_team(
+    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
+) -> int:
     cur = await conn.execute(
-        "INSERT INTO teams(commune_code, name, name_folded, confirmed, created_at) VALUES (?, ?, ?, 1, ?)",
-        (commune_code, name, team_key(name), iso(now)),
+        "INSERT INTO teams(commune_code, name, name_folded, confirmed, created_at) VALUES (?, ?, ?, ?, ?)",
+        (commune_code, name, team_key(name), int(confirmed), iso(now)),
     )
     if cur.lastrowid is None:
         raise RuntimeError("insert returned no id")
@@ -450,3 +489,8 @@ __all__ = [
     "upsert_person_by_phone",
     "upsert_team",
 ]
+
+
+async def confirm_team(conn: aiosqlite.Connection, team_id: int) -> None:
+    """An officer confirms a team proposed at registration."""
+    await conn.execute("UPDATE teams SET confirmed = 1 WHERE id = ?", (team_id,))

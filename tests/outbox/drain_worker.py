@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import time
 import warnings
 from dataclasses import asdict
@@ -64,8 +65,7 @@ async def drain(args: argparse.Namespace) -> dict[str, object]:
         sender = OutboxSender(db, CHANNEL, TelegramTransport(api.bot()), config)
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))
-        while not task.done() and (await outbox.counts(db, channel=CHANNEL)).remaining:
-            await asyncio.sleep(0.05)
+        await _until_all_sent(db, task)
         stop.set()
         await task
     api.close()
@@ -78,7 +78,15 @@ async def drain(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+async def _until_all_sent(db: Database, sender_task: asyncio.Task[None]) -> None:
+    while True:
+        if sender_task.done() or not (await outbox.counts(db, channel=CHANNEL)).remaining:
+            return
+        await asyncio.sleep(0.05)
+
+
 def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="drain_worker: %(message)s")
     warnings.filterwarnings("ignore", category=PTBDeprecationWarning)
     args = parse_args()
     stats = asyncio.run(drain(args))

@@ -190,7 +190,7 @@ async def populate(
     created = iso(CREATED)
     commune_rows = []
     for i in range(communes):
-        name = commune_names[i] if commune_names and i < len(commune_names) else f"Xã Thử {i + 1:02d}"
+        name = commune_names[i] if commune_names and i < len(commune_names) else f"Thử {i + 1:02d}"
         commune_rows.append(
             (f"{i + 1:05d}", name, fold(name), "xã", int(i % 7 == 0), int(i % 5 != 0), int(i % 20 == 0))
         )
