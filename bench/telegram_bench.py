@@ -24,18 +24,21 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+# Run as a script from anywhere: the project root (bot, tests) must be importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.channels.telegram.run import build_application  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.conversation.flow import Ctx, Flow, choice_step  # noqa: E402
-from bot.conversation.messages import Choice, Reply  # noqa: E402
-from bot.runtime import App, open_app  # noqa: E402
-from tests.telegram.fake_api import TOKEN, FakeTelegram, FakeUser  # noqa: E402
-from tests.telegram.fake_request import FakeRequest  # noqa: E402
+from bot.channels.telegram.channel import AnyApplication
+from bot.channels.telegram.run import build_application
+from bot.config import Settings
+from bot.conversation.flow import Ctx, Flow, choice_step
+from bot.conversation.messages import Choice, Reply
+from bot.runtime import App, open_app
+from tests.telegram.fake_api import TOKEN, FakeTelegram, FakeUser
+from tests.telegram.fake_request import FakeRequest
 
 TARGET = 400.0
 QUESTIONS = [
@@ -56,6 +59,10 @@ OPTIONS = [Choice("Một", "1"), Choice("Hai", "2"), Choice("Ba", "3"), Choice("
 Scenario = Callable[[FakeUser, int], Awaitable[None]]
 
 
+def _next(step: int) -> str | None:
+    return f"s{step + 1}" if step < STEPS else None
+
+
 def bench_flow() -> Flow:
     """Five button steps, then done: the shape of a report or registration, minus its rules."""
 
@@ -63,14 +70,14 @@ def bench_flow() -> Flow:
         return [Reply("Đã ghi nhận.")]
 
     steps = {
-        f"s{n}": choice_step(f"s{n}", f"Câu hỏi {n}?", OPTIONS, next=f"s{n + 1}" if n < STEPS else None, columns=2)
+        f"s{n}": choice_step(f"s{n}", f"Câu hỏi {n}?", OPTIONS, next=_next(n), columns=2)
         for n in range(1, STEPS + 1)
     }
     return Flow(name="bench", title="Đo", steps=steps, first="s1", finish=finish, command="bench")
 
 
 async def _run(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: AnyApplication,
     api: FakeTelegram,
     chats: int,
     per_chat: int,
@@ -99,20 +106,27 @@ async def echo_rate(chats: int, per_chat: int) -> float:
         assert update.message is not None and update.message.text is not None
         await update.message.reply_text(update.message.text)
 
-    application = ApplicationBuilder().token(TOKEN).request(FakeRequest(api)).get_updates_request(FakeRequest(api))
-    built = application.build()
+    builder = (
+        ApplicationBuilder().token(TOKEN).request(FakeRequest(api)).get_updates_request(FakeRequest(api))
+    )
+    built = builder.build()
     built.add_handler(MessageHandler(filters.TEXT, echo))
     async with built:
         await _run(built, api, chats, 5, lambda user, i: user.say("khởi động"), 9_000_000)
         return await _run(built, api, chats, per_chat, lambda user, i: user.say(QUESTIONS[i % 10]), 1_000_000)
 
 
-async def _our_bot(settings: Settings, app: App) -> tuple[FakeTelegram, Application[Any, Any, Any, Any, Any, Any]]:
+async def _our_bot(settings: Settings, app: App) -> tuple[FakeTelegram, AnyApplication]:
     api = FakeTelegram()
     application = build_application(
         settings, app, request=FakeRequest(api), get_updates_request=FakeRequest(api), rate_limit=False
     )
     return api, application
+
+
+def _question(user: FakeUser, index: int) -> dict[str, Any]:
+    # Users ask the questions in different orders, as real ones would.
+    return user.say(QUESTIONS[(index + user.id) % len(QUESTIONS)])
 
 
 async def question_rate(settings: Settings, chats: int, per_chat: int) -> tuple[float, bool]:
@@ -121,9 +135,7 @@ async def question_rate(settings: Settings, chats: int, per_chat: int) -> tuple[
         api, application = await _our_bot(settings, app)
         async with application:
             await _run(application, api, chats, 5, lambda user, i: user.say(QUESTIONS[i % 10]), 9_000_000)
-            rate = await _run(
-                application, api, chats, per_chat, lambda user, i: user.say(QUESTIONS[(i + user.id) % 10]), 2_000_000
-            )
+            rate = await _run(application, api, chats, per_chat, _question, 2_000_000)
             return rate, app.kb is not None
 
 
@@ -152,7 +164,7 @@ async def main(updates: int, chats: int) -> int:
 
         def fresh(name: str) -> Settings:
             # A database per scenario: message ids restart with every fake API.
-            return Settings(_env_file=None, data_dir=Path(tmp) / name, telegram_bot_token=TOKEN)  # type: ignore[call-arg]
+            return Settings(_env_file=None, data_dir=Path(tmp) / name, telegram_bot_token=SecretStr(TOKEN))  # type: ignore[call-arg]
 
         echo = await echo_rate(chats, per_chat)
         questions, kb_loaded = await question_rate(fresh("questions"), chats, per_chat)
@@ -161,8 +173,10 @@ async def main(updates: int, chats: int) -> int:
     total = per_chat * chats
     print(f"Telegram channel benchmark: {total} updates per scenario, {chats} chats concurrently")
     print(f"(a) bare PTB echo handler    : {echo:8.0f} updates/s")
-    print(f"(b) knowledge questions      : {questions:8.0f} updates/s   b/a = {questions / echo:.2f}"
-          + ("" if kb_loaded else "   (knowledge base NOT loaded)"))
+    print(
+        f"(b) knowledge questions      : {questions:8.0f} updates/s   b/a = {questions / echo:.2f}"
+        + ("" if kb_loaded else "   (knowledge base NOT loaded)")
+    )
     print(f"(c) flow steps (button press): {steps:8.0f} updates/s   c/a = {steps / echo:.2f}")
     print(f"peak memory (ru_maxrss)      : {peak_mb:8.0f} MB")
     ok = questions >= TARGET and steps >= TARGET

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.enums import Role
 from bot.logs import register_secret, setup_logging
+from bot.runtime import App
 from bot.texts import console as tc
 
 log = logging.getLogger("bot.cli")
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id"
     )
+    chat.add_argument("--user", default="", help="console user id to speak as (a new one starts unregistered)")
     chat.add_argument("--script", type=Path, help="play this file of lines and print the transcript")
     chat.set_defaults(handler=_cmd_chat)
 
@@ -99,6 +101,7 @@ async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_bot_token is None:
         print(tc.CONSOLE_BECAUSE_NO_TOKEN, file=sys.stderr)
         args.as_who = ""
+        args.user = ""
         args.script = None
         return await _cmd_chat(args, settings)
     from bot.channels.telegram.run import run_telegram
@@ -115,17 +118,32 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     async with open_app(settings) as app:
         try:
-            user_id = await console_user_for(app, args.as_who)
+            user_id = await console_user_for(app, args.as_who, getattr(args, "user", ""))
         except LookupError as exc:
             print(str(exc), file=sys.stderr)
             return 2
         channel = ConsoleChannel(app, user_id)
         if args.script is not None:
+            # A script's transcript must be deterministic: no background sender printing into it.
             lines = args.script.read_text("utf-8").splitlines()
             await channel.play(lines)
-        else:
-            await channel.interactive()
+            return 0
+        await _with_console_sender(app, channel.interactive())
     return 0
+
+
+async def _with_console_sender(app: App, work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` while the console's outbox sender prints proactive messages."""
+    from bot.channels.console import ConsoleTransport
+    from bot.workers.outbox_sender import run_senders
+
+    stop = asyncio.Event()
+    sender = asyncio.create_task(run_senders(app.db, {"console": ConsoleTransport()}, app.settings, stop))
+    try:
+        await work
+    finally:
+        stop.set()
+        await sender
 
 
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,6 +17,7 @@ from bot.conversation.choices import numbered
 from bot.conversation.messages import Attachment, Channel, Inbound, InboundKind, Reply
 from bot.runtime import App
 from bot.texts import console as tc
+from bot.workers.outbox_sender import Delivered
 
 
 class ConsoleChannel:
@@ -90,6 +91,20 @@ class ConsoleChannel:
                 self.out.write(tc.BYE + "\n")
                 return
             await self.send(line.rstrip("\n"))
+
+
+class ConsoleTransport:
+    """Outbox transport of the console channel: proactive messages are printed, marked with
+    their recipient, so an operator trying the bot locally sees notifications arrive."""
+
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+
+    async def send(self, chat_id: str, reply: Reply) -> Delivered:
+        """Print the message for ``chat_id``; the console never refuses a message."""
+        self.out.write("\n" + tc.NOTIFICATION.format(chat=chat_id) + "\n" + render(reply) + "\n")
+        self.out.flush()
+        return Delivered()
 
 
 def render(reply: Reply) -> str:

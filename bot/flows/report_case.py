@@ -72,6 +72,13 @@ def date_step(name: str, question: str, next_name: str | Any, check: Any = None)
 
 
 async def _check_received(ctx: Ctx, received: date) -> None:
+    # Corrected from the summary: the date the outcome was reached cannot come before it.
+    concluded = ctx.data.get("outcome") in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH)
+    if concluded and ctx.data.get("scope", "ok") == "ok" and ctx.data.get("outcome_on"):
+        outcome_on = date.fromisoformat(ctx.data["outcome_on"])
+        if outcome_on < received:
+            message = tc.OUTCOME_BEFORE_RECEIVED
+            raise Invalid(message.format(outcome=format_date(outcome_on), received=format_date(received)))
     person = ctx.actor.person
     warnings = check_case_date(received, ctx.today, person.recognised_on if person else None)
     ctx.data["received_warning"] = " ".join(
@@ -155,7 +162,9 @@ async def _parties_prompt(ctx: Ctx) -> Reply:
 
 
 async def _parties_parse(ctx: Ctx, answer: Answer) -> int:
-    value = answer.value.strip()
+    # A typed number is the count itself, not the position of a button ("1" is not "2").
+    typed = answer.text.strip()
+    value = typed if typed.isdigit() else answer.value.strip()
     if not value.isdigit() or not 2 <= int(value) <= 99:
         raise Invalid(tc.PARTIES_BAD)
     return int(value)

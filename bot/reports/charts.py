@@ -82,9 +82,7 @@ def monthly_success_png(months: Sequence[Bar], target: float, title: str, subtit
     _titles(fig, title, subtitle)
     positions = range(len(months))
     heights = [(bar.share or 0.0) * 100 for bar in months]
-    colours = [
-        _NEUTRAL if bar.share is None else (_GOOD if bar.share >= target else _BAD) for bar in months
-    ]
+    colours = [_NEUTRAL if bar.share is None else (_GOOD if bar.share >= target else _BAD) for bar in months]
     ax.bar(positions, heights, color=colours, width=0.7)
     ax.axhline(target * 100, color=_TARGET, linestyle="--", linewidth=3)
     small = _SMALL_SIZE if len(months) > 8 else _TEXT_SIZE

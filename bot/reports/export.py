@@ -137,9 +137,7 @@ async def build_reports(
     info = await stats.resolve_scope(db, viewer, scope)
     wanted = list(kinds) if kinds is not None else default_kinds(info.level)
     layouts = await asyncio.to_thread(load_layouts, options.layouts_dir)
-    chosen = {
-        kind: select_layout(layouts, _REPORT_OF[kind], period.end, options.regime) for kind in wanted
-    }
+    chosen = {kind: select_layout(layouts, _REPORT_OF[kind], period.end, options.regime) for kind in wanted}
 
     # Access was checked by resolve_scope above; the resolved Scope is passed on as the viewer
     # so the per-report queries do not repeat the check.

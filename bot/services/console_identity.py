@@ -11,15 +11,16 @@ from bot.texts import console as tc
 ANONYMOUS = "console-user"
 
 
-async def console_user_for(app: App, who: str) -> str:
-    """Return the console user id for ``who`` (empty: a new, unregistered user; a role; a person id).
+async def console_user_for(app: App, who: str, user: str = "") -> str:
+    """Return the console user id for ``who`` (empty: ``user`` or the default console user; a role;
+    a person id).
 
     For a role or id, the console identity is linked to that person so the engine sees them.
     Raises LookupError with a Vietnamese message when nobody matches.
     """
     who = who.strip()
     if not who:
-        return ANONYMOUS
+        return f"console-{user.strip()}" if user.strip() else ANONYMOUS
     if who.isdigit():
         row = await app.db.fetchone("SELECT id FROM people WHERE id = ?", (int(who),))
         if row is None:

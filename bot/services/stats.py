@@ -27,7 +27,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -503,6 +503,37 @@ def _opt_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+TRAINING_WINDOW_MONTHS = 6  # Kế hoạch 115: new mediators trained within 6 months of recognition
+_SEX = {Sex.MALE.value: Sex.MALE, Sex.FEMALE.value: Sex.FEMALE}
+
+
+def recognition_window(first: date, last: date) -> tuple[date, date] | None:
+    """Recognition dates whose 6-month training deadline falls in ``first..last`` (inclusive).
+
+    The deadline ``add_months(r, 6)`` never decreases as ``r`` grows, so those dates form one
+    interval; computing it once spares a date computation per mediator. None when empty.
+    """
+    if last < first:
+        return None
+
+    def deadline(d: date) -> date:
+        return add_months(d, TRAINING_WINDOW_MONTHS)
+
+    day = timedelta(days=1)
+    low = add_months(first, -TRAINING_WINDOW_MONTHS)
+    # Month-end clamping maps several days to one deadline (29–31/8 → 28/2): step to the edge.
+    while deadline(low - day) >= first:
+        low -= day
+    while deadline(low) < first:
+        low += day
+    high = add_months(last, -TRAINING_WINDOW_MONTHS)
+    while deadline(high + day) <= last:
+        high += day
+    while deadline(high) > last:
+        high -= day
+    return (low, high) if low <= high else None
+
+
 async def _staffing(
     db: Database, info: ScopeInfo, period: Period, as_of: date, ethnic_area: dict[str, bool]
 ) -> dict[str, Staffing]:
@@ -528,47 +559,63 @@ async def _staffing(
             [PersonStatus.ACTIVE.value, *params],
         )
     }
-    # The 6-month window of a new mediator is judged once it has closed, and not after today.
-    window_end = min(period.end, as_of)
+    # ISO dates compare correctly as strings: the loop below runs once per mediator of the
+    # province, so it avoids parsing dates except for the few whose training window closes.
     end_iso = period.end.isoformat()
-    for row in members:
-        tally = tallies[row["team_id"]]
-        recognised = _opt_date(row["recognised_on"])
-        if recognised is not None and recognised > period.end:
+    window = recognition_window(period.start, min(period.end, as_of))
+    low_iso, high_iso = (window[0].isoformat(), window[1].isoformat()) if window else ("", "")
+    leader = Role.TEAM_LEADER.value
+    # Member facts are immutable and take few distinct values: share them instead of building
+    # one per mediator (frozen dataclasses are slow to construct).
+    facts: dict[tuple[Sex | None, bool | None, bool], MemberFacts] = {}
+    deadlines: dict[str, str] = {}  # recognition date → training deadline; many share a day
+    for team_id, role, sex_code, ethnic_flag, legal, recognised, trained_on in members:
+        if recognised and recognised > end_iso:
             continue
-        sex = Sex(row["sex"]) if row["sex"] else None
-        ethnic = None if row["ethnic_minority"] is None else bool(row["ethnic_minority"])
-        trained_on = row["trained_on"] if row["trained_on"] and row["trained_on"] <= end_iso else None
-        tally.members.append(MemberFacts(True, sex, ethnic, is_leader=row["role"] == Role.TEAM_LEADER))
-        tally.male += sex == Sex.MALE
-        tally.female += sex == Sex.FEMALE
-        tally.legal += bool(row["legal_background"])
+        tally = tallies[team_id]
+        sex = _SEX.get(sex_code)
+        ethnic = None if ethnic_flag is None else bool(ethnic_flag)
+        trained = bool(trained_on) and trained_on <= end_iso
+        fact_key = (sex, ethnic, role == leader)
+        fact = facts.get(fact_key)
+        if fact is None:
+            fact = facts[fact_key] = MemberFacts(True, sex, ethnic, is_leader=fact_key[2])
+        tally.members.append(fact)
+        tally.male += sex is Sex.MALE
+        tally.female += sex is Sex.FEMALE
+        tally.legal += bool(legal)
         tally.ethnic += ethnic is True
-        tally.trained += trained_on is not None
-        if recognised is not None:
-            deadline = add_months(recognised, 6)
-            if period.start <= deadline <= window_end:
-                tally.new_due += 1
-                tally.new_in_time += trained_on is not None and trained_on <= deadline.isoformat()
+        tally.trained += trained
+        if recognised and low_iso <= recognised <= high_iso:
+            tally.new_due += 1
+            deadline = deadlines.get(recognised)
+            if deadline is None:
+                deadline = add_months(date.fromisoformat(recognised), TRAINING_WINDOW_MONTHS).isoformat()
+                deadlines[recognised] = deadline
+            tally.new_in_time += trained and trained_on <= deadline
 
-    by_unit: dict[str, Staffing] = defaultdict(Staffing)
+    by_unit: dict[str, list[int]] = {}
     for team_id, tally in tallies.items():
         compliant = check_composition(tally.members, ethnic_area.get(tally.commune_code, True)).ok
         key = tally.commune_code if _by_commune(scope) else str(team_id)
-        by_unit[key] += Staffing(
-            teams=1,
-            mediators=len(tally.members),
-            male=tally.male,
-            female=tally.female,
-            legal=tally.legal,
-            ethnic_minority=tally.ethnic,
-            trained=tally.trained,
-            teams_compliant=int(compliant),
-            teams_supported=int(team_id in supported),
-            new_due=tally.new_due,
-            new_trained_in_time=tally.new_in_time,
-        )
-    return dict(by_unit)
+        counts = [
+            1,
+            len(tally.members),
+            tally.male,
+            tally.female,
+            tally.legal,
+            tally.ethnic,
+            tally.trained,
+            int(compliant),
+            int(team_id in supported),
+            tally.new_due,
+            tally.new_in_time,
+        ]
+        total = by_unit.setdefault(key, [0] * len(counts))
+        for index, value in enumerate(counts):
+            total[index] += value
+    # The list order above is Staffing's field order.
+    return {key: Staffing(*values) for key, values in by_unit.items()}
 
 
 def _sum_cases(items: Iterable[CaseCounts]) -> CaseCounts:
@@ -834,6 +881,7 @@ __all__ = [
     "months_of",
     "ranking",
     "rates_from_settings",
+    "recognition_window",
     "resolve_scope",
     "summarise",
     "summary",

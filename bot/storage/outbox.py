@@ -31,6 +31,7 @@ import aiosqlite
 
 from bot.conversation.messages import Attachment, Choice, Reply
 from bot.storage.db import Database, iso
+from bot.storage.identities import mark_unreachable
 
 PAYLOAD_VERSION = 1
 
@@ -461,7 +462,7 @@ async def mark_blocked(
     """The user blocked the bot: block this row and the chat's pending rows, flag the identity.
 
     Returns how many rows were blocked. ``identities.unreachable`` makes later claims skip the
-    chat; whoever sees the user write again should clear it.
+    chat until the user writes again (:func:`bot.storage.people.touch_identity` lifts it).
     """
     await conn.execute(
         "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
@@ -471,7 +472,5 @@ async def mark_blocked(
         "WHERE channel = ? AND chat_id = ? AND status = 'pending'",
         (BLOCKED_EARLIER, channel, chat_id),
     )
-    await conn.execute(
-        "UPDATE identities SET unreachable = 1 WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-    )
+    await mark_unreachable(conn, channel, chat_id)
     return 1 + cur.rowcount

@@ -5,6 +5,7 @@ from __future__ import annotations
 INTRO = "Trợ lý Hòa giải — kênh dòng lệnh. Gõ tin nhắn rồi Enter; gõ «thoát» để kết thúc."
 BYE = "Tạm biệt!"
 QUIT_WORDS = frozenset({"thoát", "thoat", "exit", "quit"})
+NOTIFICATION = "📨 [Tin nhắn chủ động tới {chat}]"
 FILE_SAVED = "[Tệp đính kèm đã lưu tại: {path}]"
 CONSOLE_BECAUSE_NO_TOKEN = (
     "Chưa cấu hình TELEGRAM_BOT_TOKEN → chạy kênh dòng lệnh (console). "

@@ -58,7 +58,7 @@ FEMALE_GIVEN = (
 
 # -- places --------------------------------------------------------------------------------------
 
-VILLAGE_WORDS = ("Thôn", "Thôn", "Thôn", "Bản")  # xã: mostly "Thôn", some "Bản"
+VILLAGE_WORDS = ("Thôn", "Thôn", "Thôn", "Bản")  # xã: mostly "Thôn", some "Bản" (the first is the usual one)
 WARD_WORD = "Khối"  # phường: "Khối 1", "Khối 2" …
 # Tày/Nùng place syllables: the first says what the place is (nà: rice field, khuổi: stream,
 # pò: hill, pác: mouth of a valley, khòn: pass …), the second names it.

@@ -17,7 +17,7 @@ from bot.domain.periods import Period, PeriodError
 
 
 def number(value: int) -> str:
-    """12300000 → "12.300.000"."""
+    """Thousands separated by dots: 12300000 → "12.300.000"."""
     return f"{value:,}".replace(",", ".")
 
 
@@ -48,7 +48,7 @@ _YEAR_LABEL = re.compile(r"^(\d{4})$")
 
 
 def period_title(period: Period) -> str:
-    """"quý II/2026", "tháng 5/2026", "6 tháng đầu năm 2026", "năm 2026" or a date range."""
+    """A period as said in a sentence: "quý II/2026", "tháng 5/2026", "năm 2026" or a range."""
     label = period.label
     if m := _MONTH_LABEL.match(label):
         return f"tháng {int(m.group(2))}/{m.group(1)}"
@@ -76,7 +76,7 @@ def period_kind(period: Period) -> str:
 
 
 def period_range(period: Period) -> str:
-    """"01/04/2026 – 30/06/2026"."""
+    """Start and end dates: "01/04/2026 – 30/06/2026"."""
     return f"{day(period.start)} – {day(period.end)}"
 
 
@@ -206,7 +206,7 @@ def indicator_value(ind: Indicator) -> str:
 
 
 def indicator_target(ind: Indicator) -> str:
-    """"≥85%", ">90%", "80–90%", "≥1"."""
+    """The target as printed: "≥85%", ">90%", "80–90%", "100%", "≥1"."""
     low = _target_number(ind.target_low, ind.per)
     if ind.per == 1 and ind.target_low >= 1.0 and ind.comparison == ">=":
         return low  # "100%": nothing can exceed it
@@ -216,7 +216,7 @@ def indicator_target(ind: Indicator) -> str:
 
 
 def indicator_status(ind: Indicator) -> str:
-    """"Đạt", "Chưa đạt" or "Chưa có số liệu"."""
+    """The verdict: "Đạt", "Chưa đạt" or "Chưa có số liệu"."""
     if ind.met is None:
         return STATUS_NO_DATA
     return STATUS_MET if ind.met else STATUS_NOT_MET
@@ -259,6 +259,7 @@ def indicator_line(ind: Indicator) -> str:
             line += (GAP_SHORT_PER if ind.per > 1 else GAP_SHORT_RATE).format(gap=shortfall)
     return line
 
+
 # --------------------------------------------------------------------------- summary text
 
 SUMMARY_TITLE = "📊 Thống kê hòa giải — {scope}"
@@ -286,9 +287,7 @@ SCOPE_MISSING = "Không tìm thấy đơn vị cần thống kê. Vui lòng liê
 PICK_SCOPE = "Bạn muốn xem thống kê của phạm vi nào?"
 SCOPE_PROVINCE = "🏛️ Toàn tỉnh"
 SCOPE_PILOT = "📍 Các xã điểm chỉ đạo"
-PICK_PERIOD = (
-    "Chọn kỳ thống kê, hoặc gõ kỳ khác, ví dụ «2026-Q2», «quý 2/2026», «tháng 5/2026», «năm 2025»:"
-)
+PICK_PERIOD = "Chọn kỳ thống kê, hoặc gõ kỳ khác, ví dụ «2026-Q2», «quý 2/2026», «tháng 5/2026», «năm 2025»:"
 PERIOD_MONTH = "Tháng này"
 PERIOD_QUARTER = "Quý này"
 PERIOD_REPORTING = "Kỳ báo cáo hiện tại"

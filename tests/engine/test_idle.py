@@ -11,7 +11,16 @@ from bot.conversation.messages import Choice
 from bot.runtime import App
 from bot.texts import common as t
 from bot.texts import menu as tm
-from tests.conftest import ASK_OUTCOME, ASK_PARTIES, FLOW_TITLE, OUTCOMES, Chat, FakeClock, open_test_app, snapshot
+from tests.conftest import (
+    ASK_OUTCOME,
+    ASK_PARTIES,
+    FLOW_TITLE,
+    OUTCOMES,
+    Chat,
+    FakeClock,
+    open_test_app,
+    snapshot,
+)
 
 RESUME_CHOICES = [Choice(t.RESUME_CONTINUE, "resume"), Choice(t.RESUME_CANCEL, "drop")]
 
@@ -39,12 +48,16 @@ async def _idle_at_outcome(app: App, clock: FakeClock, minutes: float) -> Chat:
     return chat
 
 
-async def test_within_the_limit_the_answer_is_taken(clocked_app: App, clock: FakeClock, idle_minutes: int) -> None:
+async def test_within_the_limit_the_answer_is_taken(
+    clocked_app: App, clock: FakeClock, idle_minutes: int
+) -> None:
     chat = await _idle_at_outcome(clocked_app, clock, idle_minutes - 1)
     assert [r.text for r in await chat.send("1")] == [ASK_PARTIES]
 
 
-async def test_idle_flow_asks_to_continue_or_cancel(clocked_app: App, clock: FakeClock, idle_minutes: int) -> None:
+async def test_idle_flow_asks_to_continue_or_cancel(
+    clocked_app: App, clock: FakeClock, idle_minutes: int
+) -> None:
     chat = await _idle_at_outcome(clocked_app, clock, idle_minutes + 1)
     before = await chat.session()
 
@@ -103,7 +116,9 @@ async def test_cancel_drops_the_idle_flow(
     assert await chat.session() is None
 
 
-async def test_other_answer_repeats_the_question(clocked_app: App, clock: FakeClock, idle_minutes: int) -> None:
+async def test_other_answer_repeats_the_question(
+    clocked_app: App, clock: FakeClock, idle_minutes: int
+) -> None:
     chat = await _idle_at_outcome(clocked_app, clock, idle_minutes + 1)
     await chat.send("1")
     paused = snapshot(await chat.session())
@@ -136,7 +151,9 @@ async def test_idle_menu_is_dropped_silently(clocked_app: App, clock: FakeClock,
     assert session is not None and session.flow == "ask" and not session.paused
 
 
-async def test_idle_ask_flow_is_dropped_silently(clocked_app: App, clock: FakeClock, idle_minutes: int) -> None:
+async def test_idle_ask_flow_is_dropped_silently(
+    clocked_app: App, clock: FakeClock, idle_minutes: int
+) -> None:
     chat = Chat(clocked_app, "idle-ask")
     assert [r.text for r in await chat.send("/hoidap")] == [tm.ASK_PROMPT]
     clock.advance(minutes=idle_minutes + 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,7 @@ async def test_backup_while_writes_continue(tmp_path: Path) -> None:
         await _fill(db, rows=10_000, size=2_000)
         before = await _count(db)
         stop = asyncio.Event()
+        warmed_up = asyncio.Event()
         writes = 0
 
         async def writer() -> None:
@@ -96,11 +98,12 @@ async def test_backup_while_writes_continue(tmp_path: Path) -> None:
                 async with db.transaction() as tx:
                     await tx.execute("INSERT INTO kb_feedback(at, ref, helpful) VALUES ('now', 'live', 0)")
                 writes += 1
+                if writes == 5:
+                    warmed_up.set()
                 await asyncio.sleep(0)
 
         writing = asyncio.create_task(writer())
-        while writes < 5:  # the writer is running before the backup starts
-            await asyncio.sleep(0.001)
+        await warmed_up.wait()  # the writer is running before the backup starts
         started_at = writes
         backup = asyncio.create_task(db.backup(tmp_path / "copy" / "backup.sqlite3"))
         done, _ = await asyncio.wait({backup}, timeout=5)
@@ -151,3 +154,24 @@ async def test_integrity_check_reports_a_damaged_file(tmp_path: Path) -> None:
     finally:
         await db.close()
     assert problems
+
+
+async def test_opening_a_damaged_file_raises_and_leaves_no_thread(tmp_path: Path) -> None:
+    # Each aiosqlite connection runs a non-daemon thread: one left open after a failed open()
+    # would keep `hoagiai db check` (or the bot) alive after reporting the error.
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not a database, just text " * 500)
+    before = set(_connection_threads())
+    db = Database(path)
+    with pytest.raises(sqlite3.DatabaseError):
+        await db.open()
+    for _ in range(100):
+        if not set(_connection_threads()) - before:
+            break
+        await asyncio.sleep(0.01)
+    assert not set(_connection_threads()) - before
+
+
+def _connection_threads() -> list[threading.Thread]:
+    """The live worker threads of aiosqlite connections."""
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name and t.is_alive()]

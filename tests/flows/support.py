@@ -21,8 +21,8 @@ from bot.conversation.messages import Channel, Inbound, InboundKind, Reply
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.runtime import App, open_app
-from bot.services import cases, places
-from bot.storage import outbox
+from bot.services import cases
+from bot.storage import outbox, units
 from bot.storage import people as people_repo
 from bot.storage.cases import CaseRow
 
@@ -76,6 +76,9 @@ class Chat:
         self.user_id = user_id
         self.out = StringIO()
         self.channel = ConsoleChannel(app, user_id, out=self.out)
+        # The channel derives message ids from the clock; two chats of one user opened within the
+        # clock's resolution would repeat ids and be de-duplicated. Tests must not depend on that.
+        self.channel._prefix = uuid.uuid4().hex
         self.replies: list[Reply] = []
         self._presses = itertools.count(1)
 
@@ -114,7 +117,8 @@ class Chat:
 async def add_team(app: App, commune: str, name: str, confirmed: bool = True) -> int:
     """Create a team and return its id."""
     async with app.db.transaction() as tx:
-        return await places.ensure_team(tx, commune, name, confirmed=confirmed, now=app.clock())
+        team_id, _ = await units.ensure_team(tx, commune, name, app.clock(), confirmed=confirmed)
+    return team_id
 
 
 async def add_person(

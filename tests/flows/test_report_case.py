@@ -350,3 +350,28 @@ async def test_who_may_report(world: World) -> None:
     assert await Chat(world.app, "stranger")("/baocao") == t.NEED_REGISTRATION
     assert "Báo cáo vụ việc" in await world.chat("med")("menu")
     assert "Báo cáo vụ việc" not in await world.chat("officer")("menu")
+
+
+async def test_parties_typed_as_a_number_is_the_count(world: World) -> None:
+    med = world.chat("med")
+    await med.play(["/baocao", "hôm nay", "1", "1", SUMMARY, "1"])
+    # "1" is a count here, not the first button (which reads "2").
+    assert (await med("1")).startswith(tc.PARTIES_BAD)
+    assert (await med("7")).startswith(tc.ASK_VULNERABLE)
+    await med.play(["không", "3", "1", "1"])
+    [case] = await _cases(world.app)
+    assert case["parties_count"] == 7
+
+
+async def test_moving_the_received_date_after_the_outcome_date_is_refused(world: World) -> None:
+    med = world.chat("med")
+    await med.play([*TO_OUTCOME, "1", "không", "không", "hôm qua", "1"])
+    await med("Ngày nhận")
+    reply = await med("hôm nay")
+    assert reply.startswith(tc.OUTCOME_BEFORE_RECEIVED.format(outcome="09/03/2026", received="10/03/2026"))
+    # An open case has no outcome date to contradict.
+    await med("hôm qua")
+    await med("Kết quả")
+    await med("Đang hòa giải")
+    await med("Ngày nhận")
+    assert (await med("hôm nay")).startswith(tc.SUMMARY_TITLE)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.units import CommuneMatch
 from bot.runtime import App
 from bot.services import places
+from bot.storage import units
 from tests.flows.support import KHANH_KHE, TAN_DOAN, add_team
 
 
-async def _search(app: App, query: str) -> list[places.CommuneMatch]:
+async def _search(app: App, query: str) -> list[CommuneMatch]:
     async with app.db.transaction() as tx:
         return await places.find_communes(tx, query)
 
 
 async def test_the_bundled_units_are_loaded(app: App) -> None:
     async with app.db.transaction() as tx:
-        communes = await places.all_communes(tx)
+        communes = await units.communes_in(tx)
     assert len(communes) == 65
     assert sum(1 for c in communes if c.type.value == "phuong") == 4
 
@@ -60,9 +62,9 @@ async def test_search_returns_at_most_five(app: App) -> None:
 
 async def test_commune_info_and_label(app: App) -> None:
     async with app.db.transaction() as tx:
-        commune = await places.get_commune(tx, KHANH_KHE)
-        phuong = await places.get_commune(tx, "06187")
-        missing = await places.get_commune(tx, "99999")
+        commune = await units.commune_by_code(tx, KHANH_KHE)
+        phuong = await units.commune_by_code(tx, "06187")
+        missing = await units.commune_by_code(tx, "99999")
     assert commune is not None and commune.label == "xã Khánh Khê"
     assert phuong is not None and phuong.label == "phường Kỳ Lừa"
     assert missing is None
@@ -74,7 +76,7 @@ async def test_team_names_are_unique_per_commune_ignoring_diacritics(app: App) -
     assert await add_team(app, KHANH_KHE, "Thôn Nà Pàn") != first
     unconfirmed = await add_team(app, TAN_DOAN, "Bản Cốc Lùng", confirmed=False)
     async with app.db.transaction() as tx:
-        teams = await places.teams_in_commune(tx, TAN_DOAN)
+        teams = await units.teams_of_commune(tx, TAN_DOAN)
     # Confirmed teams first.
     assert [(team.name, team.confirmed) for team in teams] == [("Thôn Nà Pàn", True), ("Bản Cốc Lùng", False)]
     assert teams[1].id == unconfirmed

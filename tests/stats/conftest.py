@@ -91,44 +91,89 @@ async def world(db: Database) -> World:
     t5 = await s.team(c, "thôn Mới", confirmed=False)
 
     l1 = await s.person(
-        "Hoàng Thị Lan", role="team_leader", team_id=t1, commune_code=a, sex="female",
-        ethnic_minority=True, recognised_on="2025-01-10", trained_on="2025-03-01",
+        "Hoàng Thị Lan",
+        role="team_leader",
+        team_id=t1,
+        commune_code=a,
+        sex="female",
+        ethnic_minority=True,
+        recognised_on="2025-01-10",
+        trained_on="2025-03-01",
     )
     m2 = await s.person(
-        "Lương Văn Hai", team_id=t1, commune_code=a, sex="male", ethnic_minority=True,
-        legal_background=True, recognised_on="2025-10-15", trained_on="2026-04-01",
+        "Lương Văn Hai",
+        team_id=t1,
+        commune_code=a,
+        sex="male",
+        ethnic_minority=True,
+        legal_background=True,
+        recognised_on="2025-10-15",
+        trained_on="2026-04-01",
     )
     await s.person(
-        "Nguyễn Văn Ba", team_id=t1, commune_code=a, sex="male", ethnic_minority=False,
+        "Nguyễn Văn Ba",
+        team_id=t1,
+        commune_code=a,
+        sex="male",
+        ethnic_minority=False,
         recognised_on="2025-11-20",
     )
-    await s.person("Vi Thị Bốn", status="left", team_id=t1, commune_code=a, sex="female", ethnic_minority=True)
     await s.person(
-        "Nông Văn Năm", team_id=t2, commune_code=a, sex="male", ethnic_minority=True,
-        recognised_on="2024-06-01", trained_on="2024-07-01",
+        "Vi Thị Bốn", status="left", team_id=t1, commune_code=a, sex="female", ethnic_minority=True
     )
     await s.person(
-        "Chu Thị Sáu", team_id=t2, commune_code=a, sex="female", ethnic_minority=False,
+        "Nông Văn Năm",
+        team_id=t2,
+        commune_code=a,
+        sex="male",
+        ethnic_minority=True,
+        recognised_on="2024-06-01",
+        trained_on="2024-07-01",
+    )
+    await s.person(
+        "Chu Thị Sáu",
+        team_id=t2,
+        commune_code=a,
+        sex="female",
+        ethnic_minority=False,
         recognised_on="2026-07-05",
     )
     await s.person("Lăng Văn Bảy", status="pending", team_id=t2, commune_code=a, sex="female")
     await s.person(
-        "Trần Thị Tám", team_id=t3, commune_code=b, sex="female", ethnic_minority=False,
-        legal_background=True, trained_on="2026-06-30",
+        "Trần Thị Tám",
+        team_id=t3,
+        commune_code=b,
+        sex="female",
+        ethnic_minority=False,
+        legal_background=True,
+        trained_on="2026-06-30",
     )
     await s.person(
-        "Phạm Văn Chín", team_id=t3, commune_code=b, sex="male", recognised_on="2025-12-01",
+        "Phạm Văn Chín",
+        team_id=t3,
+        commune_code=b,
+        sex="male",
+        recognised_on="2025-12-01",
         trained_on="2026-07-10",
     )
     await s.person("Lê Mười", team_id=t3, commune_code=b, ethnic_minority=False, recognised_on="2025-09-30")
     await s.person(
-        "Hoàng Thị Mười Một", team_id=t4, commune_code=c, sex="female", ethnic_minority=True,
-        recognised_on="2024-01-01", trained_on="2025-01-01",
+        "Hoàng Thị Mười Một",
+        team_id=t4,
+        commune_code=c,
+        sex="female",
+        ethnic_minority=True,
+        recognised_on="2024-01-01",
+        trained_on="2025-01-01",
     )
     await s.person("Đinh Thị Mười Hai", team_id=t4, commune_code=c, sex="female", ethnic_minority=True)
     await s.person("Mã Thị Mười Ba", team_id=t4, commune_code=c, sex="female", ethnic_minority=True)
     m14 = await s.person(
-        "Triệu Văn Mười Bốn", team_id=t5, commune_code=c, sex="male", ethnic_minority=True,
+        "Triệu Văn Mười Bốn",
+        team_id=t5,
+        commune_code=c,
+        sex="male",
+        ethnic_minority=True,
         trained_on="2025-05-05",
     )
 
@@ -145,15 +190,18 @@ async def world(db: Database) -> World:
     await s.legal_support(ls1, t3)
     await s.legal_support(ls2, t4)
 
-    await s.case(t1, "2026-04-05", "thanh", "dat_dai", reported_by=l1, outcome_on="2026-04-07",
-                 written_agreement=1)
+    await s.case(
+        t1, "2026-04-05", "thanh", "dat_dai", reported_by=l1, outcome_on="2026-04-07", written_agreement=1
+    )
     await s.case(t1, "2026-04-20", "thanh", "hon_nhan_gia_dinh", reported_by=m2)
     await s.case(t1, "2026-05-02", "khong_thanh", "dat_dai", reported_by=l1, next_step="competent_authority")
     await s.case(t1, "2026-06-30", "dang_hoa_giai", "dan_su_khac", reported_by=l1, parties_count=3)
     await s.case(t1, "2026-03-31", "thanh", "dat_dai", reported_by=l1)
     await s.case(t1, "2026-07-01", "thanh", "dat_dai", reported_by=l1)
     await s.case(t2, "2026-05-10", "thanh", "sinh_hoat_cong_dong", reported_by=l1)
-    await s.case(t2, "2026-04-01", "ngoai_pham_vi", "vi_pham_nho", reported_by=l1, out_of_scope_reason="crime")
+    await s.case(
+        t2, "2026-04-01", "ngoai_pham_vi", "vi_pham_nho", reported_by=l1, out_of_scope_reason="crime"
+    )
     await s.case(t3, "2026-04-11", "khong_thanh", "khac", reported_by=l1)
     await s.case(t3, "2026-05-12", "khong_thanh", "dat_dai", reported_by=l1)
     await s.case(t3, "2026-06-13", "thanh", "dat_dai", reported_by=l1)
@@ -161,7 +209,21 @@ async def world(db: Database) -> World:
     await s.case(t5, "2026-05-20", "thanh", "dat_dai", reported_by=m14)
 
     return World(
-        db=db, a=a, b=b, c=c, t1=t1, t2=t2, t3=t3, t4=t4, t5=t5, leader1=l1, mediator2=m2,
-        officer_a=officer_a, officer_b=officer_b, officer_none=officer_none, province=province,
-        admin=admin, pending_officer=pending_officer,
+        db=db,
+        a=a,
+        b=b,
+        c=c,
+        t1=t1,
+        t2=t2,
+        t3=t3,
+        t4=t4,
+        t5=t5,
+        leader1=l1,
+        mediator2=m2,
+        officer_a=officer_a,
+        officer_b=officer_b,
+        officer_none=officer_none,
+        province=province,
+        admin=admin,
+        pending_officer=pending_officer,
     )

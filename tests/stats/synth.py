@@ -259,7 +259,8 @@ async def populate(
             commune_rows,
         )
         await tx.executemany(
-            "INSERT INTO teams(id, commune_code, name, name_folded, confirmed, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO teams(id, commune_code, name, name_folded, confirmed, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             team_rows,
         )
         await tx.executemany(
@@ -275,5 +276,4 @@ async def populate(
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             case_rows,
         )
-    await db.writer.execute("ANALYZE")
     return Population(len(commune_rows), len(team_rows), len(people_rows), len(case_rows))

@@ -27,7 +27,9 @@ def _months(n: int) -> list[charts.Bar]:
 @pytest.mark.parametrize(
     "render",
     [
-        lambda: charts.monthly_success_png(_months(12), 0.85, "Tỷ lệ hòa giải thành theo tháng", "xã Tân Đoàn"),
+        lambda: charts.monthly_success_png(
+            _months(12), 0.85, "Tỷ lệ hòa giải thành theo tháng", "xã Tân Đoàn"
+        ),
         lambda: charts.monthly_success_png([], 0.85, "Tỷ lệ", ""),
         lambda: charts.ranking_png(
             [charts.Bar(f"xã Số {i}", 10 - i, 10) for i in range(5)],
@@ -61,7 +63,10 @@ def test_ranking_grows_with_rows() -> None:
     few = png_size(charts.ranking_png([charts.Bar("a", 1, 2)], [], 0.85, "t"))[1]
     many = png_size(
         charts.ranking_png(
-            [charts.Bar(str(i), 1, 2) for i in range(5)], [charts.Bar(str(i), 0, 2) for i in range(5)], 0.85, "t"
+            [charts.Bar(str(i), 1, 2) for i in range(5)],
+            [charts.Bar(str(i), 0, 2) for i in range(5)],
+            0.85,
+            "t",
         )
     )[1]
     assert many > few

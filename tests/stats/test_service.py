@@ -17,13 +17,26 @@ from tests.stats.conftest import Q2, World
 F = CaseField
 
 
-def counts(received: int, thanh: int, khong: int, dang: int, out: int, fields: dict[CaseField, int]) -> CaseCounts:
+def counts(
+    received: int, thanh: int, khong: int, dang: int, out: int, fields: dict[CaseField, int]
+) -> CaseCounts:
     return CaseCounts(received, thanh, khong, dang, out, fields)
 
 
 PROVINCE_Q2 = counts(
-    10, 5, 3, 1, 1,
-    {F.DAT_DAI: 5, F.HON_NHAN_GIA_DINH: 1, F.DAN_SU_KHAC: 1, F.SINH_HOAT_CONG_DONG: 1, F.VI_PHAM_NHO: 1, F.KHAC: 1},
+    10,
+    5,
+    3,
+    1,
+    1,
+    {
+        F.DAT_DAI: 5,
+        F.HON_NHAN_GIA_DINH: 1,
+        F.DAN_SU_KHAC: 1,
+        F.SINH_HOAT_CONG_DONG: 1,
+        F.VI_PHAM_NHO: 1,
+        F.KHAC: 1,
+    },
 )
 
 
@@ -31,10 +44,40 @@ PROVINCE_Q2 = counts(
     ("scope_name", "expected"),
     [
         ("province", PROVINCE_Q2),
-        ("pilot", counts(6, 3, 1, 1, 1, {F.DAT_DAI: 2, F.HON_NHAN_GIA_DINH: 1, F.DAN_SU_KHAC: 1,
-                                           F.SINH_HOAT_CONG_DONG: 1, F.VI_PHAM_NHO: 1})),
-        ("a", counts(6, 3, 1, 1, 1, {F.DAT_DAI: 2, F.HON_NHAN_GIA_DINH: 1, F.DAN_SU_KHAC: 1,
-                                       F.SINH_HOAT_CONG_DONG: 1, F.VI_PHAM_NHO: 1})),
+        (
+            "pilot",
+            counts(
+                6,
+                3,
+                1,
+                1,
+                1,
+                {
+                    F.DAT_DAI: 2,
+                    F.HON_NHAN_GIA_DINH: 1,
+                    F.DAN_SU_KHAC: 1,
+                    F.SINH_HOAT_CONG_DONG: 1,
+                    F.VI_PHAM_NHO: 1,
+                },
+            ),
+        ),
+        (
+            "a",
+            counts(
+                6,
+                3,
+                1,
+                1,
+                1,
+                {
+                    F.DAT_DAI: 2,
+                    F.HON_NHAN_GIA_DINH: 1,
+                    F.DAN_SU_KHAC: 1,
+                    F.SINH_HOAT_CONG_DONG: 1,
+                    F.VI_PHAM_NHO: 1,
+                },
+            ),
+        ),
         ("b", counts(3, 1, 2, 0, 0, {F.DAT_DAI: 2, F.KHAC: 1})),
         # The unconfirmed team's case still belongs to its commune.
         ("c", counts(1, 1, 0, 0, 0, {F.DAT_DAI: 1})),
@@ -66,20 +109,56 @@ async def test_province_table_rows_per_commune(world: World) -> None:
     assert [r.unit.name for r in table.rows] == ["xã An Bình", "phường Bắc Hà", "xã Cao Sơn"]
     by_name = {r.unit.name: r for r in table.rows}
     assert by_name["xã An Bình"].staffing == Staffing(
-        teams=2, mediators=4, male=3, female=1, legal=1, ethnic_minority=3, trained=3,
-        teams_compliant=1, teams_supported=1, new_due=2, new_trained_in_time=1,
+        teams=2,
+        mediators=4,
+        male=3,
+        female=1,
+        legal=1,
+        ethnic_minority=3,
+        trained=3,
+        teams_compliant=1,
+        teams_supported=1,
+        new_due=2,
+        new_trained_in_time=1,
     )
     assert by_name["phường Bắc Hà"].staffing == Staffing(
-        teams=1, mediators=3, male=1, female=1, legal=1, ethnic_minority=0, trained=1,
-        teams_compliant=1, teams_supported=1, new_due=1, new_trained_in_time=0,
+        teams=1,
+        mediators=3,
+        male=1,
+        female=1,
+        legal=1,
+        ethnic_minority=0,
+        trained=1,
+        teams_compliant=1,
+        teams_supported=1,
+        new_due=1,
+        new_trained_in_time=0,
     )
     assert by_name["xã Cao Sơn"].staffing == Staffing(
-        teams=1, mediators=3, male=0, female=3, legal=0, ethnic_minority=3, trained=1,
-        teams_compliant=1, teams_supported=0, new_due=0, new_trained_in_time=0,
+        teams=1,
+        mediators=3,
+        male=0,
+        female=3,
+        legal=0,
+        ethnic_minority=3,
+        trained=1,
+        teams_compliant=1,
+        teams_supported=0,
+        new_due=0,
+        new_trained_in_time=0,
     )
     assert table.staffing == Staffing(
-        teams=4, mediators=10, male=4, female=5, legal=2, ethnic_minority=6, trained=5,
-        teams_compliant=3, teams_supported=2, new_due=3, new_trained_in_time=1,
+        teams=4,
+        mediators=10,
+        male=4,
+        female=5,
+        legal=2,
+        ethnic_minority=6,
+        trained=5,
+        teams_compliant=3,
+        teams_supported=2,
+        new_due=3,
+        new_trained_in_time=1,
     )
     assert table.staffing.non_legal == 8
     assert table.cases == PROVINCE_Q2
@@ -186,9 +265,7 @@ async def test_remuneration_and_training_windows_stop_at_today(world: World) -> 
     # Only m2's window (closing 15/4) has closed by 15/5: trained in time.
     new = next(i for i in mid.indicators if i.code == IndicatorCode.NEW_TRAINED_6M)
     assert (new.numerator, new.denominator, new.met) == (1, 1, True)
-    cheap = await stats.summary(
-        world.db, Scope.team(world.t1), Q2, rates=RemunerationRates(100, 200, 0)
-    )
+    cheap = await stats.summary(world.db, Scope.team(world.t1), Q2, rates=RemunerationRates(100, 200, 0))
     assert cheap.remuneration == 2 * 200 + 1 * 100
 
 
@@ -205,7 +282,9 @@ async def test_staffing_is_as_of_the_period_end(world: World) -> None:
 
 
 async def test_monthly_counts_fill_empty_months(world: World) -> None:
-    months = await stats.monthly_counts(world.db, Scope.team(world.t1), Period.custom(date(2026, 3, 1), Q2.end))
+    months = await stats.monthly_counts(
+        world.db, Scope.team(world.t1), Period.custom(date(2026, 3, 1), Q2.end)
+    )
     assert [(m.label, c.thanh, c.mediated, c.received) for m, c in months] == [
         ("2026-03", 1, 1, 1),
         ("2026-04", 2, 2, 2),

@@ -86,7 +86,7 @@ async def test_results_for_the_province(world: World) -> None:
     assert total[6] == pytest.approx(0.625)
     assert total[7:] == [5, 1, 1, 1, 1, 1]
     assert ws.cell(numbering + 1, 7).number_format == "0.0%"
-    by_unit = {row[0]: row for row in _rows(ws)[numbering + 1:] if row[0]}
+    by_unit = {row[0]: row for row in _rows(ws)[numbering + 1 :] if row[0]}
     assert by_unit["xã An Bình"][6] == pytest.approx(0.75)
     assert by_unit["phường Bắc Hà"][1:6] == [3, 1, 2, 0, 0]
 
@@ -109,13 +109,26 @@ async def test_casebook_of_a_commune_has_a_sheet_per_team(world: World) -> None:
     assert "Từ ngày 01/04/2026 đến ngày 30/06/2026" in texts
     header = _row_starting(ws, "STT")
     assert [c.value for c in ws[header]] == [
-        "STT", "Ngày tiếp nhận", "Số bên liên quan", "Lĩnh vực", "Tóm tắt nội dung vụ, việc",
-        "Kết quả hòa giải", "Ngày kết thúc", "Hòa giải viên thực hiện", "Ghi chú",
+        "STT",
+        "Ngày tiếp nhận",
+        "Số bên liên quan",
+        "Lĩnh vực",
+        "Tóm tắt nội dung vụ, việc",
+        "Kết quả hòa giải",
+        "Ngày kết thúc",
+        "Hòa giải viên thực hiện",
+        "Ghi chú",
     ]
     first = [c.value for c in ws[header + 1]]
     assert first[:8] == [
-        1, datetime(2026, 4, 5), 2, "Đất đai", "Tranh chấp lối đi chung giữa hai hộ", "Hòa giải thành",
-        datetime(2026, 4, 7), "Hoàng Thị Lan",
+        1,
+        datetime(2026, 4, 5),
+        2,
+        "Đất đai",
+        "Tranh chấp lối đi chung giữa hai hộ",
+        "Hòa giải thành",
+        datetime(2026, 4, 7),
+        "Hoàng Thị Lan",
     ]
     assert "Có văn bản hòa giải thành" in first[8]
     assert ws.cell(header + 1, 2).number_format == "dd/mm/yyyy"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from telegram import Update
 
 from bot.channels.telegram.channel import AnyApplication
@@ -31,7 +32,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def trial_flow(picked: list[str]) -> Flow:
-    """``/thu``: pick (short and long values) → phone → long prompt with buttons → file."""
+    """``/thu``: pick (short and long values) → phone → long prompt with buttons → a file
+    (a document, a PNG, or a producer that fails)."""
 
     async def phone_prompt(ctx: Ctx) -> Reply:
         return Reply("Gửi số điện thoại của bạn.", request_phone=True)
@@ -43,7 +45,7 @@ def trial_flow(picked: list[str]) -> Flow:
     async def long_prompt(ctx: Ctx) -> Reply:
         return Reply(
             f"Đã nhận số.\n\n{LONG_PROMPT}",
-            choices=[Choice("Xong", "done"), Choice("Ảnh", "png")],
+            choices=[Choice("Xong", "done"), Choice("Ảnh", "png"), Choice("Hỏng", "broken")],
             columns=2,
             remove_keyboard=True,
         )
@@ -54,11 +56,13 @@ def trial_flow(picked: list[str]) -> Flow:
 
     async def finish(ctx: Ctx) -> list[Reply]:
         picked.append(f"pick={ctx.data['pick']}")
-        png = ctx.data["long"] == "png"
+        end = ctx.data["long"]
 
         async def produce() -> Attachment:
             await asyncio.sleep(0.05)  # slow work, after the commit
-            if png:
+            if end == "broken":
+                raise RuntimeError("chart library crashed")
+            if end == "png":
                 return Attachment("bieu-do.png", "image/png", data=PNG)
             return Attachment("bao-cao.xlsx", "application/vnd.ms-excel", data=b"PK\x03\x04xlsx")
 
@@ -87,7 +91,7 @@ def trial_flow(picked: list[str]) -> Flow:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path, telegram_bot_token=TOKEN)  # type: ignore[call-arg]
+    return Settings(_env_file=None, data_dir=tmp_path, telegram_bot_token=SecretStr(TOKEN))  # type: ignore[call-arg]
 
 
 @pytest.fixture

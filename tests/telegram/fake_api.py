@@ -64,7 +64,10 @@ class Fault:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What the API answers; ``timeout`` asks the transport to behave as a timed-out request."""
+    """What the API answers; ``timeout`` asks the transport to behave as a timed-out request.
+
+    ``body`` may share dicts with the live state: transports serialise it at once.
+    """
 
     status: int
     body: dict[str, Any]
@@ -394,7 +397,7 @@ class FakeTelegram:
                 await self.wait_for(lambda: bool(self.pending) or self.webhook is not None, timeout)
             except TimeoutError:
                 return []
-        return copy.deepcopy(self.pending[:limit])
+        return self.pending[:limit]
 
     def _set_webhook(self, params: dict[str, Any], files: Any) -> bool:
         url = str(params.get("url", ""))
@@ -492,7 +495,7 @@ class FakeTelegram:
         content: dict[str, Any] = {"text": text}
         if inline:
             content["reply_markup"] = inline
-        return copy.deepcopy(self._store(user, **content))
+        return self._store(user, **content)
 
     def _target(self, params: dict[str, Any]) -> tuple[FakeUser, dict[str, Any]]:
         user = self._chat(params)
@@ -520,7 +523,7 @@ class FakeTelegram:
             message.pop("reply_markup", None)
         message["edit_date"] = int(time.time())
         self._touch()
-        return copy.deepcopy(message)
+        return message
 
     def _edit_message_reply_markup(self, params: dict[str, Any], files: Any) -> dict[str, Any]:
         _, message = self._target(params)
@@ -533,7 +536,7 @@ class FakeTelegram:
             message.pop("reply_markup", None)
         message["edit_date"] = int(time.time())
         self._touch()
-        return copy.deepcopy(message)
+        return message
 
     def _answer_callback_query(self, params: dict[str, Any], files: Any) -> bool:
         query_id = str(params.get("callback_query_id", ""))
@@ -568,15 +571,25 @@ class FakeTelegram:
             "file_unique_id": f"AgAD{file_id[-6:]}",
             "file_size": len(data),
         }
-        return copy.deepcopy(self._store(user, document=document))
+        return self._store(user, document=document)
 
     def _send_photo(self, params: dict[str, Any], files: Files) -> dict[str, Any]:
         user = self._chat(params)
         file_id, _, data, _ = self._file(files, "photo")
         sizes = [
-            {"file_id": f"{file_id}-s", "file_unique_id": f"AQAD{file_id[-6:]}s", "width": 90, "height": 60,
-             "file_size": min(len(data), 1200)},
-            {"file_id": file_id, "file_unique_id": f"AQAD{file_id[-6:]}", "width": 800, "height": 533,
-             "file_size": len(data)},
+            {
+                "file_id": f"{file_id}-s",
+                "file_unique_id": f"AQAD{file_id[-6:]}s",
+                "width": 90,
+                "height": 60,
+                "file_size": min(len(data), 1200),
+            },
+            {
+                "file_id": file_id,
+                "file_unique_id": f"AQAD{file_id[-6:]}",
+                "width": 800,
+                "height": 533,
+                "file_size": len(data),
+            },
         ]
-        return copy.deepcopy(self._store(user, photo=sizes))
+        return self._store(user, photo=sizes)

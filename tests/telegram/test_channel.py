@@ -86,7 +86,7 @@ async def test_long_text_is_split_with_keyboard_on_the_last_part(tg: Harness) ->
     markups = [call.params.get("reply_markup") for call in sent]
     assert markups[0] == {"remove_keyboard": True}
     assert all(m is None for m in markups[1:-1])
-    assert "inline_keyboard" in markups[-1]
+    assert "inline_keyboard" in (markups[-1] or {})
     assert user.keyboard is None
 
 
@@ -137,6 +137,7 @@ async def test_blocked_user_is_marked_unreachable(tg: Harness) -> None:
     assert (await _identity(tg, user.id) or {})["unreachable"] == 0
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # raised inside PTB itself
 async def test_429_waits_retry_after_and_delivers(tg: Harness) -> None:
     user = tg.user()
     tg.api.fail("sendMessage", Fault(429, "Too Many Requests: retry after 1", retry_after=1))
@@ -222,6 +223,17 @@ async def test_png_attachment_goes_as_photo(tg: Harness) -> None:
     [photo] = tg.api.calls_to("sendPhoto")
     assert photo.files["photo"][1] == PNG
     assert "photo" in user.received[-1]
+
+
+async def test_failed_attachment_is_reported_not_dropped(tg: Harness) -> None:
+    user = tg.user()
+    await tg.deliver(user.say("/thu"))
+    await tg.deliver(user.press(user.received[-1], "Ba"))
+    await tg.deliver(user.share_contact("+84912345678"))
+    await tg.deliver(user.press(user.received[-1], "Hỏng"))
+
+    assert [m["text"] for m in user.received[-2:]] == ["Bạn đã chọn: three", tt.FILE_FAILED]
+    assert not tg.api.calls_to("sendDocument")
 
 
 async def test_replies_of_one_chat_never_interleave(tg: Harness) -> None:

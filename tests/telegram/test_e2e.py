@@ -79,7 +79,9 @@ def _free_port() -> int:
 
 
 def _env(server: FakeTelegramServer, data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATA_DIR", "DATABASE_PATH"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATA_DIR", "DATABASE_PATH"))
+    }
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=server.url,
@@ -98,7 +100,9 @@ def _db_rows(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tup
 
 def _session(data_dir: Path, chat_id: int) -> tuple[str, str] | None:
     rows = _db_rows(
-        data_dir, "SELECT flow, step FROM sessions WHERE channel = 'telegram' AND chat_id = ?", (str(chat_id),)
+        data_dir,
+        "SELECT flow, step FROM sessions WHERE channel = 'telegram' AND chat_id = ?",
+        (str(chat_id),),
     )
     return (rows[0][0], rows[0][1]) if rows else None
 
@@ -111,7 +115,9 @@ async def server() -> AsyncIterator[FakeTelegramServer]:
 
 async def _wait_polling(server: FakeTelegramServer, since: int) -> None:
     await server.api.wait_for(
-        lambda: any(c.method == "getUpdates" for c in server.api.calls[since:]), START_WITHIN, "the first getUpdates"
+        lambda: any(c.method == "getUpdates" for c in server.api.calls[since:]),
+        START_WITHIN,
+        "the first getUpdates",
     )
 
 
@@ -168,7 +174,9 @@ async def _enter_a_flow(user: FakeUser, data_dir: Path) -> tuple[str, str, dict[
     raise AssertionError("no flow could be started")
 
 
-async def test_polling_journey_crash_resume_and_clean_stop(server: FakeTelegramServer, tmp_path: Path) -> None:
+async def test_polling_journey_crash_resume_and_clean_stop(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     bot = BotProcess(_env(server, data_dir), tmp_path)
     try:
@@ -247,7 +255,13 @@ async def test_webhook_secret_journey_and_clean_stop(server: FakeTelegramServer,
         await _user_journey(server, lan)
         assert all(status == 200 for _, status in server.deliveries)
 
+        # SIGTERM right after an update was accepted: it is still answered before the exit.
+        last = lan.say("/trogiup")
+        await server.api.wait_for(
+            lambda: (last["update_id"], 200) in server.deliveries, REPLY_WITHIN, "the webhook delivery"
+        )
         assert await bot.terminate() == 0
+        assert (await lan.next_message(1.0))["text"].startswith(t.HELP)
         assert server.api.webhook is None  # deleteWebhook on the way out
     finally:
         await bot.ensure_dead()

@@ -92,16 +92,14 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     chunks: list[str] = []
     rest = text.strip()
     while rest:
-        size = _window(rest, limit)
+        # At least one character per chunk, so even an absurd limit cannot loop forever.
+        size = max(1, _window(rest, limit))
         if size >= len(rest):
             chunks.append(rest)
             break
+        # ``rest`` starts with a non-space and every cut keeps it, so no chunk is empty.
         end = _cut(rest[:size])
-        chunk = rest[:end].rstrip()
-        if not chunk:
-            # Only whitespace before the cut (cannot happen after strip, but never loop forever).
-            chunk, end = rest[:size], size
-        chunks.append(chunk)
+        chunks.append(rest[:end].rstrip())
         rest = rest[end:].lstrip()
     return chunks
 
