@@ -64,7 +64,12 @@ def _register_extensions(sub: Any) -> None:
     from bot.cli_import import add_import_commands
     from bot.kb.cli import add_kb_commands
 
+    from bot.cli_demo import add_demo_commands, run_demo_command
+
     add_import_commands(sub)
+    demo = sub.add_parser("demo", help="demo data")
+    add_demo_commands(demo.add_subparsers(dest="demo_command", required=True))
+    demo.set_defaults(handler=run_demo_command)
 
     kb = sub.add_parser("kb", help="knowledge base: search, passages, check, gaps")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)

@@ -5,12 +5,14 @@ ask the team for an update.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.dates import format_date
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome
+from bot.domain.deadlines import court_recognition_deadline
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep
 from bot.domain.people import Person
 from bot.domain.privacy import mask_sensitive
 from bot.domain.remuneration import RemunerationRates
@@ -18,6 +20,7 @@ from bot.domain.vntext import squeeze
 from bot.flows.common import require_active, yes_no_step
 from bot.flows.report_case import SUMMARY_MAX, check_outcome_on, date_step, summary_lines
 from bot.services import cases
+from bot.storage import people as people_repo
 from bot.storage import units
 from bot.storage.cases import CaseRow
 from bot.storage.cases import events as case_events
@@ -151,6 +154,7 @@ async def _history(ctx: Ctx) -> str:
     trail = await case_events(ctx.tx, ctx.data["case"])
     if not trail:
         return tc.HISTORY_EMPTY
+    names: dict[int, str] = {}
     lines = []
     for event in trail[-15:]:
         if event.kind == "created":
@@ -158,14 +162,38 @@ async def _history(ctx: Ctx) -> str:
         elif event.kind == "note":
             what = tc.HISTORY_NOTE.format(note=event.new_value)
         else:
+            field = event.field or ""
             what = tc.HISTORY_CHANGE.format(
-                field=event.field, old=event.old_value or "—", new=event.new_value or "—"
+                field=tc.FIELD_NAMES.get(field, field),
+                old=_shown(field, event.old_value),
+                new=_shown(field, event.new_value),
             )
+        who = "—"
+        if event.person_id is not None:
+            if event.person_id not in names:
+                person = await people_repo.get_person(ctx.tx, event.person_id)
+                names[event.person_id] = person.full_name if person else "—"
+            who = names[event.person_id]
         local = event.at.astimezone(ctx.app.tz)
-        lines.append(
-            tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=event.person_id or "—", what=what)
-        )
+        lines.append(tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=who, what=what))
     return "\n".join(lines)
+
+
+def _shown(field: str, value: str | None) -> str:
+    """A stored value as people read it (labels for codes, dd/mm/yyyy for dates, có/không for flags)."""
+    if value is None or value == "":
+        return "—"
+    if field == "outcome":
+        return tc.OUTCOME_LABELS[CaseOutcome(value)]
+    if field == "field":
+        return FIELD_LABELS[CaseField(value)]
+    if field in ("received_on", "outcome_on"):
+        return format_date(date.fromisoformat(value))
+    if field in ("written_agreement", "wants_court_recognition", "vulnerable_involved"):
+        return tc.YES if value == "1" else tc.NO
+    if field == "next_step":
+        return tc.NEXT_STEP_LABELS[NextStep(value)]
+    return value
 
 
 def _after_action(ctx: Ctx) -> str | None:
@@ -228,7 +256,11 @@ async def _finish(ctx: Ctx) -> list[Reply]:
             elif outcome == CaseOutcome.KHONG_THANH:
                 changes |= {"next_step": ctx.data["next_step"], "outcome_on": ctx.data["outcome_on"]}
             await cases.update(ctx.tx, me, case.id, changes, ctx.now)
-            return [Reply(tc.OUTCOME_SAVED.format(code=case.code, outcome=tc.OUTCOME_LABELS[outcome]))]
+            replies = [Reply(tc.OUTCOME_SAVED.format(code=case.code, outcome=tc.OUTCOME_LABELS[outcome]))]
+            if outcome == CaseOutcome.THANH and ctx.data.get("court"):
+                deadline = court_recognition_deadline(date.fromisoformat(ctx.data["outcome_on"]))
+                replies.append(Reply(tc.COURT_REMINDER.format(deadline=format_date(deadline))))
+            return replies
     except PermissionError:
         return [Reply(tc.NOT_YOURS)]
     return []

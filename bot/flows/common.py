@@ -7,6 +7,8 @@ import re
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step
 from bot.conversation.messages import Choice, Reply
+from bot.domain.enums import PersonStatus
+from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
 from bot.domain.vntext import squeeze
 from bot.services import places
@@ -119,8 +121,17 @@ def require_active(actor: Actor) -> str | None:
     if actor.person is None:
         return t.NEED_REGISTRATION
     if not actor.person.active:
-        return t.NEED_APPROVAL
+        return inactive_notice(actor.person)
     return None
+
+
+def inactive_notice(person: Person) -> str:
+    """Why a registered but inactive person cannot use a feature, by their status."""
+    if person.status == PersonStatus.REJECTED:
+        return t.ACCOUNT_REJECTED
+    if person.status == PersonStatus.LEFT:
+        return t.ACCOUNT_LEFT
+    return t.NEED_APPROVAL
 
 
 def require_officer(actor: Actor) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.flow import Ctx, Flow, Invalid
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Reply
 from bot.domain.enums import Role
 from bot.flows.common import name_step, phone_step
@@ -22,6 +22,17 @@ async def _begin(ctx: Ctx) -> None:
         commune = await units.commune_by_code(ctx.tx, invite.commune_code)
         place = f" ({commune.label})" if commune else ""
     ctx.say(tr.INVITE_WELCOME.format(role=tr.ROLE_LABELS[invite.role], place=place))
+
+
+_PHONE = phone_step("phone", next=None)
+_phone_prompt = _PHONE.prompt
+
+
+async def _phone_parse(ctx: Ctx, answer: Answer) -> str:
+    phone: str = await _PHONE.parse(ctx, answer)
+    if await registration.phone_taken(ctx.tx, phone):
+        raise Invalid(tr.PHONE_TAKEN_RETRY)
+    return phone
 
 
 async def _finish(ctx: Ctx) -> list[Reply]:
@@ -51,7 +62,7 @@ def invite_flow() -> Flow:
         title="Đăng ký bằng mã mời",
         steps={
             "name": name_step("name", tr.ASK_NAME, next="phone"),
-            "phone": phone_step("phone", next=None),
+            "phone": Step("phone", _phone_prompt, _phone_parse, next=None, phone=True),
         },
         first="name",
         begin=_begin,

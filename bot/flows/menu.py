@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
+from bot.flows.common import inactive_notice
 from bot.texts import common as t
 
 
@@ -31,7 +32,7 @@ def menu_flow(items: list[MenuItem]) -> Flow:
         if person is None:
             text = t.WELCOME_NEW
         elif not person.active:
-            text = t.NEED_APPROVAL + "\n\n" + t.MENU_TITLE
+            text = inactive_notice(person) + "\n\n" + t.MENU_TITLE
         else:
             text = t.MENU_TITLE
         return Reply(text, choices=offered(ctx.actor), columns=2)

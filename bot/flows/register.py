@@ -127,14 +127,16 @@ def _after_confirm(ctx: Ctx) -> str | None:
 async def _finish(ctx: Ctx) -> list[Reply]:
     reg = _draft(ctx)
     try:
-        person_id = await registration.submit(ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now)
+        done = await registration.submit(ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now)
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]
+    if not done.approvers:
+        return [Reply(tr.SUBMITTED_NO_APPROVER.format(id=done.person_id), remove_keyboard=True)]
     approver = tr.APPROVER_PROVINCE
-    if reg.commune_code and reg.role in (Role.MEDIATOR, Role.TEAM_LEADER):
+    if done.by_commune and reg.commune_code:
         commune = await units.commune_by_code(ctx.tx, reg.commune_code)
         approver = tr.APPROVER_COMMUNE.format(commune=commune.label if commune else "")
-    return [Reply(tr.SUBMITTED.format(id=person_id, approver=approver), remove_keyboard=True)]
+    return [Reply(tr.SUBMITTED.format(id=done.person_id, approver=approver), remove_keyboard=True)]
 
 
 def register_flow() -> Flow:

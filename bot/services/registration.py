@@ -62,9 +62,18 @@ async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
     return await people_repo.phone_taken(conn, phone)
 
 
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A saved registration and who was asked to approve it."""
+
+    person_id: int
+    approvers: list[int]
+    by_commune: bool  # True when the commune's own officers were asked
+
+
 async def submit(
     conn: aiosqlite.Connection, channel: str, external_id: str, reg: Registration, now: datetime
-) -> int:
+) -> Submitted:
     """Create the pending person, link the sender's identity, and ask the approvers."""
     if await phone_taken(conn, reg.phone):
         raise RegistrationError(tr.PHONE_TAKEN)
@@ -88,16 +97,16 @@ async def submit(
     await people_repo.link_identity(conn, channel, external_id, person_id)
     candidate = await people_repo.get_person(conn, person_id)
     assert candidate is not None
-    for approver in await approvers_for(conn, candidate):
-        await notify_person(
-            conn,
-            approver,
-            await approval_request(conn, candidate),
-            dedupe_key=f"approval:{person_id}:{approver}",
-            kind="approval",
-            now=now,
-        )
-    return person_id
+    approvers = await approvers_for(conn, candidate)
+    if not approvers:
+        log.warning("registration_without_approver person=%s commune=%s", person_id, reg.commune_code)
+    request = await approval_request(conn, candidate)
+    for approver in approvers:
+        await notify_person(conn, approver, request, f"approval:{person_id}:{approver}", "approval", now)
+    by_commune = bool(approvers) and candidate.is_mediator and bool(
+        await people_repo.active_with_roles(conn, [Role.COMMUNE_OFFICER], candidate.commune_code)
+    )
+    return Submitted(person_id, approvers, by_commune)
 
 
 async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[int]:

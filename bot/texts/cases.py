@@ -153,6 +153,21 @@ UPDATE_REQUESTED = "🔔 Công chức Tư pháp xã đề nghị cập nhật v�
 OPEN_CASE = "Mở vụ việc"
 NOT_YOURS = "Bạn chỉ xem được vụ việc này, không sửa được (chỉ người báo cáo hoặc tổ trưởng được sửa)."
 CASE_NOT_VISIBLE = "Bạn không xem được vụ việc này."
+FIELD_NAMES = {
+    "received_on": "ngày nhận",
+    "origin": "căn cứ",
+    "field": "lĩnh vực",
+    "summary": "tóm tắt",
+    "out_of_scope_reason": "lý do ngoài phạm vi",
+    "parties_count": "số bên",
+    "vulnerable_involved": "có người cần quan tâm",
+    "outcome": "kết quả",
+    "outcome_on": "ngày có kết quả",
+    "written_agreement": "văn bản hòa giải thành",
+    "wants_court_recognition": "yêu cầu Tòa án công nhận",
+    "next_step": "bước tiếp theo",
+    "legal_support": "hỗ trợ pháp lý",
+}
 HISTORY_EMPTY = "Chưa có thay đổi nào."
 HISTORY_LINE = "{at} · {who}: {what}"
 HISTORY_CREATED = "tạo báo cáo"

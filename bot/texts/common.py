@@ -49,6 +49,14 @@ NEED_APPROVAL = (
     "Tài khoản của bạn đang chờ công chức Tư pháp xã duyệt. Trong lúc chờ, bạn vẫn có thể "
     "gõ câu hỏi để tra cứu pháp luật."
 )
+ACCOUNT_REJECTED = (
+    "Đăng ký của bạn chưa được duyệt. Bạn vẫn có thể gõ câu hỏi để tra cứu pháp luật; "
+    "liên hệ công chức Tư pháp xã để biết thêm."
+)
+ACCOUNT_LEFT = (
+    "Bạn đã thôi làm hòa giải viên nên không báo cáo vụ việc được nữa. Bạn vẫn có thể gõ câu hỏi "
+    "để tra cứu pháp luật."
+)
 UNKNOWN_COMMAND = "Tôi không biết lệnh «{command}». Gõ «menu» để xem các việc có thể làm."
 YES = "Có"
 NO = "Không"

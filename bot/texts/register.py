@@ -59,6 +59,7 @@ ASK_PHONE = (
     "hoặc gõ số (ví dụ 0912 345 678)."
 )
 PHONE_BAD = "«{text}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09). Gõ lại:"
+PHONE_TAKEN_RETRY = "Số điện thoại này đã được người khác đăng ký. Hãy gõ số khác:"
 PHONE_TAKEN = "Số điện thoại này đã được đăng ký. Nếu đó là số của bạn, hãy liên hệ công chức Tư pháp xã."
 SUMMARY = "Kiểm tra lại thông tin đăng ký:\n\n{card}\n\nThông tin đúng chưa?"
 SEND = "✅ Gửi đăng ký"
@@ -68,6 +69,11 @@ EDIT_PLACE = "✏️ Sửa xã / tổ"
 SUBMITTED = (
     "Đã lưu đăng ký của bạn (mã hồ sơ {id}). {approver} sẽ xem và duyệt; bạn sẽ nhận tin báo "
     "kết quả. Trong lúc chờ, bạn vẫn có thể gõ câu hỏi để tra cứu pháp luật."
+)
+SUBMITTED_NO_APPROVER = (
+    "Đã lưu đăng ký của bạn (mã hồ sơ {id}). Hiện chưa có cán bộ nào trên hệ thống để duyệt: "
+    "hãy báo công chức Tư pháp – hộ tịch của xã/phường để họ đăng ký và duyệt cho bạn. "
+    "Trong lúc chờ, bạn vẫn có thể gõ câu hỏi để tra cứu pháp luật."
 )
 APPROVER_COMMUNE = "Công chức Tư pháp của {commune}"
 APPROVER_PROVINCE = "Sở Tư pháp"

@@ -67,7 +67,7 @@ async def test_officer_rejects_with_a_reason(world: World) -> None:
     assert kind == "notice"
     assert notice.text == tr.YOU_ARE_REJECTED.format(reason="Không phải người của thôn Nà Pàn")
     # A rejected person is not let in.
-    assert await Chat(world.app, "newbie")("/baocao") == t.NEED_APPROVAL
+    assert await Chat(world.app, "newbie")("/baocao") == t.ACCOUNT_REJECTED
 
 
 async def test_approving_a_mediator_of_a_new_thon_confirms_the_team(world: World) -> None:

@@ -55,7 +55,8 @@ async def test_reporter_records_the_outcome_with_audit_rows(world: World) -> Non
     await med.play(["/vuviec", "1"])
     assert tc.RECORD_OUTCOME not in med.text
     reply = await med("Lịch sử thay đổi")
-    assert tc.HISTORY_CHANGE.format(field="outcome", old="dang_hoa_giai", new="thanh") in reply
+    assert tc.HISTORY_CHANGE.format(field="kết quả", old="Đang hòa giải", new="Hòa giải thành") in reply
+    assert "Hoàng Thị Lan" in reply  # who changed it, by name
     assert tc.HISTORY_CREATED in reply
 
 

@@ -67,8 +67,8 @@ async def test_mediator_names_a_new_thon_when_the_commune_has_no_team(app: App) 
     assert person is not None and person.team_id is not None
     row = await app.db.fetchone("SELECT name, confirmed FROM teams WHERE id = ?", (person.team_id,))
     assert row is not None and (row["name"], row["confirmed"]) == ("Thôn Khòn Pầy", 0)
-    assert tr.APPROVER_COMMUNE.format(commune="xã Khánh Khê") in chat.text
-    # Nobody who could approve is registered yet, so nothing is queued.
+    # Nobody who could approve is registered yet: the user is told to alert the commune, nothing is queued.
+    assert tr.SUBMITTED_NO_APPROVER.format(id=person.id) in chat.text
     assert await count(app, "SELECT COUNT(*) FROM outbox") == 0
 
 

@@ -83,4 +83,4 @@ async def test_officer_records_a_leaver(world: World) -> None:
         in reply
     )
     # Someone who left can no longer report.
-    assert await world.chat("med")("/baocao") == t.NEED_APPROVAL
+    assert await world.chat("med")("/baocao") == t.ACCOUNT_LEFT

@@ -23,7 +23,8 @@ _REG = registration.Registration(
 
 async def _submit(world: World, reg: registration.Registration = _REG, user: str = "newbie") -> int:
     async with world.app.db.transaction() as tx:
-        return await registration.submit(tx, "console", user, reg, world.app.clock())
+        done = await registration.submit(tx, "console", user, reg, world.app.clock())
+    return done.person_id
 
 
 async def test_submit_creates_a_pending_person_and_asks_the_commune(world: World) -> None:
@@ -119,3 +120,10 @@ async def test_a_mediator_may_leave_and_the_officers_are_told(world: World) -> N
     assert (await reload(world.app, world.med.id)).status == PersonStatus.LEFT
     assert await count(world.app, "SELECT COUNT(*) FROM outbox WHERE person_id = ?", world.officer.id) == 1
     assert await count(world.app, "SELECT COUNT(*) FROM outbox WHERE person_id = ?", world.officer2.id) == 0
+
+
+async def test_submit_reports_who_was_asked(world: World) -> None:
+    async with world.app.db.transaction() as tx:
+        done = await registration.submit(tx, "console", "asker", _REG, world.app.clock())
+    assert done.approvers == [world.officer.id]
+    assert done.by_commune is True
