@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id"
     )
-    chat.add_argument("--user", default="", help="console user id to speak as (a new one starts unregistered)")
+    chat.add_argument("--user", default="", help="console user id to speak as (new ones start unregistered)")
     chat.add_argument("--script", type=Path, help="play this file of lines and print the transcript")
     chat.set_defaults(handler=_cmd_chat)
 
@@ -61,12 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_extensions(sub: Any) -> None:
     """Subcommands that live next to the code they drive (kb, demo, admin, import, export)."""
+    from bot.cli_demo import add_demo_commands, run_demo_command
     from bot.cli_import import add_import_commands
     from bot.kb.cli import add_kb_commands
-
-    from bot.cli_demo import add_demo_commands, run_demo_command
+    from bot.reports.cli import add_export_commands
 
     add_import_commands(sub)
+    add_export_commands(sub)
     demo = sub.add_parser("demo", help="demo data")
     add_demo_commands(demo.add_subparsers(dest="demo_command", required=True))
     demo.set_defaults(handler=run_demo_command)

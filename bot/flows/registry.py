@@ -12,6 +12,7 @@ from bot.flows.menu import MenuItem, menu_flow
 from bot.flows.profile import profile_flow
 from bot.flows.register import register_flow
 from bot.flows.report_case import report_flow
+from bot.flows.stats import stats_flow, stats_visible
 from bot.flows.teams import teams_flow
 from bot.texts import menu as tm
 
@@ -48,6 +49,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(tm.MY_CASES, "cases", _active),
         MenuItem(tm.APPROVALS, "approve", _active_officer),
         MenuItem(tm.TEAMS, "teams", _active_officer),
+        MenuItem(tm.STATS, "stats", stats_visible),
         MenuItem(tm.ASK, "ask", _anyone),
         MenuItem(tm.PROFILE, "profile", _registered),
     ]
@@ -64,6 +66,7 @@ def build_flows() -> dict[str, Flow]:
         teams_flow(),
         report_flow(),
         cases_flow(),
+        stats_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     items = [item for item in menu_items() if item.flow in by_name]
