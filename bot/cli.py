@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -229,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(handler(args, settings))
     except KeyboardInterrupt:
         return 130
+    except sqlite3.DatabaseError as exc:
+        # A damaged or foreign file: one clear line for the operator, not a traceback.
+        print(tc.DB_UNREADABLE.format(path=settings.db_file, error=exc), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 # Telegram tokens look like 123456789:AAH...; Zalo tokens are long opaque strings after /bot.
 _TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
 _BOT_PATH = re.compile(r"/bot[^/\s]{8,}")
-_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<!\d)\d{9}(?:\d{3})?(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:\(?\+?84\)?|0)(?:[\s.-]?\d){8,10}(?!\d)")
+# ID-card-like numbers; a number right after "=" is one of our own log fields (chat=…, user=…),
+# which must stay readable to correlate events.
+_ID_NUMBER = re.compile(r"(?<![\d=])\d{9}(?:\d{3})?(?!\d)")
 
 _secrets: set[str] = set()
 

@@ -49,11 +49,18 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
             return choice
     if len(typed) < 3:
         return None
-    # A distinctive word or two from a long label ("duyet" for "✅ Duyệt đăng ký").
+    # Part of a long label: its first word(s) ("duyet" for "✅ Duyệt đăng ký"), or two or more
+    # words found in one label only ("khong thanh"). A single word from the middle ("không" in
+    # "Hòa giải không thành") is too easily an answer to something else, so it does not count.
     if len(typed) >= 4:
-        containing = [c for c, key in zip(choices, keys, strict=True) if f" {typed} " in f" {key} "]
-        if len(containing) == 1:
-            return containing[0]
+        several_words = " " in typed
+        partial = [
+            c
+            for c, key in zip(choices, keys, strict=True)
+            if key.startswith(typed + " ") or (several_words and f" {typed} " in f" {key} ")
+        ]
+        if len(partial) == 1:
+            return partial[0]
     scored = process.extract(typed, keys, scorer=fuzz.ratio, limit=2)
     _, best_score, best_index = scored[0]
     runner_up = scored[1][1] if len(scored) > 1 else 0.0

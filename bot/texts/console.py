@@ -14,6 +14,7 @@ CONSOLE_BECAUSE_NO_TOKEN = (
 TELEGRAM_STARTING = "Đã có TELEGRAM_BOT_TOKEN → khởi động kênh Telegram ({mode})."
 BACKUP_DONE = "Đã sao lưu vào {path} (kiểm tra toàn vẹn: tốt)."
 BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}"
+DB_UNREADABLE = "Không đọc được cơ sở dữ liệu {path}: {error}. Khôi phục từ bản sao lưu (xem docs/deploy.md)."
 DB_OK = "Cơ sở dữ liệu toàn vẹn: tốt."
 DB_BROKEN = "Cơ sở dữ liệu có {n} lỗi."
 MIGRATED = "Đã áp dụng migration: {versions}"

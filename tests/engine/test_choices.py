@@ -37,7 +37,7 @@ THANH, KHONG_THANH, DANG = OUTCOMES
         ("khong_thanh", KHONG_THANH),
         ("dang", DANG),
         ("khong thanh", KHONG_THANH),  # words found in exactly one label
-        ("không", KHONG_THANH),
+        ("Hòa giải không", KHONG_THANH),  # the start of exactly one label
     ],
 )
 def test_match_choice_accepts(typed: str, expected: Choice) -> None:
@@ -46,7 +46,10 @@ def test_match_choice_accepts(typed: str, expected: Choice) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["", "   ", "0", "4", "99", "-1", "xyz", "hòa giải", "giai", "hoa giai", "ok", "abc def ghi", "1 2", "?"],
+    [
+        "", "   ", "0", "4", "99", "-1", "xyz", "hòa giải", "giai", "hoa giai", "ok", "abc def ghi", "1 2", "?",
+        "không",  # one word from the middle of a label is not enough
+    ],
 )
 def test_match_choice_refuses(typed: str) -> None:
     assert match_choice(typed, OUTCOMES) is None

@@ -57,9 +57,6 @@ class ChatQueue:
             else:
                 self._locks[chat_id] = (lock, waiting - 1)
 
-    def __len__(self) -> int:
-        return len(self._locks)
-
 
 class TelegramChannel:
     """Connects a PTB :class:`Application` to the conversation engine of ``app``."""

@@ -107,6 +107,16 @@ async def publish_commands(bot: Bot, flow_commands: dict[str, str]) -> list[str]
     return [command.command for command in commands]
 
 
+async def _publish_quietly(bot: Bot, flow_commands: dict[str, str]) -> None:
+    try:
+        published = await publish_commands(bot, flow_commands)
+    except TelegramError as exc:
+        # Cosmetic: typed commands work without the menu, so this must not stop the bot.
+        log.warning("telegram_commands_failed error=%s", type(exc).__name__)
+        return
+    log.info("telegram_commands %s", " ".join(published))
+
+
 async def _initialize(application: AnyApplication) -> None:
     """Initialise (getMe), retrying network trouble; a rejected token is not retried."""
     for attempt in range(1, START_ATTEMPTS + 1):
@@ -140,20 +150,21 @@ def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
 
 async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order."""
-    mode, _ = choose_mode(settings)
     updater = application.updater
     if updater is None:
         raise RuntimeError("the application has no updater")
+    # The same rule as choose_mode(), spelled out so the type checker sees both values set.
+    url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
+    mode = "webhook" if url and secret else "polling"
     await application.start()
     try:
-        if mode == "webhook":
-            assert settings.telegram_webhook_url is not None and settings.telegram_webhook_secret is not None
+        if url and secret:
             await updater.start_webhook(
                 listen=settings.telegram_webhook_listen,
                 port=settings.telegram_webhook_port,
-                url_path=urlsplit(settings.telegram_webhook_url).path,
-                webhook_url=settings.telegram_webhook_url,
-                secret_token=settings.telegram_webhook_secret.get_secret_value(),
+                url_path=urlsplit(url).path,
+                webhook_url=url,
+                secret_token=secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
                 bootstrap_retries=3,
             )
@@ -193,12 +204,7 @@ async def run_telegram(settings: Settings) -> int:
                 log.error("telegram_start_failed error=%s", type(exc).__name__)
                 return 1
             try:
-                try:
-                    published = await publish_commands(application.bot, app.flow_commands)
-                    log.info("telegram_commands %s", " ".join(published))
-                except TelegramError as exc:
-                    # Cosmetic: the commands work typed even without the menu.
-                    log.warning("telegram_commands_failed error=%s", type(exc).__name__)
+                await _publish_quietly(application.bot, app.flow_commands)
                 await serve(application, settings, stop)
             finally:
                 await application.shutdown()

@@ -45,11 +45,6 @@ class RetryingRequest(BaseRequest):
         self._jitter = random.Random()
 
     @property
-    def inner(self) -> BaseRequest:
-        """The wrapped transport."""
-        return self._inner
-
-    @property
     def read_timeout(self) -> float | None:
         """The wrapped transport's default read timeout."""
         return self._inner.read_timeout
