@@ -47,7 +47,20 @@ def test_match_choice_accepts(typed: str, expected: Choice) -> None:
 @pytest.mark.parametrize(
     "typed",
     [
-        "", "   ", "0", "4", "99", "-1", "xyz", "hòa giải", "giai", "hoa giai", "ok", "abc def ghi", "1 2", "?",
+        "",
+        "   ",
+        "0",
+        "4",
+        "99",
+        "-1",
+        "xyz",
+        "hòa giải",
+        "giai",
+        "hoa giai",
+        "ok",
+        "abc def ghi",
+        "1 2",
+        "?",
         "không",  # one word from the middle of a label is not enough
     ],
 )

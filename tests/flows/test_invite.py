@@ -100,7 +100,9 @@ async def test_phone_taken_keeps_the_code_unused(world: World) -> None:
     invite = await world.app.db.fetchone("SELECT used_by FROM invites WHERE code = ?", (code,))
     assert invite is not None and invite["used_by"] is None
     reply = await chat("0399 888 777")
-    assert reply.startswith(tr.INVITE_DONE.format(role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], name="Trần Thị Lan"))
+    assert reply.startswith(
+        tr.INVITE_DONE.format(role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], name="Trần Thị Lan")
+    )
     invite = await world.app.db.fetchone("SELECT used_by FROM invites WHERE code = ?", (code,))
     assert invite is not None and invite["used_by"] is not None
 
