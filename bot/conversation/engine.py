@@ -148,10 +148,9 @@ class Engine:
             if not await mark_seen(tx, inbound.channel, inbound.chat_id, inbound.message_id, now):
                 log.info("duplicate_ignored channel=%s message=%s", inbound.channel, inbound.message_id)
                 return []
-            await people_repo.touch_identity(
+            person = await people_repo.resolve_identity(
                 tx, inbound.channel, inbound.user_id, inbound.chat_id, inbound.display_name, now
             )
-            person = await people_repo.person_for_identity(tx, inbound.channel, inbound.user_id)
             actor = Actor(inbound.channel, inbound.user_id, inbound.chat_id, person)
             session = await load_session(tx, inbound.channel, inbound.chat_id)
             turn = _Turn(self.app, tx, inbound, actor, session, now)

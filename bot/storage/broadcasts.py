@@ -12,25 +12,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import aiosqlite
 
+from bot.domain.broadcasts import Audience, Group, RsvpAnswer
 from bot.domain.enums import PersonStatus, Role
 from bot.storage.db import Database, Row, iso
-
-
-class Group(StrEnum):
-    """Who an announcement is for; several groups combine as a union."""
-
-    MEDIATORS = "mediators"  # every mediator, team leaders included
-    TEAM_LEADERS = "team_leaders"
-    OFFICERS = "officers"  # commune and province officers
-    UNTRAINED = "untrained"  # mediators without a recorded training
-    TRAINERS = "trainers"
-    LEGAL_SUPPORTERS = "legal_supporters"
-
 
 _MEDIATOR_ROLES = (Role.MEDIATOR.value, Role.TEAM_LEADER.value)
 _OFFICER_ROLES = (Role.COMMUNE_OFFICER.value, Role.PROVINCE_OFFICER.value)
@@ -44,38 +32,6 @@ _GROUP_SQL: dict[Group, tuple[str, tuple[Any, ...]]] = {
     Group.TRAINERS: ("p.is_trainer = 1", ()),
     Group.LEGAL_SUPPORTERS: ("p.legal_supporter IS NOT NULL", ()),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Groups of people, optionally narrowed to places.
-
-    Places combine as a union too: the listed communes plus, with ``pilot``, every pilot commune.
-    No place at all means the whole province. A person belongs to a place through their own
-    commune, their team's commune, or (legal supporters) a team they support there.
-    """
-
-    groups: frozenset[Group]
-    communes: tuple[str, ...] = ()
-    pilot: bool = False
-
-    @property
-    def province_wide(self) -> bool:
-        """No place narrows the audience."""
-        return not self.communes and not self.pilot
-
-    def to_json(self) -> dict[str, Any]:
-        """The form stored in ``broadcasts.audience`` and in session data."""
-        return {"groups": sorted(g.value for g in self.groups), "communes": list(self.communes), "pilot": self.pilot}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Audience:
-        """Inverse of :meth:`to_json`."""
-        return cls(
-            groups=frozenset(Group(g) for g in data.get("groups", [])),
-            communes=tuple(data.get("communes", [])),
-            pilot=bool(data.get("pilot", False)),
-        )
 
 
 def _audience_where(audience: Audience) -> tuple[str, list[Any]]:
@@ -297,14 +253,6 @@ async def mark_finished(conn: aiosqlite.Connection, broadcast_id: int, now: date
 # ---------------------------------------------------------------------------- training RSVPs
 
 
-class RsvpAnswer(StrEnum):
-    """An answer to a training invitation."""
-
-    YES = "yes"
-    NO = "no"
-    ACK = "ack"  # "received", not (yet) saying whether they will come
-
-
 async def was_sent_to(conn: aiosqlite.Connection, broadcast_id: int, person_id: int) -> bool:
     """Whether the broadcast has an outbox row for this person (whatever became of it)."""
     async with conn.execute(
@@ -369,8 +317,13 @@ async def rsvp_list(conn: aiosqlite.Connection, broadcast_id: int) -> list[RsvpR
         (broadcast_id,),
     ) as cur:
         return [
-            RsvpRow(row["person_id"], row["full_name"], row["commune_code"], RsvpAnswer(row["answer"]),
-                    datetime.fromisoformat(row["at"]))
+            RsvpRow(
+                row["person_id"],
+                row["full_name"],
+                row["commune_code"],
+                RsvpAnswer(row["answer"]),
+                datetime.fromisoformat(row["at"]),
+            )
             for row in await cur.fetchall()
         ]
 
@@ -395,7 +348,8 @@ async def latest_invitation(
 async def set_opt_out(conn: aiosqlite.Connection, person_id: int, opted_out: bool, now: datetime) -> bool:
     """Turn announcements off (or back on); False when the setting was already so."""
     cur = await conn.execute(
-        "UPDATE people SET announcements_opt_out = ?, updated_at = ? WHERE id = ? AND announcements_opt_out <> ?",
+        "UPDATE people SET announcements_opt_out = ?, updated_at = ? "
+        "WHERE id = ? AND announcements_opt_out <> ?",
         (int(opted_out), iso(now), person_id, int(opted_out)),
     )
     return cur.rowcount == 1
@@ -405,7 +359,8 @@ async def cancel_pending_for(conn: aiosqlite.Connection, person_id: int, kinds: 
     """Cancel a person's queued messages of some kinds (announcements still waiting when they opt out)."""
     marks = ", ".join("?" for _ in kinds)
     cur = await conn.execute(
-        f"UPDATE outbox SET status = 'cancelled' WHERE person_id = ? AND status = 'pending' AND kind IN ({marks})",
+        "UPDATE outbox SET status = 'cancelled' "
+        f"WHERE person_id = ? AND status = 'pending' AND kind IN ({marks})",
         (person_id, *kinds),
     )
     return cur.rowcount

@@ -53,6 +53,13 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
+async def query_one(conn: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
+    """First row of a query in one round trip to the connection's thread (hot paths use this:
+    ``async with conn.execute(...)`` costs three hops — execute, fetch, close)."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)
+
+
 def utcnow() -> datetime:
     """The current instant in UTC (one place, so tests can reason about stored times)."""
     return datetime.now(UTC)

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.domain.enums import PersonStatus, Role, Sex
 from bot.domain.people import Person
-from bot.storage.db import Row, iso
+from bot.storage.db import Row, iso, query_one
 
 PERSON_COLUMNS = (
     "id, full_name, role, status, sex, ethnic_minority, legal_background, phone, commune_code, "
@@ -55,14 +55,37 @@ async def get_person(conn: aiosqlite.Connection, person_id: int) -> Person | Non
 
 async def person_for_identity(conn: aiosqlite.Connection, channel: str, external_id: str) -> Person | None:
     """The person linked to a channel identity, if any."""
-    async with conn.execute(
-        f"SELECT {', '.join('p.' + c.strip() for c in PERSON_COLUMNS.split(','))} "
-        "FROM identities i JOIN people p ON p.id = i.person_id "
-        "WHERE i.channel = ? AND i.external_id = ?",
-        (channel, external_id),
-    ) as cur:
-        row = await cur.fetchone()
+    row = await query_one(conn, _PERSON_BY_IDENTITY, (channel, external_id))
     return person_from_row(row) if row else None
+
+
+_PERSON_BY_IDENTITY = (
+    f"SELECT {', '.join('p.' + c.strip() for c in PERSON_COLUMNS.split(','))} "
+    "FROM identities i JOIN people p ON p.id = i.person_id "
+    "WHERE i.channel = ? AND i.external_id = ?"
+)
+
+
+_IDENTITY_AND_PERSON = (
+    "SELECT i.chat_id AS identity_chat, i.unreachable AS identity_unreachable, "
+    f"{', '.join('p.' + c.strip() for c in PERSON_COLUMNS.split(','))} "
+    "FROM identities i LEFT JOIN people p ON p.id = i.person_id "
+    "WHERE i.channel = ? AND i.external_id = ?"
+)
+
+
+async def resolve_identity(
+    conn: aiosqlite.Connection, channel: str, external_id: str, chat_id: str, display_name: str, now: datetime
+) -> Person | None:
+    """The person behind a sender, creating or refreshing the identity row only when needed.
+
+    One read per message in the common case; a write only on first contact, a changed chat id,
+    or a return after the bot was blocked.
+    """
+    row = await query_one(conn, _IDENTITY_AND_PERSON, (channel, external_id))
+    if row is None or row["identity_chat"] != chat_id or row["identity_unreachable"]:
+        await touch_identity(conn, channel, external_id, chat_id, display_name, now)
+    return person_from_row(row) if row is not None and row["id"] is not None else None
 
 
 async def touch_identity(

@@ -212,7 +212,8 @@ async def confirmed_teams(db: Database, commune_code: str) -> tuple[list[TeamRow
     )
     members = await db.fetchall(
         "SELECT p.team_id, p.sex, p.ethnic_minority, p.role FROM people p JOIN teams t ON t.id = p.team_id "
-        f"WHERE t.commune_code = ? AND t.confirmed = 1 AND p.status = ? AND p.role IN ({_marks(_MEDIATOR_ROLES)})",
+        "WHERE t.commune_code = ? AND t.confirmed = 1 AND p.status = ? "
+        f"AND p.role IN ({_marks(_MEDIATOR_ROLES)})",
         (commune_code, PersonStatus.ACTIVE.value, *_MEDIATOR_ROLES),
     )
     return (
@@ -246,7 +247,9 @@ async def untrained_recognised_by(db: Database, commune_code: str, recognised_by
         "AND recognised_on <= ? ORDER BY recognised_on, full_name",
         (commune_code, PersonStatus.ACTIVE.value, *_MEDIATOR_ROLES, recognised_by.isoformat()),
     )
-    return [UntrainedRow(row["id"], row["full_name"], date.fromisoformat(row["recognised_on"])) for row in rows]
+    return [
+        UntrainedRow(row["id"], row["full_name"], date.fromisoformat(row["recognised_on"])) for row in rows
+    ]
 
 
 # ---------------------------------------------------------------------------- communes

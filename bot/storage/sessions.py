@@ -9,7 +9,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.db import iso
+from bot.storage.db import iso, query_one
 
 
 @dataclass(slots=True)
@@ -28,12 +28,11 @@ class Session:
 
 async def load_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Session | None:
     """Return the chat's active session, if any."""
-    async with conn.execute(
-        "SELECT flow, step, data, history, paused, updated_at FROM sessions "
-        "WHERE channel = ? AND chat_id = ?",
+    row = await query_one(
+        conn,
+        "SELECT flow, step, data, history, paused, updated_at FROM sessions WHERE channel = ? AND chat_id = ?",
         (channel, chat_id),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is None:
         return None
     return Session(

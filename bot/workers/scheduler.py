@@ -1,0 +1,89 @@
+"""The scheduler: periodic work that needs no user message to start it.
+
+Every ``interval_seconds`` it evaluates the reminder rules (:mod:`bot.services.reminders`) and
+does the housekeeping (forgetting old inbound message ids); more often, every
+``progress_seconds``, it reports the progress of running announcements to their senders.
+
+Everything it does is computed from the database, so a restart loses nothing: the first run
+after downtime queues what fell due meanwhile, once (the outbox's dedupe keys see to that). Each
+piece of work runs in its own short transactions, so conversations are never held up behind a
+long one; a failing job is logged and retried at the next tick rather than stopping the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config import Settings
+from bot.runtime import App
+from bot.services import broadcasts
+from bot.services.reminders import RemindersConfig, Rule, run_rules
+from bot.storage.db import Database, utcnow
+from bot.storage.sessions import forget_seen_before
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one full run did (for logs and tests)."""
+
+    reminders: dict[Rule, int] = field(default_factory=dict)
+    forgotten: int = 0
+
+
+async def run_once(
+    db: Database, settings: Settings, now: datetime, config: RemindersConfig | None = None
+) -> RunResult:
+    """Evaluate the reminder rules and do the housekeeping once, as of ``now``."""
+    queued = await run_rules(db, now, ZoneInfo(settings.timezone), config)
+    async with db.transaction() as conn:
+        forgotten = await forget_seen_before(conn, now - timedelta(days=settings.seen_retention_days))
+    return RunResult(reminders=queued, forgotten=forgotten)
+
+
+async def run_scheduler(
+    app_or_db: App | Database,
+    settings: Settings,
+    stop: asyncio.Event,
+    clock: Callable[[], datetime] = utcnow,
+    interval_seconds: float = 300,
+    *,
+    progress_seconds: float = 30,
+    reminders: RemindersConfig | None = None,
+) -> None:
+    """Run the periodic jobs until ``stop`` is set (a job under way finishes first).
+
+    The reminder rules run at once on start — that is the downtime catch-up — and then every
+    ``interval_seconds``; announcement progress every ``progress_seconds`` (at most as rarely
+    as the rules), so a sender hears about each 10% step while it is still news.
+    """
+    db = app_or_db.db if isinstance(app_or_db, App) else app_or_db
+    tick = min(progress_seconds, interval_seconds)
+    loop = asyncio.get_running_loop()
+    next_rules = loop.time()
+    log.info("scheduler_started interval=%ss progress=%ss", interval_seconds, tick)
+    while not stop.is_set():
+        if loop.time() >= next_rules:
+            next_rules = loop.time() + interval_seconds
+            await _guarded("reminders", run_once(db, settings, clock(), reminders))
+        await _guarded("broadcast_progress", broadcasts.report_progress(db, clock()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=tick)
+    log.info("scheduler_stopped")
+
+
+async def _guarded(job: str, work: Awaitable[object]) -> None:
+    """Run one job; an error is logged and the scheduler carries on (the next tick retries)."""
+    try:
+        result = await work
+    except Exception:
+        log.exception("scheduler_job_failed job=%s", job)
+        return
+    log.debug("scheduler_job_done job=%s result=%s", job, result)
