@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.enums import Role
 from bot.logs import register_secret, setup_logging
-from bot.runtime import App
+from bot.runtime import background_workers
 from bot.texts import console as tc
 
 log = logging.getLogger("bot.cli")
@@ -135,22 +135,11 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             lines = args.script.read_text("utf-8").splitlines()
             await channel.play(lines)
             return 0
-        await _with_console_sender(app, channel.interactive())
+        from bot.channels.console import ConsoleTransport
+
+        async with background_workers(app, {"console": ConsoleTransport()}):
+            await channel.interactive()
     return 0
-
-
-async def _with_console_sender(app: App, work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` while the console's outbox sender prints proactive messages."""
-    from bot.channels.console import ConsoleTransport
-    from bot.workers.outbox_sender import run_senders
-
-    stop = asyncio.Event()
-    sender = asyncio.create_task(run_senders(app.db, {"console": ConsoleTransport()}, app.settings, stop))
-    try:
-        await work
-    finally:
-        stop.set()
-        await sender
 
 
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:

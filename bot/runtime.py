@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from bot.storage.db import Database, utcnow
 if TYPE_CHECKING:
     from bot.conversation.engine import Engine
     from bot.kb import KnowledgeBase
+    from bot.workers.outbox_sender import Transport
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,24 @@ def load_knowledge(settings: Settings) -> KnowledgeBase | None:
         log.warning("knowledge_missing dir=%s", settings.knowledge_dir)
         return None
     return KnowledgeBase.load(settings.knowledge_dir)
+
+
+@asynccontextmanager
+async def background_workers(app: App, transports: Mapping[str, Transport]) -> AsyncIterator[None]:
+    """Run the outbox senders (one per channel) while the block runs; stop them cleanly after.
+
+    Stopping lets in-flight sends finish and returns claimed-but-unsent rows to the queue, so
+    it must happen before the database closes.
+    """
+    from bot.workers.outbox_sender import run_senders
+
+    stop = asyncio.Event()
+    senders = asyncio.create_task(run_senders(app.db, transports, app.settings, stop, clock=app.clock))
+    try:
+        yield
+    finally:
+        stop.set()
+        await senders
 
 
 @asynccontextmanager

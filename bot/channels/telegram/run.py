@@ -27,8 +27,9 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.channels.telegram.channel import ALLOWED_UPDATES, AnyApplication, TelegramChannel
 from bot.channels.telegram.transport import RetryingRequest
 from bot.config import Settings
-from bot.runtime import open_app
+from bot.runtime import background_workers, open_app
 from bot.texts import telegram as tt
+from bot.workers.telegram_transport import TelegramTransport
 
 if TYPE_CHECKING:
     from bot.runtime import App
@@ -205,11 +206,33 @@ async def run_telegram(settings: Settings) -> int:
                 return 1
             try:
                 await _publish_quietly(application.bot, app.flow_commands)
-                await serve(application, settings, stop)
+                transport = await _outbox_transport(settings)
+                try:
+                    async with background_workers(app, {"telegram": transport}):
+                        await serve(application, settings, stop)
+                finally:
+                    await transport.bot.shutdown()
             finally:
                 await application.shutdown()
     log.info("telegram_stopped")
     return 0
+
+
+def outbox_bot(settings: Settings) -> Bot:
+    """A plain Bot for the outbox sender: no AIORateLimiter (a 429 there would stall every
+    request of the bot) and no retrying request (the sender retries itself, per message)."""
+    assert settings.telegram_bot_token is not None
+    token = settings.telegram_bot_token.get_secret_value()
+    if settings.telegram_api_url:
+        api = settings.telegram_api_url.rstrip("/")
+        return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=HTTPXRequest())
+    return Bot(token, request=HTTPXRequest())
+
+
+async def _outbox_transport(settings: Settings) -> TelegramTransport:
+    bot = outbox_bot(settings)
+    await bot.initialize()
+    return TelegramTransport(bot)
 
 
 def _api_host(settings: Settings) -> str:
