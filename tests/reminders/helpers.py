@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ def local(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
 
 def only(*rules: Rule, **changes: object) -> RemindersConfig:
     """A configuration running just ``rules`` (with other settings changed as given)."""
-    return RemindersConfig(rules=frozenset(rules), **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(RemindersConfig(rules=frozenset(rules)), **changes)
 
 
 async def run(app: App, config: RemindersConfig | None = None) -> dict[Rule, int]:
