@@ -123,6 +123,9 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import open_app
     from bot.services.console_identity import console_user_for
 
+    # Log lines would interleave with the conversation in the same terminal: keep only problems.
+    root = logging.getLogger()
+    root.setLevel(max(root.level, logging.WARNING))
     async with open_app(settings) as app:
         try:
             user_id = await console_user_for(app, args.as_who, getattr(args, "user", ""))

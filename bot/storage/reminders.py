@@ -155,10 +155,12 @@ async def stale_cases(db: Database, changed_before: datetime) -> list[CaseDue]:
 
 async def unstarted_assigned(db: Database, received_from: date, received_to: date) -> list[CaseDue]:
     """Assigned cases received in ``received_from..received_to``, still in mediation and never
-    changed since they were recorded (no outcome, no note, no correction)."""
+    changed since they were recorded: the audit trail holds nothing but their creation."""
     rows = await db.fetchall(
-        f"SELECT {_CASE_COLUMNS} FROM cases WHERE outcome = ? AND origin = ? AND updated_at = created_at "
-        "AND received_on >= ? AND received_on <= ? ORDER BY id",
+        f"SELECT {_CASE_COLUMNS} FROM cases c WHERE outcome = ? AND origin = ? "
+        "AND received_on >= ? AND received_on <= ? "
+        "AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind <> 'created') "
+        "ORDER BY id",
         (
             CaseOutcome.DANG_HOA_GIAI.value,
             CaseOrigin.ASSIGNED.value,

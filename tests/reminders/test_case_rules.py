@@ -6,7 +6,7 @@ recomputed from the database after downtime (unless expired).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.domain.enums import PersonStatus
 from bot.services import cases
@@ -81,15 +81,25 @@ async def test_stale_case_of_a_mediator_who_left_goes_to_the_team_leader(world: 
 
 async def test_a_recipient_out_of_reach_is_reminded_when_back(world: World, clock: Clock) -> None:
     app = world.app
+    await record_case(app, world.med_b, received=date(2026, 3, 9))  # team Khuổi Cáp has no leader
+    async with app.db.transaction() as tx:
+        await tx.execute("UPDATE identities SET unreachable = 1 WHERE person_id = ?", (world.med_b.id,))
+    clock.advance(days=8)
+    assert await run(app, STALE) == {Rule.STALE_CASE: 0}
+    async with app.db.transaction() as tx:
+        await tx.execute("UPDATE identities SET unreachable = 0 WHERE person_id = ?", (world.med_b.id,))
+    assert await run(app, STALE) == {Rule.STALE_CASE: 1}
+    assert await run(app, STALE) == {Rule.STALE_CASE: 0}
+
+
+async def test_a_reporter_who_blocked_the_bot_is_covered_by_the_leader(world: World, clock: Clock) -> None:
+    app = world.app
     await record_case(app, world.med, received=date(2026, 3, 9))
     async with app.db.transaction() as tx:
         await tx.execute("UPDATE identities SET unreachable = 1 WHERE person_id = ?", (world.med.id,))
     clock.advance(days=8)
-    assert await run(app, STALE) == {Rule.STALE_CASE: 0}
-    async with app.db.transaction() as tx:
-        await tx.execute("UPDATE identities SET unreachable = 0 WHERE person_id = ?", (world.med.id,))
     assert await run(app, STALE) == {Rule.STALE_CASE: 1}
-    assert await run(app, STALE) == {Rule.STALE_CASE: 0}
+    assert len(await queued(app, world.leader, "rem:stale:")) == 1
 
 
 # -- (2) Art. 20.2: start within 3 days of assignment ----------------------------------------------------
@@ -122,6 +132,7 @@ async def test_started_or_unassigned_cases_need_no_start_reminder(world: World, 
     app = world.app
     started = await record_case(app, world.med, received=date(2026, 3, 10), origin="assigned")
     await record_case(app, world.med, received=date(2026, 3, 10))  # parties asked (Art. 16.1)
+    clock.advance(hours=2)
     async with app.db.transaction() as tx:
         await cases.add_note(tx, world.med, started.id, "Đã mời hai bên đến nhà văn hóa thôn", app.clock())
     clock.now = local(2026, 3, 13, 9)
@@ -135,7 +146,8 @@ async def test_start_reminder_after_downtime_says_how_late_and_expires(world: Wo
     # The bot was down from the 12th; it comes back on the 16th, three days past the deadline.
     clock.now = local(2026, 3, 16, 8)
     config = only(Rule.START_DEADLINE, start_late_days=5)
-    assert await run(app, config) == {Rule.START_DEADLINE: 3}  # med, med2, and their leader twice? no:
+    # Each reporter once, and the team leader once per case.
+    assert await run(app, config) == {Rule.START_DEADLINE: 4}
     texts = [r.text for r in await queued(app, world.med, "rem:start:")]
     assert texts == [
         tr.START_OVERDUE.format(
@@ -224,7 +236,3 @@ async def test_reminders_are_kind_reminder_and_keyed_by_channel(world: World, cl
     assert rows[0]["dedupe_key"].startswith("rem:stale:") and rows[0]["dedupe_key"].endswith(
         f":{world.med.id}:console"
     )
-
-
-def test_timedelta_helper_sanity() -> None:
-    assert local(2026, 3, 10, 10) - local(2026, 3, 9, 10) == timedelta(days=1)
