@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     quiet_hours_start: time = time(21, 0)
     quiet_hours_end: time = time(7, 0)
 
+    reminder_stale_days: int = Field(default=7, ge=1)
+    reminder_court_lead_days: int = Field(default=30, ge=1)
+    reminders_disabled: str = ""
+
     remuneration_per_case: int = Field(default=300_000, ge=0)
     remuneration_per_successful_case: int = Field(default=400_000, ge=0)
     remuneration_team_monthly: int = Field(default=150_000, ge=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.conversation.flow import Flow
+from bot.conversation.flow import Ctx, Flow
+from bot.conversation.messages import Reply
 from bot.storage.db import Database, utcnow
 
 if TYPE_CHECKING:
     from bot.conversation.engine import Engine
     from bot.kb import KnowledgeBase
+    from bot.services.reminders import RemindersConfig
     from bot.workers.outbox_sender import Transport
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ class App:
     kb: KnowledgeBase | None = None
     clock: Callable[[], datetime] = utcnow
     flow_commands: dict[str, str] = field(default_factory=dict)
+    # Handled before any flow (opt-out words, RSVP answers); None lets the message through.
+    preflight: Callable[[Ctx, str], Awaitable[list[Reply] | None]] | None = None
     _engine: Engine | None = None
 
     @property
@@ -50,6 +54,18 @@ class App:
         return self._engine
 
 
+def reminders_config(settings: Settings) -> RemindersConfig:
+    """The reminder rules as configured (``REMINDER_*`` settings; defaults elsewhere)."""
+    from bot.services.reminders import RemindersConfig, Rule
+
+    disabled = {name.strip() for name in settings.reminders_disabled.split(",") if name.strip()}
+    return RemindersConfig(
+        rules=frozenset(rule for rule in Rule if rule.value not in disabled),
+        stale_days=settings.reminder_stale_days,
+        court_lead_days=settings.reminder_court_lead_days,
+    )
+
+
 def load_knowledge(settings: Settings) -> KnowledgeBase | None:
     """Load and index the knowledge base; a missing folder disables Q&A with a warning."""
     from bot.kb import KnowledgeBase
@@ -62,20 +78,25 @@ def load_knowledge(settings: Settings) -> KnowledgeBase | None:
 
 @asynccontextmanager
 async def background_workers(app: App, transports: Mapping[str, Transport]) -> AsyncIterator[None]:
-    """Run the outbox senders (one per channel) while the block runs; stop them cleanly after.
+    """Run the outbox senders (one per channel) and the scheduler (reminders, broadcast progress,
+    housekeeping) while the block runs; stop them cleanly after.
 
     Stopping lets in-flight sends finish and returns claimed-but-unsent rows to the queue, so
     it must happen before the database closes.
     """
     from bot.workers.outbox_sender import run_senders
+    from bot.workers.scheduler import run_scheduler
 
     stop = asyncio.Event()
     senders = asyncio.create_task(run_senders(app.db, transports, app.settings, stop, clock=app.clock))
+    scheduler = asyncio.create_task(
+        run_scheduler(app, app.settings, stop, app.clock, reminders=reminders_config(app.settings))
+    )
     try:
         yield
     finally:
         stop.set()
-        await senders
+        await asyncio.gather(senders, scheduler)
 
 
 @asynccontextmanager
@@ -88,6 +109,7 @@ async def open_app(
 ) -> AsyncIterator[App]:
     """Open the database (migrating it), load the knowledge base and build the flows."""
     from bot.flows.registry import build_flows
+    from bot.flows.rsvp import preflight
     from bot.services.bootstrap import ensure_units
 
     db = Database(settings.db_file)
@@ -104,6 +126,7 @@ async def open_app(
             kb=kb,
             clock=clock,
             flow_commands={f.command: f.name for f in flows.values() if f.command},
+            preflight=preflight,
         )
         yield app
     finally:

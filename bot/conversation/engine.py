@@ -186,6 +186,10 @@ class _Turn:
         self.text = clean_input(raw).strip()
         if self.inbound.kind == InboundKind.UNSUPPORTED:
             return await self._with_reprompt(t.UNSUPPORTED)
+        if self.app.preflight is not None:
+            handled = await self.app.preflight(self._ctx({}), self.text)
+            if handled is not None:
+                return handled
 
         command = parse_command(self.text, self.app.flow_commands) if self._typed() else None
         if command is not None:

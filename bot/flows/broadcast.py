@@ -115,7 +115,8 @@ async def _home_prompt(ctx: Ctx) -> Reply:
 
 def _progress(ctx: Ctx, report: Report) -> str:
     item = report.broadcast
-    if item.send_at is not None and item.send_at > ctx.now and not report.counts.sent:
+    waiting = item.cancelled_at is None and report.counts.remaining and not report.counts.sent
+    if waiting and item.send_at is not None and item.send_at > ctx.now:
         return tb.HISTORY_SCHEDULED.format(at=_local(ctx, item.send_at))
     return to.progress(report.counts)
 
@@ -379,7 +380,9 @@ async def _confirm_prompt(ctx: Ctx) -> Reply:
         moment = send_at or ctx.now
         allowed = next_allowed(moment, start, end, ctx.app.tz)
         if allowed > moment:
-            lines.append(to.quiet_hours_wait(start, end, allowed.astimezone(ctx.app.tz)))
+            lines.append(
+                tb.SUMMARY_QUIET.format(start=f"{start:%H:%M}", end=f"{end:%H:%M}", at=_local(ctx, allowed))
+            )
     edits = ["text", "link", "audience", "training", "schedule"]
     if broadcasts.may_send_urgent(me):
         edits.append("urgent")

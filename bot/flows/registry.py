@@ -6,6 +6,7 @@ from bot.conversation.actor import Actor
 from bot.conversation.flow import Flow
 from bot.flows.approve import approve_flow
 from bot.flows.ask import ask_flow
+from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.invite import invite_flow
 from bot.flows.menu import MenuItem, menu_flow
@@ -50,6 +51,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(tm.APPROVALS, "approve", _active_officer),
         MenuItem(tm.TEAMS, "teams", _active_officer),
         MenuItem(tm.STATS, "stats", stats_visible),
+        MenuItem(tm.BROADCAST, "broadcast", _active_officer),
         MenuItem(tm.ASK, "ask", _anyone),
         MenuItem(tm.PROFILE, "profile", _registered),
     ]
@@ -67,6 +69,7 @@ def build_flows() -> dict[str, Flow]:
         report_flow(),
         cases_flow(),
         stats_flow(),
+        broadcast_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     items = [item for item in menu_items() if item.flow in by_name]

@@ -9,11 +9,13 @@ length and a short one is not favoured for being short.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
@@ -21,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from bot.domain.vntext import canonical
 from bot.kb.model import Passage
-from bot.kb.normalize import STOPWORDS, bigrams, telex_fold, terms, tokenize
+from bot.kb.normalize import STOPWORDS, bigrams, expand, telex_fold, terms, tokenize, word_tokens, words
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -50,9 +52,47 @@ class Repair:
     replacement: tuple[str, ...]
 
 
-def _unit_terms(text: str, use_bigrams: bool) -> list[str]:
-    toks = terms(text)
-    return toks + bigrams(toks) if use_bigrams else toks
+class Bm25:
+    """BM25 over units, Lucene variant with bm25s's defaults (its scores, bit for bit).
+
+    Stored term by term: for each term, the units containing it and their weights. Built
+    with a few numpy passes over the whole corpus (bm25s loops over units in Python, which
+    was a third of the build of a 10,000-passage corpus); a query adds one column per term.
+    """
+
+    def __init__(self, units: list[list[str]], k1: float, b: float) -> None:
+        self.n_units = len(units)
+        flat = list(itertools.chain.from_iterable(units))
+        self.term_ids = {t: i for i, t in enumerate(dict.fromkeys(flat))}
+        n_terms = len(self.term_ids)
+        code = _code_dtype(n_terms * self.n_units)
+        term = np.fromiter(map(self.term_ids.__getitem__, flat), dtype=code, count=len(flat))
+        lengths = np.fromiter(map(len, units), dtype=np.int64, count=len(units))
+        unit = np.repeat(np.arange(self.n_units, dtype=code), lengths)
+        # One entry per (term, unit) with its count, ordered by term then unit: the columns.
+        entries, tf = np.unique(term * self.n_units + unit, return_counts=True)
+        col, row = np.divmod(entries, max(self.n_units, 1))
+        per_term = np.bincount(col, minlength=n_terms)
+        self.starts = np.concatenate(([0], np.cumsum(per_term)))
+        self.rows = row.astype(np.int32)
+        n = self.n_units
+        idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in per_term.tolist()], dtype=np.float32)
+        # bm25s's arithmetic: float32 counts and idf, the length normalisation in float64.
+        avg_len = float(lengths.mean()) if flat else 1.0
+        norm = k1 * ((1 - b) + b * lengths / avg_len)
+        tf32 = tf.astype(np.float32)
+        self.weights: FloatArray = (idf[col] * (tf32 / (norm[row] + tf32))).astype(np.float32)
+
+    def scores(self, query_terms: list[str]) -> FloatArray:
+        """Score of every unit: the sum of its weights for the query terms (repeats count again)."""
+        out = np.zeros(self.n_units, dtype=np.float32)
+        for t in query_terms:
+            i = self.term_ids.get(t)
+            if i is not None:
+                lo, hi = self.starts[i], self.starts[i + 1]
+                # A term's units are distinct, so a fancy-index add is exact (no np.add.at).
+                out[self.rows[lo:hi]] += self.weights[lo:hi]
+        return out
 
 
 class Index:
@@ -61,15 +101,15 @@ class Index:
     def __init__(self, passages: list[Passage], config: RankConfig | None = None) -> None:
         self.config = config or RankConfig()
         self.passages = passages
-        unit_tokens: list[list[str]] = []
+        unit_terms: list[list[str]] = []
         unit_passage: list[int] = []
         unit_clause: list[int] = []
         unit_kind: list[int] = []
         self.passage_terms: list[frozenset[str]] = []
         df: Counter[str] = Counter()
-        # Counted in bulk (C speed); folded into spellings once at the end.
-        words: Counter[str] = Counter()
-        word_pairs: Counter[tuple[str, str]] = Counter()
+        # Every unit's words in canonical spelling, one flat list: counted in bulk at the end.
+        spelled: list[str] = []
+        spelled_lengths: list[int] = []
         self.fuzzy_choices: list[str] = []
         self.fuzzy_owner: list[int] = []
         for pi, p in enumerate(passages):
@@ -83,24 +123,32 @@ class Index:
             units.extend((UNIT_QUESTION, -1, q) for q in p.questions)
             seen: set[str] = set()
             for kind, ci, text in units:
-                toks = _unit_terms(text, self.config.bigrams)
-                unit_tokens.append(toks)
+                # Split once: the same words give the search terms and the spellings.
+                text_words = words(text)
+                toks = expand(word_tokens(text_words))
+                if self.config.bigrams:
+                    toks += bigrams(toks)
+                unit_terms.append(toks)
                 unit_passage.append(pi)
                 unit_clause.append(ci)
                 unit_kind.append(kind)
                 seen.update(toks)
-                split = canonical(text).split()
-                words.update(split)
-                word_pairs.update(itertools.pairwise(split))
+                spelled.extend(map(_canonical_word, text_words))
+                spelled_lengths.append(len(text_words))
             self.passage_terms.append(frozenset(seen))
             df.update(seen)
             for s in (p.title, *p.questions):
-                self.fuzzy_choices.append(" ".join(terms(s)))
+                # Stored with sorted words: the query is compared by token_sort_ratio, and
+                # sorting the choices once here lets each query use plain ratio.
+                self.fuzzy_choices.append(" ".join(sorted(terms(s))))
                 self.fuzzy_owner.append(pi)
         self.unit_passage = np.asarray(unit_passage, dtype=np.int32)
+        # Units and fuzzy strings are stored passage by passage, each passage with at least
+        # its title: pooling per passage is a max over consecutive runs (reduceat).
+        self.unit_starts = _run_starts(self.unit_passage, len(passages))
         self.unit_clause = np.asarray(unit_clause, dtype=np.int32)
         self.unit_kind = np.asarray(unit_kind, dtype=np.int32)
-        self.fuzzy_owner_arr = np.asarray(self.fuzzy_owner, dtype=np.int32)
+        self.fuzzy_starts = _run_starts(np.asarray(self.fuzzy_owner, dtype=np.int32), len(passages))
         self.df = df
         self.vocab = sorted(t for t in df if "_" not in t and not t.isdigit())
         self.vocab_set = frozenset(self.vocab)
@@ -108,36 +156,33 @@ class Index:
         n = max(len(passages), 1)
         self.idf = {t: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
-        self.forms, self.pair_forms = _spellings(words, word_pairs)
-        self.bm25 = bm25s.BM25(k1=self.config.k1, b=self.config.b)
-        # An index over nothing still has to answer (an empty knowledge folder in tests).
-        self.bm25.index(unit_tokens or [[""]], show_progress=False)
-        self.vocab_ids: dict[str, int] = dict(self.bm25.vocab_dict)
+        self.forms, self.pair_forms = _spellings(spelled, spelled_lengths)
+        self.bm25 = Bm25(unit_terms, self.config.k1, self.config.b)
 
     # --- scoring -----------------------------------------------------------------------
 
     def unit_scores(self, query_terms: list[str]) -> FloatArray:
         """BM25 score of every unit for the query terms (unknown terms are ignored)."""
-        ids = [self.vocab_ids[t] for t in query_terms if t in self.vocab_ids]
-        if not ids:
-            return np.zeros(len(self.unit_passage), dtype=np.float32)
-        scores: FloatArray = self.bm25.get_scores_from_ids(ids)
-        return scores
+        return self.bm25.scores(query_terms)
 
     def pool(self, unit_scores: FloatArray) -> FloatArray:
         """Per-passage score: the best unit."""
-        pooled = np.zeros(len(self.passages), dtype=np.float32)
-        np.maximum.at(pooled, self.unit_passage, unit_scores)
+        if not self.passages:
+            return np.zeros(0, dtype=np.float32)
+        pooled: FloatArray = np.maximum.reduceat(unit_scores, self.unit_starts)
         return pooled
 
     def fuzzy_scores(self, query: str) -> FloatArray:
-        """Per-passage best fuzzy similarity (0..100) of the query to its title or @q variants."""
-        out = np.zeros(len(self.passages), dtype=np.float32)
+        """Per-passage best fuzzy similarity (0..100) of the query to its title or @q variants.
+
+        token_sort_ratio: the query's words sorted here, the choices' at build time.
+        """
         if not query or not self.fuzzy_choices:
-            return out
-        sims = process.cdist([query], self.fuzzy_choices, scorer=fuzz.token_sort_ratio, dtype=np.float32)[0]
-        np.maximum.at(out, self.fuzzy_owner_arr, sims)
-        return out
+            return np.zeros(len(self.passages), dtype=np.float32)
+        sorted_query = " ".join(sorted(query.split()))
+        sims = process.cdist([sorted_query], self.fuzzy_choices, scorer=fuzz.ratio, dtype=np.float32)[0]
+        pooled: FloatArray = np.maximum.reduceat(sims, self.fuzzy_starts)
+        return pooled
 
     # --- typo repair ---------------------------------------------------------------------
 
@@ -210,20 +255,56 @@ class Index:
         return " ".join(out)
 
 
+def _code_dtype(n_codes: int) -> type[np.integer[Any]]:
+    """The narrowest integer type for codes below ``n_codes`` (pairs packed into one number).
+
+    np.unique sorts, and sorting millions of 32-bit codes takes half the time of 64-bit ones.
+    """
+    return np.uint32 if n_codes <= 2**32 else np.int64
+
+
+def _run_starts(owner: npt.NDArray[np.int32], n: int) -> npt.NDArray[np.intp]:
+    """Index of the first entry of each of ``n`` owners in a sorted owner array (each owns ≥ 1)."""
+    return np.searchsorted(owner, np.arange(n), side="left")
+
+
 _PUNCT = ".,;:()[]«»\"'!?…-–/"
 
 
-def _spellings(words: Counter[str], pairs: Counter[tuple[str, str]]) -> tuple[dict[str, str], dict[str, str]]:
-    """Most frequent spelling of each folded syllable and syllable pair, for "did you mean"."""
-    keys = {w: _word_key(w.strip(_PUNCT)) for w in words}
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_word(word: str) -> str:
+    # Per word through a cache: canonical() is Unicode work per character and a corpus
+    # repeats a few thousand words (tone placement never reaches across a space).
+    return canonical(word)
+
+
+def _spellings(spelled: list[str], lengths: list[int]) -> tuple[dict[str, str], dict[str, str]]:
+    """Most frequent spelling of each folded syllable and syllable pair, for "did you mean".
+
+    ``spelled`` holds every unit's words one after another (``lengths`` words per unit);
+    pairs do not cross units. Ties go to the spelling seen first.
+    """
+    # Words and pairs counted as integer codes with numpy: a 10,000-passage corpus has
+    # millions of pairs, and counting them as Python tuples dominated the build.
+    first_seen = dict.fromkeys(spelled)  # distinct words in order of first occurrence
+    ids = {w: i for i, w in enumerate(first_seen)}
+    code = np.fromiter(map(ids.__getitem__, spelled), dtype=_code_dtype(len(ids) ** 2), count=len(spelled))
+    counts = np.bincount(code, minlength=len(ids))
+    same_unit = np.ones(max(len(code) - 1, 0), dtype=bool)
+    unit_ends = np.cumsum(lengths)[:-1]
+    same_unit[unit_ends[(unit_ends > 0) & (unit_ends < len(code))] - 1] = False
+    pair_codes = (code[:-1] * len(ids) + code[1:])[same_unit]
+    pairs, first, pair_counts = np.unique(pair_codes, return_index=True, return_counts=True)
+    by_first = np.argsort(first, kind="stable")
+    distinct = list(first_seen)
+    keys = [_word_key(w.strip(_PUNCT)) for w in distinct]
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for word, n in words.items():
-        key = keys[word]
+    for key, n in zip(keys, counts.tolist(), strict=True):
         if key is not None:
             forms[key[0]][key[1]] += n
     pair_forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for (a, b), n in pairs.items():
-        ka, kb = keys[a], keys[b]
+    for pair, n in zip(pairs[by_first].tolist(), pair_counts[by_first].tolist(), strict=True):
+        ka, kb = keys[pair // len(ids)], keys[pair % len(ids)]
         if ka is not None and kb is not None:
             pair_forms[f"{ka[0]}_{kb[0]}"][f"{ka[1]} {kb[1]}"] += n
     return (

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bot.domain.vntext import canonical, clean_input, fold, squeeze
 
@@ -116,7 +117,7 @@ def folded(text: str) -> str:
     """The search form of a text: folded (no diacritics) and squeezed."""
     # Word by word through a cache: folding is per character in Python, and a corpus
     # repeats the same few thousand syllables (index build of 10,000 passages: 20 s → 2 s).
-    return " ".join(map(_fold_word, clean_input(text).split()))
+    return " ".join(map(_fold_word, words(text)))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -124,9 +125,25 @@ def _fold_word(word: str) -> str:
     return fold(word)
 
 
+def words(text: str) -> list[str]:
+    """The whitespace-separated words of ``text`` as typed (NFC, control characters dropped)."""
+    return clean_input(text).split()
+
+
 def tokenize(text: str) -> list[str]:
     """Folded syllables and numbers of ``text`` (punctuation dropped)."""
-    return _WORD.findall(folded(text))
+    return word_tokens(words(text))
+
+
+def word_tokens(text_words: list[str]) -> list[str]:
+    """:func:`tokenize` for text already split by :func:`words`."""
+    return list(itertools.chain.from_iterable(map(_word_tokens, text_words)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    # Cached like folding, and for the same reason.
+    return tuple(_WORD.findall(fold(word)))
 
 
 def expand(tokens: list[str]) -> list[str]:
@@ -136,29 +153,45 @@ def expand(tokens: list[str]) -> list[str]:
     "d 12" and "đ.12" become article references while other uses of the letter stay
     untouched.
     """
-    split: list[str] = []
-    for tok in tokens:
-        # Cheap test first: only letters followed by digits can be a glued prefix.
-        glued = _GLUED.match(tok) if tok[-1].isdigit() and not tok[0].isdigit() else None
-        if glued:
-            split.extend((glued.group(1), glued.group(2)))
-        else:
-            split.append(tok)
+    # Only the lone letters depend on their neighbour; every other token expands the same
+    # way wherever it stands, so its expansion is cached (index build: millions of tokens,
+    # a few thousand distinct ones).
+    if _CONTEXTUAL.keys().isdisjoint(tokens):
+        return list(itertools.chain.from_iterable(map(_expand_token, tokens)))
     out: list[str] = []
-    for i, tok in enumerate(split):
-        nxt = split[i + 1] if i + 1 < len(split) else ""
-        if tok == "d" and nxt.isdigit():
-            out.append("dieu")
-        elif tok == "k" and nxt.isdigit():
-            out.append("khoan")
-        elif tok == "tt":
-            # "tt 56" is a circular (thông tư); without a number mediators mean tổ trưởng.
-            out.extend(("thong", "tu") if nxt.isdigit() else ("to", "truong"))
-        elif tok in ABBREVIATIONS:
-            out.extend(ABBREVIATIONS[tok].split())
+    for i, tok in enumerate(tokens):
+        readings = _CONTEXTUAL.get(tok)
+        if readings is None:
+            out.extend(_expand_token(tok))
         else:
-            out.append(tok)
+            # A glued next token ("d12") starts with letters, so only a bare number counts.
+            before_number = i + 1 < len(tokens) and tokens[i + 1].isdigit()
+            out.extend(readings[before_number])
     return out
+
+
+# Tokens read by what follows: (reading otherwise, reading before a number).
+# "tt 56" is a circular (thông tư); without a number mediators mean tổ trưởng.
+_CONTEXTUAL: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "d": (("d",), ("dieu",)),
+    "k": (tuple(ABBREVIATIONS["k"].split()), ("khoan",)),
+    "tt": (("to", "truong"), ("thong", "tu")),
+}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _expand_token(tok: str) -> tuple[str, ...]:
+    """Expansion of a token that does not depend on its neighbours."""
+    # Cheap test first: only letters followed by digits can be a glued prefix.
+    glued = _GLUED.match(tok) if tok[-1].isdigit() and not tok[0].isdigit() else None
+    if glued:
+        prefix, number = glued.groups()
+        # The number after the prefix is what makes "d", "k", "tt" article/circular words.
+        head = _CONTEXTUAL[prefix][1] if prefix in _CONTEXTUAL else _expand_token(prefix)
+        return (*head, number)
+    if tok in ABBREVIATIONS:
+        return tuple(ABBREVIATIONS[tok].split())
+    return (tok,)
 
 
 def terms(text: str) -> list[str]:
@@ -223,12 +256,42 @@ def find_article_refs(tokens: list[str]) -> list[ArticleRef]:
     return refs
 
 
-def contains_phrase(tokens: list[str], phrase: tuple[str, ...]) -> int:
-    """Index where ``phrase`` occurs as a contiguous run of ``tokens``, or -1."""
-    n = len(phrase)
-    if n == 0:
-        return -1
-    for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i : i + n]) == phrase:
-            return i
-    return -1
+class PhraseMatcher:
+    """Finds where each of many fixed token phrases first occurs, in one pass over a question.
+
+    A trie over the phrases' tokens: every start position walks down it only as far as the
+    question follows some phrase, so the cost grows with the question's length, not with
+    the number of phrases (the search looks for a few hundred aliases and cue phrases).
+    """
+
+    def __init__(self, phrases: Sequence[tuple[str, ...]]) -> None:
+        self._root = _TrieNode()
+        for pid, phrase in enumerate(phrases):
+            if not phrase:
+                continue
+            node = self._root
+            for tok in phrase:
+                node = node.children.setdefault(tok, _TrieNode())
+            node.ends.append(pid)
+
+    def first_positions(self, tokens: Sequence[str]) -> dict[int, int]:
+        """Phrase index (its position in the constructor's list) → first start in ``tokens``."""
+        found: dict[int, int] = {}
+        root = self._root.children
+        for start in range(len(tokens)):
+            children = root
+            for tok in itertools.islice(tokens, start, None):
+                node = children.get(tok)
+                if node is None:
+                    break
+                for pid in node.ends:
+                    # Starts are visited in order, so the first one recorded is the first occurrence.
+                    found.setdefault(pid, start)
+                children = node.children
+        return found
+
+
+@dataclass(slots=True)
+class _TrieNode:
+    children: dict[str, _TrieNode] = field(default_factory=dict)
+    ends: list[int] = field(default_factory=list)  # phrases ending here

@@ -21,8 +21,8 @@ from bot.kb.model import Decision, Document, Hit, Passage, Regime, SearchResult
 from bot.kb.normalize import (
     STOPWORDS,
     ArticleRef,
+    PhraseMatcher,
     bigrams,
-    contains_phrase,
     content_terms,
     find_article_refs,
     terms,
@@ -195,7 +195,7 @@ class Searcher:
         self.index = Index(passages, config)
         self.gate = gate or GateConfig()
         self.by_ref = {p.ref: i for i, p in enumerate(passages)}
-        self.aliases = _alias_table(documents)
+        self.phrases = PhraseTables(_alias_table(documents))
         history = np.array([p.history for p in passages], dtype=bool)
         self.history_mask = history
         self.missing_mask = np.array([p.missing for p in passages], dtype=bool)
@@ -214,14 +214,15 @@ class Searcher:
         ranking = Ranking(question, tokens, Decision.DECLINE)
         if not content_terms(tokens):
             return ranking
-        named = self.named_documents(tokens)
-        ranking.history = _has_any(tokens, HISTORY_PHRASES) or any(self.documents[d].expired for d in named)
+        cues = self.phrases.read(tokens)
+        named = [doc_id for doc_id, _ in cues.named]
+        ranking.history = cues.history or any(self.documents[d].expired for d in named)
         refs = find_article_refs(tokens)
         if refs:
             self._direct(ranking, refs[0], named)
             return ranking
-        ranking.regime = detect_regime(tokens)
-        self._score(ranking, named)
+        ranking.regime = cues.regime
+        self._score(ranking, cues.named)
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
@@ -258,20 +259,7 @@ class Searcher:
 
     def named_documents(self, tokens: list[str]) -> list[str]:
         """Documents the question names by alias ("nđ 15", "luật hòa giải"), longest first."""
-        return [doc_id for doc_id, _ in self._named_spans(tokens)]
-
-    def _named_spans(self, tokens: list[str]) -> list[tuple[str, range]]:
-        found: list[tuple[str, range]] = []
-        taken: set[int] = set()
-        for phrase, doc_id in self.aliases:
-            at = contains_phrase(tokens, phrase)
-            span = range(at, at + len(phrase))
-            if at < 0 or any(i in taken for i in span):
-                continue
-            taken.update(span)
-            if all(doc_id != d for d, _ in found):
-                found.append((doc_id, span))
-        return found
+        return [doc_id for doc_id, _ in self.phrases.read(tokens).named]
 
     def _named_boost(self, named: list[str]) -> FloatArray:
         # Naming a statute ("nghị định 15") is a strong wish for it; a guide's alias is
@@ -282,11 +270,11 @@ class Searcher:
         }
         return np.array([factors.get(d, 1.0) for d in self.doc_of], dtype=np.float32)
 
-    def _without_statute_names(self, tokens: list[str]) -> list[str]:
+    def _without_statute_names(self, tokens: list[str], named: list[tuple[str, range]]) -> list[str]:
         # "thông tư liên tịch 100" says which document, not what about: it boosts that
         # document instead of matching every passage that mentions a circular.
         drop: set[int] = set()
-        for doc_id, span in self._named_spans(tokens):
+        for doc_id, span in named:
             if self.documents[doc_id].kind in ("law", "plan"):
                 drop.update(span)
         kept = [t for i, t in enumerate(tokens) if i not in drop]
@@ -317,9 +305,9 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, named: list[str]) -> None:
+    def _score(self, ranking: Ranking, named: list[tuple[str, range]]) -> None:
         cfg = self.index.config
-        tokens = self._without_statute_names(ranking.tokens)
+        tokens = self._without_statute_names(ranking.tokens, named)
         if cfg.typo_repair:
             tokens, ranking.repairs = self.index.repair(tokens)
         content = content_terms(tokens)
@@ -333,16 +321,18 @@ class Searcher:
         if cfg.fuzzy_weight:
             combined = combined + cfg.fuzzy_weight * np.clip((fuzzy - 60.0) / 40.0, 0.0, 1.0)
         if named:
-            combined = combined * self._named_boost(named)
+            combined = combined * self._named_boost([doc_id for doc_id, _ in named])
         # Missing articles rank below any passage with text: they can only say "not collected".
         combined = np.where(self.missing_mask, combined * 0.5, combined)
         if ranking.history:
             combined = np.where(self.history_related, combined * HISTORY_BOOST, combined)
         else:
             combined = np.where(self.history_mask, 0.0, combined)
-        order = [int(i) for i in np.argsort(-combined, kind="stable") if combined[i] > 0]
+        ranked = np.argsort(-combined, kind="stable")
+        ranked = ranked[combined[ranked] > 0]
+        order: list[int] = ranked.tolist()
         ranking.order = order
-        ranking.scores = [float(combined[i]) for i in order]
+        ranking.scores = combined[ranked].tolist()
         if not order:
             return
         best = order[0]
@@ -411,19 +401,76 @@ def _content_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a not in STOPWORDS and b not in STOPWORDS]
 
 
-def _has_any(tokens: list[str], phrases: tuple[str, ...]) -> bool:
-    # "a + b" means both phrases occur somewhere in the question.
-    return any(
-        all(contains_phrase(tokens, tuple(part.split())) >= 0 for part in p.split(" + ")) for p in phrases
-    )
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """What the fixed phrases say about a question."""
+
+    named: list[tuple[str, range]]  # documents named by alias, longest alias first, with its tokens
+    history: bool  # asks about earlier rules
+    regime: Regime | None  # names a neighbouring regime
 
 
-def detect_regime(tokens: list[str]) -> Regime | None:
-    """The neighbouring regime a question is about, if it names one."""
-    for regime, phrases in REGIME_PHRASES.items():
-        if _has_any(tokens, phrases) and not _has_any(tokens, REGIME_EXCEPTIONS.get(regime, ())):
-            return regime
-    return None
+# A rule is a list of alternatives; an alternative holds when all its parts occur.
+_Rule = list[tuple[int, ...]]
+
+
+class PhraseTables:
+    """Document aliases, history phrases and regime phrases, matched in one pass per question."""
+
+    def __init__(self, aliases: list[tuple[tuple[str, ...], str]]) -> None:
+        self._alias_docs = [doc_id for _, doc_id in aliases]
+        self._alias_lengths = [len(phrase) for phrase, _ in aliases]
+        phrases = [phrase for phrase, _ in aliases]
+        part_ids: dict[tuple[str, ...], int] = {}
+
+        def rule(texts: tuple[str, ...]) -> _Rule:
+            # "a + b" means both phrases occur somewhere in the question.
+            alternatives: _Rule = []
+            for text in texts:
+                parts: list[int] = []
+                for part in text.split(" + "):
+                    phrase = tuple(part.split())
+                    if phrase not in part_ids:
+                        part_ids[phrase] = len(phrases)
+                        phrases.append(phrase)
+                    parts.append(part_ids[phrase])
+                alternatives.append(tuple(parts))
+            return alternatives
+
+        self._history = rule(HISTORY_PHRASES)
+        self._regimes = [
+            (regime, rule(texts), rule(REGIME_EXCEPTIONS.get(regime, ())))
+            for regime, texts in REGIME_PHRASES.items()
+        ]
+        self._matcher = PhraseMatcher(phrases)
+
+    def read(self, tokens: list[str]) -> Cues:
+        """Named documents, history and regime of a question's tokens."""
+        found = self._matcher.first_positions(tokens)
+
+        def holds(rule: _Rule) -> bool:
+            return any(all(part in found for part in parts) for parts in rule)
+
+        regime = next(
+            (regime for regime, phrases, unless in self._regimes if holds(phrases) and not holds(unless)),
+            None,
+        )
+        return Cues(self._named(found), holds(self._history), regime)
+
+    def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
+        # Aliases come longest first, and each counts at its first occurrence only: one
+        # inside a longer alias already taken is part of that name, not a second one.
+        named: list[tuple[str, range]] = []
+        taken: set[int] = set()
+        for pid in sorted(pid for pid in found if pid < len(self._alias_docs)):
+            span = range(found[pid], found[pid] + self._alias_lengths[pid])
+            if any(i in taken for i in span):
+                continue
+            taken.update(span)
+            doc_id = self._alias_docs[pid]
+            if all(doc_id != d for d, _ in named):
+                named.append((doc_id, span))
+        return named
 
 
 def _alias_table(documents: dict[str, Document]) -> list[tuple[tuple[str, ...], str]]:

@@ -60,6 +60,8 @@ WIPED_TABLES = (
     "cases",
     "case_counters",
     "legal_support",
+    "training_rsvp",
+    "reminder_log",
     "outbox",
     "broadcasts",
     "invites",

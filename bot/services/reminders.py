@@ -172,7 +172,8 @@ async def run_rules(
     """Evaluate every enabled rule and queue what is due; returns outbox rows queued per rule.
 
     Reads use the reader connection; writes go in transactions of at most ``batch`` reminders,
-    so the chats' write transactions are never held up for long.
+    so the chats' write transactions are never held up for long. A rule that fails is logged
+    and left out of the result; the others still run (the next run tries it again).
     """
     config = config or RemindersConfig()
     run = _Run(db=db, now=now, local=now.astimezone(tz), config=config)
@@ -180,8 +181,11 @@ async def run_rules(
     for rule, producer in _PRODUCERS.items():
         if rule not in config.rules:
             continue
-        reminders = await producer(run)
-        queued[rule] = await deliver(db, reminders, now, batch=batch)
+        try:
+            queued[rule] = await deliver(db, await producer(run), now, batch=batch)
+        except Exception:
+            log.exception("reminder_rule_failed rule=%s", rule)
+            continue
         if queued[rule]:
             log.info("reminders_queued rule=%s messages=%d", rule, queued[rule])
     return queued

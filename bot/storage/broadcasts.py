@@ -298,36 +298,6 @@ async def rsvp_counts(conn: aiosqlite.Connection, broadcast_id: int) -> dict[Rsv
         return {RsvpAnswer(row["answer"]): row["n"] for row in await cur.fetchall()}
 
 
-@dataclass(frozen=True, slots=True)
-class RsvpRow:
-    """One person's answer, for the training records."""
-
-    person_id: int
-    full_name: str
-    commune_code: str | None
-    answer: RsvpAnswer
-    at: datetime
-
-
-async def rsvp_list(conn: aiosqlite.Connection, broadcast_id: int) -> list[RsvpRow]:
-    """Every answer to an invitation with who gave it, by name (the attendance list)."""
-    async with conn.execute(
-        "SELECT r.person_id, p.full_name, p.commune_code, r.answer, r.at FROM training_rsvp r "
-        "JOIN people p ON p.id = r.person_id WHERE r.broadcast_id = ? ORDER BY p.full_name, r.person_id",
-        (broadcast_id,),
-    ) as cur:
-        return [
-            RsvpRow(
-                row["person_id"],
-                row["full_name"],
-                row["commune_code"],
-                RsvpAnswer(row["answer"]),
-                datetime.fromisoformat(row["at"]),
-            )
-            for row in await cur.fetchall()
-        ]
-
-
 async def latest_invitation(
     conn: aiosqlite.Connection, channel: str, chat_id: str, since: datetime
 ) -> int | None:

@@ -30,7 +30,8 @@ async def load_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -
     """Return the chat's active session, if any."""
     row = await query_one(
         conn,
-        "SELECT flow, step, data, history, paused, updated_at FROM sessions WHERE channel = ? AND chat_id = ?",
+        "SELECT flow, step, data, history, paused, updated_at FROM sessions "
+        "WHERE channel = ? AND chat_id = ?",
         (channel, chat_id),
     )
     if row is None:

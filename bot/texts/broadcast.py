@@ -101,6 +101,7 @@ SUMMARY_OPTED_OUT = "{n} người đã tắt nhận thông báo chung nên sẽ 
 SUMMARY_WHEN_NOW = "Thời gian: gửi ngay."
 SUMMARY_WHEN = "Thời gian: hẹn gửi lúc {at}."
 SUMMARY_URGENT = "⚡ Gửi khẩn: cả trong giờ nghỉ."
+SUMMARY_QUIET = "🌙 Lúc đó là giờ nghỉ ({start}–{end}): tin sẽ được gửi từ {at}."
 CONFIRM_SEND = "✅ Gửi"
 EDIT_LABELS = {
     "text": "✏️ Sửa nội dung",
@@ -118,7 +119,6 @@ QUEUED = (
 QUEUED_LATER = (
     "Thông báo #{id} sẽ được gửi lúc {at}: {messages} tin tới {people} người. Gõ /thongbao để hủy nếu cần."
 )
-NOT_ALLOWED_URGENT = "Chỉ quản trị viên được gửi thông báo khẩn."
 NOT_ALLOWED_SCOPE = "Công chức xã chỉ gửi được thông báo tới người trong xã, phường của mình."
 
 # -- progress (sent to the creator) --------------------------------------------------------------------

@@ -20,14 +20,14 @@ STALE_CASE = (
 # (2) Art. 20.2: mediation starts within 3 days of assignment
 START_DUE_TODAY = (
     "⚠️ Vụ việc {code} ({field}) được phân công ngày {received}. Theo khoản 2 Điều 20 Luật Hòa giải "
-    "ở cơ sở, hòa giải viên phải bắt đầu hòa giải trong thời hạn 03 ngày: hôm nay ({deadline}) là "
-    "ngày cuối cùng.\nVụ việc chưa có cập nhật nào kể từ khi ghi nhận. Khi đã tiến hành, hãy thêm "
+    "ở cơ sở, hòa giải viên bắt đầu hòa giải trong thời hạn 03 ngày (trừ khi các bên thỏa thuận thời "
+    "gian khác): hôm nay ({deadline}) là ngày cuối cùng.\nVụ việc chưa có cập nhật nào kể từ khi ghi nhận. Khi đã tiến hành, hãy thêm "
     "ghi chú hoặc ghi kết quả."
 )
 START_OVERDUE = (
     "⚠️ Vụ việc {code} ({field}) được phân công ngày {received}. Theo khoản 2 Điều 20 Luật Hòa giải "
-    "ở cơ sở, hòa giải viên phải bắt đầu hòa giải trong thời hạn 03 ngày (đến hết ngày {deadline}), "
-    "nay đã quá {late} ngày.\nVụ việc chưa có cập nhật nào kể từ khi ghi nhận. Khi đã tiến hành, hãy "
+    "ở cơ sở, hòa giải viên bắt đầu hòa giải trong thời hạn 03 ngày (đến hết ngày {deadline}), trừ "
+    "khi các bên thỏa thuận thời gian khác; nay đã quá {late} ngày.\nVụ việc chưa có cập nhật nào kể từ khi ghi nhận. Khi đã tiến hành, hãy "
     "thêm ghi chú hoặc ghi kết quả."
 )
 

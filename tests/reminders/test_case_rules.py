@@ -63,7 +63,9 @@ async def test_stale_case_button_opens_the_outcome_conversation(world: World, cl
 
 
 async def test_concluded_cases_are_not_stale(world: World, clock: Clock) -> None:
-    await record_case(world.app, world.med, received=date(2026, 3, 2), outcome="thanh", outcome_on=date(2026, 3, 5))
+    await record_case(
+        world.app, world.med, received=date(2026, 3, 2), outcome="thanh", outcome_on=date(2026, 3, 5)
+    )
     clock.advance(days=30)
     assert await run(world.app, STALE) == {Rule.STALE_CASE: 0}
 
@@ -200,7 +202,9 @@ async def test_court_deadline_not_yet_due_then_due(world: World, clock: Clock) -
     assert await run(app, COURT) == {Rule.COURT_DEADLINE: 1}
 
 
-async def test_court_deadline_missed_during_downtime_is_not_sent_once_passed(world: World, clock: Clock) -> None:
+async def test_court_deadline_missed_during_downtime_is_not_sent_once_passed(
+    world: World, clock: Clock
+) -> None:
     app = world.app
     await record_case(
         app, world.med, received=date(2025, 9, 1), outcome="thanh", outcome_on=date(2025, 9, 5), court=True
@@ -219,7 +223,9 @@ async def test_court_deadline_day_itself_and_a_corrected_date_rearms(world: Worl
     )
     assert await run(app, COURT) == {Rule.COURT_DEADLINE: 1}
     (reply,) = await queued(app, world.med, "rem:court:")
-    assert reply.text == tr.COURT_DEADLINE_TODAY.format(code=case.code, agreed="10/09/2025", deadline="10/03/2026")
+    assert reply.text == tr.COURT_DEADLINE_TODAY.format(
+        code=case.code, agreed="10/09/2025", deadline="10/03/2026"
+    )
     # The agreement date was wrong: a new deadline is a new subject.
     async with app.db.transaction() as tx:
         await cases.update(tx, world.med, case.id, {"outcome_on": "2025-09-20"}, app.clock())

@@ -2,27 +2,36 @@
 
 Polling and webhook mode, as a user would: /start → menu, a question, button presses; a
 ``kill -9`` in the middle of a multi-step flow and a restart that resumes at the same step;
-forged webhook requests refused; a clean SIGTERM shutdown. Nothing leaves 127.0.0.1.
+forged webhook requests refused; a clean SIGTERM shutdown. The long scenario of issue 6: an
+officer joins with an invite code, a mediator registers, the officer approves from the outbox
+notification, the mediator reports a case across a ``kill -9`` and asks a legal question.
+Nothing leaves 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOrigin, CaseOutcome, PersonStatus, Role
 from bot.flows.registry import build_flows
+from bot.texts import cases as tc
 from bot.texts import common as t
 from bot.texts import menu as tm
+from bot.texts import register as tr
 from bot.texts import telegram as tt
 from tests.telegram.fake_api import TOKEN, FakeUser
 from tests.telegram.fake_server import SECRET_HEADER, FakeTelegramServer
@@ -32,6 +41,14 @@ WEBHOOK_SECRET = "e2e-webhook-secret-3f9c1a7b"
 QUESTION = "hòa giải viên có được thù lao không"
 START_WITHIN = 20.0
 REPLY_WITHIN = 10.0
+# The outbox sender looks for due rows every second; a proactive message arrives within that.
+OUTBOX_WITHIN = 10.0
+THAT_KHE = "06040"  # xã Thất Khê, Lạng Sơn
+TIMEZONE = "Asia/Ho_Chi_Minh"  # "hôm nay" and "hôm qua" are days in this zone
+NEW_THON = "Thôn Bản Piềng"
+CASE_SUMMARY = "Hai hộ tranh chấp ranh giới đất vườn giáp nhau"
+APPROVAL_PREFIX = tr.APPROVAL_REQUEST.split("{")[0]
+OUTBOX_SQL = "SELECT dedupe_key, status, attempts FROM outbox ORDER BY id"
 
 
 class BotProcess:
@@ -96,6 +113,12 @@ def _env(server: FakeTelegramServer, data_dir: Path, **extra: str) -> dict[str, 
 def _db_rows(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with sqlite3.connect(data_dir / "hoagiai.sqlite3") as conn:
         return list(conn.execute(sql, params).fetchall())
+
+
+def _one(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    rows = _db_rows(data_dir, sql, params)
+    assert len(rows) == 1, f"expected one row, got {rows!r} for {sql}"
+    return rows[0]
 
 
 def _session(data_dir: Path, chat_id: int) -> tuple[str, str] | None:
@@ -267,3 +290,274 @@ async def test_webhook_secret_journey_and_clean_stop(server: FakeTelegramServer,
         await bot.ensure_dead()
     assert "mode=webhook" in bot.log
     assert WEBHOOK_SECRET not in bot.log and TOKEN not in bot.log
+
+
+# -- issue 6: invite → registration → approval from the outbox → a case across a crash → a question
+
+
+async def _create_invite(env: dict[str, str], workdir: Path, role: str, commune: str) -> str:
+    """``python -m bot admin invite`` against the bot's DATA_DIR; returns the code it prints."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "admin",
+        "invite",
+        "--role",
+        role,
+        "--commune",
+        commune,
+        env=env,
+        cwd=workdir,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), START_WITHIN)
+    assert proc.returncode == 0, err.decode("utf-8", errors="replace")
+    found = re.search(r"/start ([A-Z2-9]{8})\b", out.decode("utf-8"))
+    assert found is not None, out
+    return found.group(1)
+
+
+async def _wait_for_rows(data_dir: Path, sql: str, expected: list[tuple[Any, ...]], within: float) -> None:
+    """Poll the database until ``sql`` returns ``expected`` (the bot commits in its own process)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while (rows := _db_rows(data_dir, sql)) != expected:
+        assert loop.time() < deadline, f"after {within}s {sql!r} still returns {rows!r}, not {expected!r}"
+        await asyncio.sleep(0.05)
+
+
+def _local_today() -> date:
+    return datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def _approval_requests(user: FakeUser) -> list[dict[str, Any]]:
+    return [m for m in user.received if m.get("text", "").startswith(APPROVAL_PREFIX)]
+
+
+def _sent_to(server: FakeTelegramServer, chat_id: int, prefix: str) -> int:
+    """sendMessage calls the bot made to ``chat_id`` whose text starts with ``prefix``."""
+    return sum(
+        1
+        for call in server.api.calls_to("sendMessage")
+        if str(call.params.get("chat_id")) == str(chat_id)
+        and str(call.params.get("text", "")).startswith(prefix)
+    )
+
+
+def _button_with_data(user: FakeUser, message: dict[str, Any], data: str) -> str:
+    labels = [label for label, value in user.buttons(message) if value == data]
+    assert labels, f"no button with data {data!r}: {user.buttons(message)}"
+    return labels[0]
+
+
+async def _press_and_read(user: FakeUser, message: dict[str, Any], label: str) -> dict[str, Any]:
+    user.press(message, label)
+    return await user.next_message(REPLY_WITHIN)
+
+
+async def _say_and_read(user: FakeUser, text: str) -> dict[str, Any]:
+    user.say(text)
+    return await user.next_message(REPLY_WITHIN)
+
+
+async def _officer_joins(user: FakeUser, code: str) -> None:
+    """``/start CODE`` → welcome and name → phone via the share button → account created."""
+    user.say(f"/start {code}")
+    welcome = await user.next_message(REPLY_WITHIN)
+    assert welcome["text"].startswith(tr.INVITE_WELCOME.split("{")[0]), welcome["text"]
+    assert "Thất Khê" in welcome["text"]
+    assert (await user.next_message(REPLY_WITHIN))["text"] == tr.ASK_NAME
+    phone_prompt = await _say_and_read(user, "Hoàng Văn Hùng")
+    assert phone_prompt["text"] == tr.ASK_PHONE
+    assert user.keyboard is not None and user.keyboard["keyboard"][0][0].get("request_contact") is True
+    user.share_contact("84912345678")
+    done = await user.next_message(REPLY_WITHIN)
+    assert done["text"] == tr.INVITE_DONE.format(
+        role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], name="Hoàng Văn Hùng"
+    )
+    assert user.keyboard is None  # the share-phone keyboard is taken away
+
+
+async def _mediator_registers(user: FakeUser) -> None:
+    """Menu → Đăng ký → role, commune search, new thôn, name, sex, ethnicity, phone, confirm."""
+    menu = await _say_and_read(user, "/start")
+    assert menu["text"] == t.WELCOME_NEW
+    role = await _press_and_read(user, menu, tm.REGISTER)
+    assert role["text"] == tr.ASK_ROLE
+    ask_commune = await _press_and_read(user, role, tr.ROLE_LABELS[Role.MEDIATOR])
+    assert ask_commune["text"] == tr.ASK_COMMUNE
+    matches = await _say_and_read(user, "that khe")
+    assert matches["text"] == tr.PICK_COMMUNE
+    ask_team = await _press_and_read(user, matches, _button_with_data(user, matches, THAT_KHE))
+    assert "Thất Khê" in ask_team["text"] and not user.buttons(ask_team)  # no teams yet: typed
+    assert (await _say_and_read(user, NEW_THON))["text"] == tr.ASK_NAME
+    sex = await _say_and_read(user, "Lý Thị Mai")
+    assert sex["text"] == tr.ASK_SEX
+    ethnic = await _press_and_read(user, sex, tr.FEMALE)
+    assert ethnic["text"] == tr.ASK_ETHNIC
+    phone_prompt = await _press_and_read(user, ethnic, tr.ETHNIC_MINORITY)
+    assert phone_prompt["text"] == tr.ASK_PHONE
+    assert user.keyboard is not None and user.keyboard["keyboard"][0][0].get("request_contact") is True
+    user.share_contact("84987654321")
+    summary = await user.next_message(REPLY_WITHIN)
+    assert summary["text"].startswith(tr.SUMMARY.split("{")[0])
+    for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "+84987654321", tr.STATUS_LABELS[PersonStatus.PENDING]):
+        assert shown in summary["text"], shown
+    submitted = await _press_and_read(user, summary, tr.SEND)
+    assert submitted["text"].startswith(tr.SUBMITTED.split("(")[0]), submitted["text"]
+    assert tr.APPROVER_COMMUNE.format(commune="xã Thất Khê") in submitted["text"]
+
+
+async def test_invite_register_approve_report_across_a_crash(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    env = _env(server, data_dir, TIMEZONE=TIMEZONE)
+    code = await _create_invite(env, tmp_path, "commune_officer", THAT_KHE)
+    bot = BotProcess(env, tmp_path)
+    try:
+        await bot.start()
+        await _wait_polling(server, 0)
+
+        # (1) The commune's justice officer joins with the invite code.
+        officer = server.api.user(5101, "Hùng", "Hoàng Văn")
+        await _officer_joins(officer, code)
+        officer_id, officer_role, officer_status, officer_commune = _one(
+            data_dir,
+            "SELECT p.id, p.role, p.status, p.commune_code FROM people p "
+            "JOIN identities i ON i.person_id = p.id WHERE i.channel = 'telegram' AND i.external_id = ?",
+            (str(officer.id),),
+        )
+        assert (officer_role, officer_status, officer_commune) == ("commune_officer", "active", THAT_KHE)
+        assert _one(data_dir, "SELECT used_by FROM invites WHERE code = ?", (code,)) == (officer_id,)
+
+        # (2) A mediator registers by pressing buttons and is told the registration waits.
+        mediator = server.api.user(5102, "Mai", "Lý Thị")
+        await _mediator_registers(mediator)
+        mediator_id, mediator_status, team_id = _one(
+            data_dir,
+            "SELECT p.id, p.status, p.team_id FROM people p "
+            "JOIN identities i ON i.person_id = p.id WHERE i.channel = 'telegram' AND i.external_id = ?",
+            (str(mediator.id),),
+        )
+        assert mediator_status == "pending" and team_id is not None
+
+        # (3) The officer receives the request from the outbox, opens it and approves.
+        request = await officer.next_message_where(
+            lambda m: m.get("text", "").startswith(APPROVAL_PREFIX), OUTBOX_WITHIN
+        )
+        assert "Lý Thị Mai" in request["text"] and NEW_THON in request["text"]
+        assert officer.buttons(request) == [(tr.OPEN_APPROVAL, f"go:approve:{mediator_id}")]
+        decide = await _press_and_read(officer, request, tr.OPEN_APPROVAL)
+        assert decide["text"].endswith(tr.DECIDE.split("}")[-1]) and "Lý Thị Mai" in decide["text"]
+        approved = await _press_and_read(officer, decide, tr.APPROVE)
+        assert approved["text"] == tr.APPROVED_DONE.format(name="Lý Thị Mai")
+        notice = await mediator.next_message(OUTBOX_WITHIN)
+        assert notice["text"] == tr.YOU_ARE_APPROVED
+        assert _one(data_dir, "SELECT status, approved_by FROM people WHERE id = ?", (mediator_id,)) == (
+            "active",
+            officer_id,
+        )
+        assert _one(data_dir, "SELECT name, confirmed FROM teams WHERE id = ?", (team_id,)) == (NEW_THON, 1)
+        # Both proactive messages delivered once and recorded as sent: only rows still in the
+        # sender's hands ("sending") may go out again after a crash, so none of these may.
+        # (The sender records an outcome at its next wake-up, up to its 1 s poll after the send.)
+        sent_rows = [(f"approval:{mediator_id}:{officer_id}:telegram", "sent", 1)]
+        sent_rows.append((f"decision:{mediator_id}:telegram", "sent", 1))
+        await _wait_for_rows(data_dir, OUTBOX_SQL, sent_rows, OUTBOX_WITHIN)
+
+        # (4) The mediator reports a case; the process dies mid-report.
+        ask_received = await _say_and_read(mediator, "/baocao")
+        assert ask_received["text"] == tc.ASK_RECEIVED
+        day_before = _local_today()
+        ask_origin = await _press_and_read(mediator, ask_received, tc.YESTERDAY)
+        received_days = {day_before - timedelta(days=1), _local_today() - timedelta(days=1)}
+        assert ask_origin["text"] == tc.ASK_ORIGIN
+        ask_field = await _press_and_read(
+            mediator, ask_origin, tc.ORIGIN_LABELS[CaseOrigin.PARTIES_REQUESTED]
+        )
+        assert ask_field["text"] == tc.ASK_FIELD
+        ask_summary = await _press_and_read(mediator, ask_field, FIELD_LABELS[CaseField.DAT_DAI])
+        assert ask_summary["text"] == tc.ASK_SUMMARY
+        ask_scope = await _say_and_read(mediator, CASE_SUMMARY)
+        assert ask_scope["text"] == tc.ASK_SCOPE
+        assert _session(data_dir, mediator.chat_id) == ("report", "scope")
+
+        await bot.kill()
+        # The mediator answers while the bot is down: Telegram keeps the press for later.
+        mediator.press(ask_scope, tc.SCOPE_OK)
+        since = len(server.api.calls)
+        await bot.start()
+        await _wait_polling(server, since)
+        ask_parties = await mediator.next_message(START_WITHIN)
+        assert ask_parties["text"] == tc.ASK_PARTIES
+
+        ask_vulnerable = await _press_and_read(mediator, ask_parties, "2")
+        assert ask_vulnerable["text"] == tc.ASK_VULNERABLE
+        ask_outcome = await _press_and_read(mediator, ask_vulnerable, t.YES)
+        assert ask_outcome["text"] == tc.ASK_OUTCOME
+        ask_agreement = await _press_and_read(mediator, ask_outcome, tc.OUTCOME_LABELS[CaseOutcome.THANH])
+        assert ask_agreement["text"] == tc.ASK_AGREEMENT
+        ask_court = await _press_and_read(mediator, ask_agreement, t.YES)
+        assert ask_court["text"] == tc.ASK_COURT
+        ask_outcome_on = await _press_and_read(mediator, ask_court, t.NO)
+        assert ask_outcome_on["text"] == tc.ASK_OUTCOME_ON
+        day_before = _local_today()
+        ask_legal = await _press_and_read(mediator, ask_outcome_on, tc.TODAY)
+        outcome_days = {day_before, _local_today()}
+        assert ask_legal["text"] == tc.ASK_LEGAL
+        confirm = await _press_and_read(mediator, ask_legal, tc.LEGAL_NONE)
+        assert confirm["text"].startswith(tc.SUMMARY_TITLE)
+        assert tc.LINE_SUMMARY.format(value=CASE_SUMMARY) in confirm["text"]
+        receipt = await _press_and_read(mediator, confirm, tc.CONFIRM_SAVE)
+        saved = re.match(r"✅ Đã lưu vụ việc (HG-\d{4}-\d{5})\.", receipt["text"])
+        assert saved is not None, receipt["text"]
+        assert _session(data_dir, mediator.chat_id) is None
+
+        # The notification's button tapped again after the restart (from another device, whose
+        # copy still shows it): the registration is decided, and the officer is told so.
+        officer.press_data(request, f"go:approve:{mediator_id}")
+        assert (await officer.next_message(REPLY_WITHIN))["text"] == tr.NOT_PENDING
+
+        # (5) A legal question gets an answer that cites its article.
+        answer = await _say_and_read(mediator, QUESTION)
+        assert "Căn cứ:" in answer["text"] and "Điều" in answer["text"], answer["text"]
+
+        assert await bot.terminate() == 0
+    finally:
+        await bot.ensure_dead()
+
+    cases = _db_rows(
+        data_dir,
+        "SELECT code, team_id, commune_code, reported_by, received_on, origin, field, summary, "
+        "out_of_scope_reason, parties_count, vulnerable_involved, outcome, outcome_on, written_agreement, "
+        "wants_court_recognition, next_step, legal_support FROM cases",
+    )
+    assert len(cases) == 1, cases
+    (case_code, case_team, commune, reporter, received_on, *values) = cases[0]
+    assert (case_code, case_team, commune, reporter) == (saved.group(1), team_id, THAT_KHE, mediator_id)
+    assert date.fromisoformat(received_on) in received_days
+    outcome_on = values[7]
+    assert date.fromisoformat(outcome_on) in outcome_days
+    assert values[:7] + values[8:] == [
+        "parties_requested",
+        "dat_dai",
+        CASE_SUMMARY,
+        None,  # in scope
+        2,
+        1,
+        "thanh",
+        1,  # written agreement
+        0,  # no court recognition asked
+        None,
+        None,  # no legal support
+    ]
+
+    # The restart sent nothing twice: one approval request, one approval notice.
+    assert bot.log.count("outbox_sender_started") == 2
+    assert len(_approval_requests(officer)) == 1
+    assert _sent_to(server, officer.id, APPROVAL_PREFIX) == 1
+    assert _sent_to(server, mediator.id, tr.YOU_ARE_APPROVED) == 1
+    assert _db_rows(data_dir, OUTBOX_SQL) == sent_rows
