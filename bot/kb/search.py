@@ -12,6 +12,7 @@ Order of the steps, each able to settle the question before the next:
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -401,6 +402,11 @@ def _content_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a not in STOPWORDS and b not in STOPWORDS]
 
 
+# What a list of phrases tells: ("history", None), ("regime", r) or ("unless", r) for the
+# phrases that cancel regime r.
+_RuleKey = tuple[str, Regime | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Cues:
     """What the fixed phrases say about a question."""
@@ -408,10 +414,6 @@ class Cues:
     named: list[tuple[str, range]]  # documents named by alias, longest alias first, with its tokens
     history: bool  # asks about earlier rules
     regime: Regime | None  # names a neighbouring regime
-
-
-# A rule is a list of alternatives; an alternative holds when all its parts occur.
-_Rule = list[tuple[int, ...]]
 
 
 class PhraseTables:
@@ -422,40 +424,36 @@ class PhraseTables:
         self._alias_lengths = [len(phrase) for phrase, _ in aliases]
         phrases = [phrase for phrase, _ in aliases]
         part_ids: dict[tuple[str, ...], int] = {}
+        # Part → the (rule, all parts of one alternative) it belongs to: a question's few
+        # matched parts lead straight to the alternatives worth checking.
+        self._uses: dict[int, list[tuple[_RuleKey, frozenset[int]]]] = defaultdict(list)
 
-        def rule(texts: tuple[str, ...]) -> _Rule:
+        def add(key: _RuleKey, texts: tuple[str, ...]) -> None:
             # "a + b" means both phrases occur somewhere in the question.
-            alternatives: _Rule = []
             for text in texts:
-                parts: list[int] = []
+                parts: set[int] = set()
                 for part in text.split(" + "):
                     phrase = tuple(part.split())
                     if phrase not in part_ids:
                         part_ids[phrase] = len(phrases)
                         phrases.append(phrase)
-                    parts.append(part_ids[phrase])
-                alternatives.append(tuple(parts))
-            return alternatives
+                    parts.add(part_ids[phrase])
+                for pid in parts:
+                    self._uses[pid].append((key, frozenset(parts)))
 
-        self._history = rule(HISTORY_PHRASES)
-        self._regimes = [
-            (regime, rule(texts), rule(REGIME_EXCEPTIONS.get(regime, ())))
-            for regime, texts in REGIME_PHRASES.items()
-        ]
+        add(("history", None), HISTORY_PHRASES)
+        for regime, texts in REGIME_PHRASES.items():
+            add(("regime", regime), texts)
+            add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
         self._matcher = PhraseMatcher(phrases)
 
     def read(self, tokens: list[str]) -> Cues:
         """Named documents, history and regime of a question's tokens."""
         found = self._matcher.first_positions(tokens)
-
-        def holds(rule: _Rule) -> bool:
-            return any(all(part in found for part in parts) for parts in rule)
-
-        regime = next(
-            (regime for regime, phrases, unless in self._regimes if holds(phrases) and not holds(unless)),
-            None,
-        )
-        return Cues(self._named(found), holds(self._history), regime)
+        met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
+        # Regimes in their declared order: the first one named, unless its exception is.
+        regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
+        return Cues(self._named(found), ("history", None) in met, regime)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one

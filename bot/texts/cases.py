@@ -38,7 +38,7 @@ MASKED = "🔒 Tôi đã che {n} dãy số giống số căn cước/điện tho
 ASK_SCOPE = (
     "(4/8) Vụ việc có thuộc trường hợp KHÔNG được hòa giải ở cơ sở không? (Điều 3 Luật Hòa giải ở cơ sở)"
 )
-SCOPE_OK = "Không — được hòa giải"
+SCOPE_OK = "✅ Được hòa giải ở cơ sở"
 SCOPE_LABELS: dict[OutOfScopeReason, str] = {
     OutOfScopeReason.CRIME: "Có dấu hiệu tội phạm",
     OutOfScopeReason.ADMINISTRATIVE_VIOLATION: "Vi phạm phải xử phạt hành chính",
@@ -101,14 +101,14 @@ LEGAL_LABELS: dict[LegalSupporterType, str] = {
 SUMMARY_TITLE = "(8/8) Kiểm tra lại báo cáo:"
 CONFIRM_SAVE = "✅ Xác nhận lưu"
 EDIT_LABELS = {
-    "received": "✏️ Ngày nhận",
-    "origin": "✏️ Căn cứ",
-    "field": "✏️ Lĩnh vực",
-    "summary": "✏️ Tóm tắt",
-    "scope": "✏️ Phạm vi",
-    "parties": "✏️ Số bên",
-    "outcome": "✏️ Kết quả",
-    "legal": "✏️ Hỗ trợ pháp lý",
+    "received": "✏️ Sửa ngày nhận",
+    "origin": "✏️ Sửa căn cứ",
+    "field": "✏️ Sửa lĩnh vực",
+    "summary": "✏️ Sửa tóm tắt",
+    "scope": "✏️ Sửa phạm vi",
+    "parties": "✏️ Sửa số bên",
+    "outcome": "✏️ Sửa kết quả",
+    "legal": "✏️ Sửa hỗ trợ pháp lý",
 }
 LINE_RECEIVED = "Ngày nhận: {value}"
 LINE_ORIGIN = "Căn cứ: {value}"
