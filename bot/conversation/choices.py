@@ -42,7 +42,7 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
         if 1 <= index <= len(choices):
             return choices[index - 1]
         return None
-    typed = fold(raw)
+    typed = _label_key(raw)
     keys = [_label_key(choice.label) for choice in choices]
     for choice, key in zip(choices, keys, strict=True):
         if typed == key:

@@ -102,9 +102,8 @@ def _chosen_clauses(searcher: Searcher, ranking: Ranking, passage: Passage) -> l
                 return [i]
     if ranking.direct or len(passage.text) <= WHOLE_ARTICLE_CHARS or ranking.unit_scores is None:
         return list(range(n))
-    pi = searcher.by_ref[passage.ref]
-    mask = (searcher.index.unit_passage == pi) & (searcher.index.unit_kind == UNIT_CLAUSE)
-    idx = np.nonzero(mask)[0]
+    units = searcher.index.units_of(searcher.by_ref[passage.ref])
+    idx = units.start + np.nonzero(searcher.index.unit_kind[units] == UNIT_CLAUSE)[0]
     if len(idx) == 0:
         return list(range(n))
     scores = ranking.unit_scores[idx]

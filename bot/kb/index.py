@@ -169,6 +169,11 @@ class Index:
         """BM25 score of every unit for the query terms (unknown terms are ignored)."""
         return self.bm25.scores(query_terms)
 
+    def units_of(self, passage: int) -> slice:
+        """The passage's units (stored one passage after another)."""
+        end = self.unit_starts[passage + 1] if passage + 1 < len(self.unit_starts) else len(self.unit_passage)
+        return slice(int(self.unit_starts[passage]), int(end))
+
     def pool(self, unit_scores: FloatArray) -> FloatArray:
         """Per-passage score: the best unit."""
         if not self.passages:

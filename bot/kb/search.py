@@ -205,7 +205,10 @@ class Searcher:
             [any(c in self.by_ref and passages[self.by_ref[c]].history for c in p.cites) for p in passages],
             dtype=bool,
         )
-        self.doc_of = [p.doc_id for p in passages]
+        by_doc: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(passages):
+            by_doc[p.doc_id].append(i)
+        self.passages_of = {d: np.asarray(idx, dtype=np.intp) for d, idx in by_doc.items()}
 
     # --- public ------------------------------------------------------------------------
 
@@ -265,11 +268,12 @@ class Searcher:
     def _named_boost(self, named: list[str]) -> FloatArray:
         # Naming a statute ("nghị định 15") is a strong wish for it; a guide's alias is
         # usually just its topic ("tranh chấp đất đai"), so it weighs less.
-        factors = {
-            d: NAMED_STATUTE_BOOST if self.documents[d].kind in ("law", "plan") else NAMED_TOPIC_BOOST
-            for d in named
-        }
-        return np.array([factors.get(d, 1.0) for d in self.doc_of], dtype=np.float32)
+        boost = np.ones(len(self.passages), dtype=np.float32)
+        for d in named:
+            statute = self.documents[d].kind in ("law", "plan")
+            if d in self.passages_of:
+                boost[self.passages_of[d]] = NAMED_STATUTE_BOOST if statute else NAMED_TOPIC_BOOST
+        return boost
 
     def _without_statute_names(self, tokens: list[str], named: list[tuple[str, range]]) -> list[str]:
         # "thông tư liên tịch 100" says which document, not what about: it boosts that

@@ -11,6 +11,7 @@ Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from bot.channels.telegram.render import split_text
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOrigin, CaseOutcome, PersonStatus, Role
 from bot.flows.registry import build_flows
 from bot.texts import cases as tc
@@ -48,7 +50,6 @@ TIMEZONE = "Asia/Ho_Chi_Minh"  # "hôm nay" and "hôm qua" are days in this zone
 NEW_THON = "Thôn Bản Piềng"
 CASE_SUMMARY = "Hai hộ tranh chấp ranh giới đất vườn giáp nhau"
 APPROVAL_PREFIX = tr.APPROVAL_REQUEST.split("{")[0]
-OUTBOX_SQL = "SELECT dedupe_key, status, attempts FROM outbox ORDER BY id"
 
 
 class BotProcess:
@@ -332,10 +333,6 @@ def _local_today() -> date:
     return datetime.now(ZoneInfo(TIMEZONE)).date()
 
 
-def _approval_requests(user: FakeUser) -> list[dict[str, Any]]:
-    return [m for m in user.received if m.get("text", "").startswith(APPROVAL_PREFIX)]
-
-
 def _sent_to(server: FakeTelegramServer, chat_id: int, prefix: str) -> int:
     """sendMessage calls the bot made to ``chat_id`` whose text starts with ``prefix``."""
     return sum(
@@ -346,68 +343,115 @@ def _sent_to(server: FakeTelegramServer, chat_id: int, prefix: str) -> int:
     )
 
 
-def _button_with_data(user: FakeUser, message: dict[str, Any], data: str) -> str:
-    labels = [label for label, value in user.buttons(message) if value == data]
-    assert labels, f"no button with data {data!r}: {user.buttons(message)}"
-    return labels[0]
+class Member:
+    """A Telegram user of the long scenario: what they do, and the bot's replies to it.
+
+    The bot may also write first at any moment — approval requests, notices, and whatever the
+    scheduler's reminders find due — and those messages all come from the outbox table. Replies
+    are read past them (a message is proactive when its text is a chunk of an outbox row queued
+    for this chat, which is committed before it can be sent); proactive messages are awaited on
+    their own with :meth:`proactive`.
+    """
+
+    def __init__(self, user: FakeUser, data_dir: Path) -> None:
+        self.user = user
+        self.data_dir = data_dir
+
+    def _queued(self) -> set[str]:
+        rows = _db_rows(
+            self.data_dir,
+            "SELECT payload FROM outbox WHERE channel = 'telegram' AND chat_id = ?",
+            (str(self.user.chat_id),),
+        )
+        return {chunk for (payload,) in rows for chunk in split_text(json.loads(payload)["text"])}
+
+    async def reply(self, within: float = REPLY_WITHIN) -> dict[str, Any]:
+        """The bot's next message that is not a proactive one."""
+        while True:
+            message = await self.user.next_message(within)
+            if message.get("text") not in self._queued():
+                return message
+
+    async def say(self, text: str) -> dict[str, Any]:
+        self.user.say(text)
+        return await self.reply()
+
+    async def press(self, message: dict[str, Any], label: str) -> dict[str, Any]:
+        self.user.press(message, label)
+        return await self.reply()
+
+    async def share_phone(self, phone: str) -> dict[str, Any]:
+        """Press the share-phone button of the reply keyboard (Telegram sends a contact)."""
+        keyboard = self.user.keyboard
+        assert keyboard is not None and keyboard["keyboard"][0][0].get("request_contact") is True
+        self.user.share_contact(phone)
+        return await self.reply()
+
+    async def proactive(self, prefix: str, within: float = OUTBOX_WITHIN) -> dict[str, Any]:
+        """Wait for a message the bot sent on its own whose text starts with ``prefix``."""
+        received = self.user.received
+
+        def found() -> list[dict[str, Any]]:
+            return [m for m in received if m.get("text", "").startswith(prefix)]
+
+        await self.user.api.wait_for(lambda: bool(found()), within, f"«{prefix[:30]}…» to {self.user.id}")
+        return found()[0]
+
+    def button_with_data(self, message: dict[str, Any], data: str) -> str:
+        labels = [label for label, value in self.user.buttons(message) if value == data]
+        assert labels, f"no button with data {data!r}: {self.user.buttons(message)}"
+        return labels[0]
 
 
-async def _press_and_read(user: FakeUser, message: dict[str, Any], label: str) -> dict[str, Any]:
-    user.press(message, label)
-    return await user.next_message(REPLY_WITHIN)
-
-
-async def _say_and_read(user: FakeUser, text: str) -> dict[str, Any]:
-    user.say(text)
-    return await user.next_message(REPLY_WITHIN)
-
-
-async def _officer_joins(user: FakeUser, code: str) -> None:
+async def _officer_joins(officer: Member, code: str) -> None:
     """``/start CODE`` → welcome and name → phone via the share button → account created."""
-    user.say(f"/start {code}")
-    welcome = await user.next_message(REPLY_WITHIN)
-    assert welcome["text"].startswith(tr.INVITE_WELCOME.split("{")[0]), welcome["text"]
-    assert "Thất Khê" in welcome["text"]
-    assert (await user.next_message(REPLY_WITHIN))["text"] == tr.ASK_NAME
-    phone_prompt = await _say_and_read(user, "Hoàng Văn Hùng")
-    assert phone_prompt["text"] == tr.ASK_PHONE
-    assert user.keyboard is not None and user.keyboard["keyboard"][0][0].get("request_contact") is True
-    user.share_contact("84912345678")
-    done = await user.next_message(REPLY_WITHIN)
+    welcome = await officer.say(f"/start {code}")
+    assert welcome["text"] == tr.INVITE_WELCOME.format(
+        role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], place=" (xã Thất Khê)"
+    )
+    assert (await officer.reply())["text"] == tr.ASK_NAME
+    assert (await officer.say("Hoàng Văn Hùng"))["text"] == tr.ASK_PHONE
+    done = await officer.share_phone("84912345678")
     assert done["text"] == tr.INVITE_DONE.format(
         role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], name="Hoàng Văn Hùng"
     )
-    assert user.keyboard is None  # the share-phone keyboard is taken away
+    assert officer.user.keyboard is None  # the share-phone keyboard is taken away
 
 
-async def _mediator_registers(user: FakeUser) -> None:
+async def _mediator_registers(mediator: Member) -> None:
     """Menu → Đăng ký → role, commune search, new thôn, name, sex, ethnicity, phone, confirm."""
-    menu = await _say_and_read(user, "/start")
+    menu = await mediator.say("/start")
     assert menu["text"] == t.WELCOME_NEW
-    role = await _press_and_read(user, menu, tm.REGISTER)
+    role = await mediator.press(menu, tm.REGISTER)
     assert role["text"] == tr.ASK_ROLE
-    ask_commune = await _press_and_read(user, role, tr.ROLE_LABELS[Role.MEDIATOR])
-    assert ask_commune["text"] == tr.ASK_COMMUNE
-    matches = await _say_and_read(user, "that khe")
+    assert (await mediator.press(role, tr.ROLE_LABELS[Role.MEDIATOR]))["text"] == tr.ASK_COMMUNE
+    matches = await mediator.say("that khe")
     assert matches["text"] == tr.PICK_COMMUNE
-    ask_team = await _press_and_read(user, matches, _button_with_data(user, matches, THAT_KHE))
-    assert "Thất Khê" in ask_team["text"] and not user.buttons(ask_team)  # no teams yet: typed
-    assert (await _say_and_read(user, NEW_THON))["text"] == tr.ASK_NAME
-    sex = await _say_and_read(user, "Lý Thị Mai")
+    ask_team = await mediator.press(matches, mediator.button_with_data(matches, THAT_KHE))
+    assert ask_team["text"] == tr.ASK_TEAM_EMPTY.format(commune="xã Thất Khê")  # no teams yet: typed
+    assert (await mediator.say(NEW_THON))["text"] == tr.ASK_NAME
+    sex = await mediator.say("Lý Thị Mai")
     assert sex["text"] == tr.ASK_SEX
-    ethnic = await _press_and_read(user, sex, tr.FEMALE)
+    ethnic = await mediator.press(sex, tr.FEMALE)
     assert ethnic["text"] == tr.ASK_ETHNIC
-    phone_prompt = await _press_and_read(user, ethnic, tr.ETHNIC_MINORITY)
-    assert phone_prompt["text"] == tr.ASK_PHONE
-    assert user.keyboard is not None and user.keyboard["keyboard"][0][0].get("request_contact") is True
-    user.share_contact("84987654321")
-    summary = await user.next_message(REPLY_WITHIN)
+    assert (await mediator.press(ethnic, tr.ETHNIC_MINORITY))["text"] == tr.ASK_PHONE
+    summary = await mediator.share_phone("84987654321")
     assert summary["text"].startswith(tr.SUMMARY.split("{")[0])
     for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "+84987654321", tr.STATUS_LABELS[PersonStatus.PENDING]):
         assert shown in summary["text"], shown
-    submitted = await _press_and_read(user, summary, tr.SEND)
+    submitted = await mediator.press(summary, tr.SEND)
     assert submitted["text"].startswith(tr.SUBMITTED.split("(")[0]), submitted["text"]
     assert tr.APPROVER_COMMUNE.format(commune="xã Thất Khê") in submitted["text"]
+
+
+def _person(data_dir: Path, user: FakeUser) -> tuple[Any, ...]:
+    """(id, role, status, commune, team) of the person behind a Telegram user."""
+    return _one(
+        data_dir,
+        "SELECT p.id, p.role, p.status, p.commune_code, p.team_id FROM people p "
+        "JOIN identities i ON i.person_id = p.id WHERE i.channel = 'telegram' AND i.external_id = ?",
+        (str(user.id),),
+    )
 
 
 async def test_invite_register_approve_report_across_a_crash(
@@ -422,107 +466,99 @@ async def test_invite_register_approve_report_across_a_crash(
         await _wait_polling(server, 0)
 
         # (1) The commune's justice officer joins with the invite code.
-        officer = server.api.user(5101, "Hùng", "Hoàng Văn")
+        officer = Member(server.api.user(5101, "Hùng", "Hoàng Văn"), data_dir)
         await _officer_joins(officer, code)
-        officer_id, officer_role, officer_status, officer_commune = _one(
-            data_dir,
-            "SELECT p.id, p.role, p.status, p.commune_code FROM people p "
-            "JOIN identities i ON i.person_id = p.id WHERE i.channel = 'telegram' AND i.external_id = ?",
-            (str(officer.id),),
-        )
-        assert (officer_role, officer_status, officer_commune) == ("commune_officer", "active", THAT_KHE)
+        officer_id, *officer_facts = _person(data_dir, officer.user)
+        assert officer_facts == ["commune_officer", "active", THAT_KHE, None]
         assert _one(data_dir, "SELECT used_by FROM invites WHERE code = ?", (code,)) == (officer_id,)
 
         # (2) A mediator registers by pressing buttons and is told the registration waits.
-        mediator = server.api.user(5102, "Mai", "Lý Thị")
+        mediator = Member(server.api.user(5102, "Mai", "Lý Thị"), data_dir)
         await _mediator_registers(mediator)
-        mediator_id, mediator_status, team_id = _one(
-            data_dir,
-            "SELECT p.id, p.status, p.team_id FROM people p "
-            "JOIN identities i ON i.person_id = p.id WHERE i.channel = 'telegram' AND i.external_id = ?",
-            (str(mediator.id),),
-        )
-        assert mediator_status == "pending" and team_id is not None
+        mediator_id, *mediator_facts, team_id = _person(data_dir, mediator.user)
+        assert mediator_facts == ["mediator", "pending", THAT_KHE] and team_id is not None
 
         # (3) The officer receives the request from the outbox, opens it and approves.
-        request = await officer.next_message_where(
-            lambda m: m.get("text", "").startswith(APPROVAL_PREFIX), OUTBOX_WITHIN
-        )
+        request = await officer.proactive(APPROVAL_PREFIX)
         assert "Lý Thị Mai" in request["text"] and NEW_THON in request["text"]
-        assert officer.buttons(request) == [(tr.OPEN_APPROVAL, f"go:approve:{mediator_id}")]
-        decide = await _press_and_read(officer, request, tr.OPEN_APPROVAL)
+        assert officer.user.buttons(request) == [(tr.OPEN_APPROVAL, f"go:approve:{mediator_id}")]
+        decide = await officer.press(request, tr.OPEN_APPROVAL)
         assert decide["text"].endswith(tr.DECIDE.split("}")[-1]) and "Lý Thị Mai" in decide["text"]
-        approved = await _press_and_read(officer, decide, tr.APPROVE)
+        approved = await officer.press(decide, tr.APPROVE)
         assert approved["text"] == tr.APPROVED_DONE.format(name="Lý Thị Mai")
-        notice = await mediator.next_message(OUTBOX_WITHIN)
-        assert notice["text"] == tr.YOU_ARE_APPROVED
+        await mediator.proactive(tr.YOU_ARE_APPROVED)
         assert _one(data_dir, "SELECT status, approved_by FROM people WHERE id = ?", (mediator_id,)) == (
             "active",
             officer_id,
         )
         assert _one(data_dir, "SELECT name, confirmed FROM teams WHERE id = ?", (team_id,)) == (NEW_THON, 1)
-        # Both proactive messages delivered once and recorded as sent: only rows still in the
-        # sender's hands ("sending") may go out again after a crash, so none of these may.
+        # Both messages delivered once and recorded as sent: only rows still in the sender's
+        # hands ("sending") may go out again after a crash, so these must not.
         # (The sender records an outcome at its next wake-up, up to its 1 s poll after the send.)
-        sent_rows = [(f"approval:{mediator_id}:{officer_id}:telegram", "sent", 1)]
-        sent_rows.append((f"decision:{mediator_id}:telegram", "sent", 1))
-        await _wait_for_rows(data_dir, OUTBOX_SQL, sent_rows, OUTBOX_WITHIN)
+        ours = (
+            "SELECT dedupe_key, status, attempts FROM outbox "
+            f"WHERE dedupe_key IN ('approval:{mediator_id}:{officer_id}:telegram', "
+            f"'decision:{mediator_id}:telegram') ORDER BY id"
+        )
+        sent_once = [
+            (f"approval:{mediator_id}:{officer_id}:telegram", "sent", 1),
+            (f"decision:{mediator_id}:telegram", "sent", 1),
+        ]
+        await _wait_for_rows(data_dir, ours, sent_once, OUTBOX_WITHIN)
 
         # (4) The mediator reports a case; the process dies mid-report.
-        ask_received = await _say_and_read(mediator, "/baocao")
+        ask_received = await mediator.say("/baocao")
         assert ask_received["text"] == tc.ASK_RECEIVED
         day_before = _local_today()
-        ask_origin = await _press_and_read(mediator, ask_received, tc.YESTERDAY)
+        ask_origin = await mediator.press(ask_received, tc.YESTERDAY)
         received_days = {day_before - timedelta(days=1), _local_today() - timedelta(days=1)}
         assert ask_origin["text"] == tc.ASK_ORIGIN
-        ask_field = await _press_and_read(
-            mediator, ask_origin, tc.ORIGIN_LABELS[CaseOrigin.PARTIES_REQUESTED]
-        )
+        ask_field = await mediator.press(ask_origin, tc.ORIGIN_LABELS[CaseOrigin.PARTIES_REQUESTED])
         assert ask_field["text"] == tc.ASK_FIELD
-        ask_summary = await _press_and_read(mediator, ask_field, FIELD_LABELS[CaseField.DAT_DAI])
+        ask_summary = await mediator.press(ask_field, FIELD_LABELS[CaseField.DAT_DAI])
         assert ask_summary["text"] == tc.ASK_SUMMARY
-        ask_scope = await _say_and_read(mediator, CASE_SUMMARY)
+        ask_scope = await mediator.say(CASE_SUMMARY)
         assert ask_scope["text"] == tc.ASK_SCOPE
-        assert _session(data_dir, mediator.chat_id) == ("report", "scope")
+        assert _session(data_dir, mediator.user.chat_id) == ("report", "scope")
 
         await bot.kill()
         # The mediator answers while the bot is down: Telegram keeps the press for later.
-        mediator.press(ask_scope, tc.SCOPE_OK)
+        mediator.user.press(ask_scope, tc.SCOPE_OK)
         since = len(server.api.calls)
         await bot.start()
         await _wait_polling(server, since)
-        ask_parties = await mediator.next_message(START_WITHIN)
+        ask_parties = await mediator.reply(START_WITHIN)
         assert ask_parties["text"] == tc.ASK_PARTIES
 
-        ask_vulnerable = await _press_and_read(mediator, ask_parties, "2")
+        ask_vulnerable = await mediator.press(ask_parties, "2")
         assert ask_vulnerable["text"] == tc.ASK_VULNERABLE
-        ask_outcome = await _press_and_read(mediator, ask_vulnerable, t.YES)
+        ask_outcome = await mediator.press(ask_vulnerable, t.YES)
         assert ask_outcome["text"] == tc.ASK_OUTCOME
-        ask_agreement = await _press_and_read(mediator, ask_outcome, tc.OUTCOME_LABELS[CaseOutcome.THANH])
+        ask_agreement = await mediator.press(ask_outcome, tc.OUTCOME_LABELS[CaseOutcome.THANH])
         assert ask_agreement["text"] == tc.ASK_AGREEMENT
-        ask_court = await _press_and_read(mediator, ask_agreement, t.YES)
+        ask_court = await mediator.press(ask_agreement, t.YES)
         assert ask_court["text"] == tc.ASK_COURT
-        ask_outcome_on = await _press_and_read(mediator, ask_court, t.NO)
+        ask_outcome_on = await mediator.press(ask_court, t.NO)
         assert ask_outcome_on["text"] == tc.ASK_OUTCOME_ON
         day_before = _local_today()
-        ask_legal = await _press_and_read(mediator, ask_outcome_on, tc.TODAY)
+        ask_legal = await mediator.press(ask_outcome_on, tc.TODAY)
         outcome_days = {day_before, _local_today()}
         assert ask_legal["text"] == tc.ASK_LEGAL
-        confirm = await _press_and_read(mediator, ask_legal, tc.LEGAL_NONE)
+        confirm = await mediator.press(ask_legal, tc.LEGAL_NONE)
         assert confirm["text"].startswith(tc.SUMMARY_TITLE)
         assert tc.LINE_SUMMARY.format(value=CASE_SUMMARY) in confirm["text"]
-        receipt = await _press_and_read(mediator, confirm, tc.CONFIRM_SAVE)
+        receipt = await mediator.press(confirm, tc.CONFIRM_SAVE)
         saved = re.match(r"✅ Đã lưu vụ việc (HG-\d{4}-\d{5})\.", receipt["text"])
         assert saved is not None, receipt["text"]
-        assert _session(data_dir, mediator.chat_id) is None
+        assert _session(data_dir, mediator.user.chat_id) is None
 
         # The notification's button tapped again after the restart (from another device, whose
         # copy still shows it): the registration is decided, and the officer is told so.
-        officer.press_data(request, f"go:approve:{mediator_id}")
-        assert (await officer.next_message(REPLY_WITHIN))["text"] == tr.NOT_PENDING
+        officer.user.press_data(request, f"go:approve:{mediator_id}")
+        assert (await officer.reply())["text"] == tr.NOT_PENDING
 
         # (5) A legal question gets an answer that cites its article.
-        answer = await _say_and_read(mediator, QUESTION)
+        answer = await mediator.say(QUESTION)
         assert "Căn cứ:" in answer["text"] and "Điều" in answer["text"], answer["text"]
 
         assert await bot.terminate() == 0
@@ -531,33 +567,32 @@ async def test_invite_register_approve_report_across_a_crash(
 
     cases = _db_rows(
         data_dir,
-        "SELECT code, team_id, commune_code, reported_by, received_on, origin, field, summary, "
-        "out_of_scope_reason, parties_count, vulnerable_involved, outcome, outcome_on, written_agreement, "
+        "SELECT code, team_id, commune_code, reported_by, received_on, outcome_on, origin, field, summary, "
+        "out_of_scope_reason, parties_count, vulnerable_involved, outcome, written_agreement, "
         "wants_court_recognition, next_step, legal_support FROM cases",
     )
     assert len(cases) == 1, cases
-    (case_code, case_team, commune, reporter, received_on, *values) = cases[0]
+    case_code, case_team, commune, reporter, received_on, outcome_on, *values = cases[0]
     assert (case_code, case_team, commune, reporter) == (saved.group(1), team_id, THAT_KHE, mediator_id)
     assert date.fromisoformat(received_on) in received_days
-    outcome_on = values[7]
     assert date.fromisoformat(outcome_on) in outcome_days
-    assert values[:7] + values[8:] == [
+    assert values == [
         "parties_requested",
         "dat_dai",
         CASE_SUMMARY,
         None,  # in scope
-        2,
-        1,
+        2,  # parties
+        1,  # vulnerable people involved
         "thanh",
         1,  # written agreement
         0,  # no court recognition asked
-        None,
+        None,  # next step: only after a failed mediation
         None,  # no legal support
     ]
 
     # The restart sent nothing twice: one approval request, one approval notice.
     assert bot.log.count("outbox_sender_started") == 2
-    assert len(_approval_requests(officer)) == 1
-    assert _sent_to(server, officer.id, APPROVAL_PREFIX) == 1
-    assert _sent_to(server, mediator.id, tr.YOU_ARE_APPROVED) == 1
-    assert _db_rows(data_dir, OUTBOX_SQL) == sent_rows
+    assert _sent_to(server, officer.user.id, APPROVAL_PREFIX) == 1
+    assert len([m for m in officer.user.received if m.get("text", "").startswith(APPROVAL_PREFIX)]) == 1
+    assert _sent_to(server, mediator.user.id, tr.YOU_ARE_APPROVED) == 1
+    assert _db_rows(data_dir, ours) == sent_once
