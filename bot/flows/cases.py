@@ -14,11 +14,9 @@ from bot.domain.dates import format_date
 from bot.domain.deadlines import court_recognition_deadline
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep
 from bot.domain.people import Person
-from bot.domain.privacy import mask_sensitive
 from bot.domain.remuneration import RemunerationRates
-from bot.domain.vntext import squeeze
 from bot.flows.common import require_active, yes_no_step
-from bot.flows.report_case import SUMMARY_MAX, check_outcome_on, date_step, summary_lines
+from bot.flows.report_case import check_outcome_on, date_step, parse_summary, summary_lines
 from bot.services import cases
 from bot.storage import people as people_repo
 from bot.storage import units
@@ -218,18 +216,6 @@ async def _text_prompt_summary(ctx: Ctx) -> Reply:
     return Reply(tc.ASK_SUMMARY)
 
 
-async def _short_text(ctx: Ctx, answer: Answer) -> str:
-    text = squeeze(answer.text)
-    if len(text) < 5:
-        raise Invalid(tc.SUMMARY_TOO_SHORT)
-    if len(text) > SUMMARY_MAX:
-        raise Invalid(tc.SUMMARY_TOO_LONG.format(length=len(text)))
-    masked, count = mask_sensitive(text)
-    if count:
-        ctx.say(tc.MASKED.format(n=count))
-    return masked
-
-
 async def _finish(ctx: Ctx) -> list[Reply]:
     me = _me(ctx)
     action = ctx.data.get("action")
@@ -288,8 +274,8 @@ def cases_flow() -> Flow:
                 next="outcome_on",
             ),
             "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, None, check=check_outcome_on),
-            "note": Step("note", _text_prompt_note, _short_text),
-            "new_summary": Step("new_summary", _text_prompt_summary, _short_text),
+            "note": Step("note", _text_prompt_note, parse_summary),
+            "new_summary": Step("new_summary", _text_prompt_summary, parse_summary),
         },
         first=lambda ctx: "action" if "case" in ctx.data else "pick",
         begin=_begin,

@@ -118,7 +118,8 @@ async def _summary_prompt(ctx: Ctx) -> Reply:
     return Reply(tc.ASK_SUMMARY)
 
 
-async def _summary_parse(ctx: Ctx, answer: Answer) -> str:
+async def parse_summary(ctx: Ctx, answer: Answer) -> str:
+    """A short free text (summary or note): 5–500 characters, ID and phone numbers masked."""
     text = squeeze(answer.text)
     if len(text) < 5:
         raise Invalid(tc.SUMMARY_TOO_SHORT)
@@ -297,7 +298,7 @@ def report_flow() -> Flow:
         "field": choice_step(
             "field", tc.ASK_FIELD, [Choice(v, k.value) for k, v in FIELD_LABELS.items()], next=then("summary")
         ),
-        "summary": Step("summary", _summary_prompt, _summary_parse, next=then("scope")),
+        "summary": Step("summary", _summary_prompt, parse_summary, next=then("scope")),
         "scope": Step("scope", _scope_prompt, _scope_parse, next=_after_scope),
         "parties": Step("parties", _parties_prompt, _parties_parse, next="vulnerable", free_text=True),
         "vulnerable": yes_no_step("vulnerable", tc.ASK_VULNERABLE, next=_after_vulnerable),
