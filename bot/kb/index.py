@@ -115,7 +115,7 @@ class Index:
         spelled: list[str] = []
         spelled_lengths: list[int] = []
         self.fuzzy_choices: list[str] = []
-        self.fuzzy_owner: list[int] = []
+        fuzzy_owner: list[int] = []
         for pi, p in enumerate(passages):
             title = " ".join([p.title, *p.keywords])
             units: list[tuple[int, int, str]] = [(UNIT_TITLE, -1, title)]
@@ -145,14 +145,14 @@ class Index:
                 # Stored with sorted words: the query is compared by token_sort_ratio, and
                 # sorting the choices once here lets each query use plain ratio.
                 self.fuzzy_choices.append(" ".join(sorted(terms(s))))
-                self.fuzzy_owner.append(pi)
+                fuzzy_owner.append(pi)
         self.unit_passage = np.asarray(unit_passage, dtype=np.int32)
         # Units and fuzzy strings are stored passage by passage, each passage with at least
         # its title: pooling per passage is a max over consecutive runs (reduceat).
         self.unit_starts = _run_starts(self.unit_passage, len(passages))
         self.unit_clause = np.asarray(unit_clause, dtype=np.int32)
         self.unit_kind = np.asarray(unit_kind, dtype=np.int32)
-        self.fuzzy_starts = _run_starts(np.asarray(self.fuzzy_owner, dtype=np.int32), len(passages))
+        self.fuzzy_starts = _run_starts(np.asarray(fuzzy_owner, dtype=np.int32), len(passages))
         self.df = df
         self.vocab = sorted(t for t in df if "_" not in t and not t.isdigit())
         self.vocab_set = frozenset(self.vocab)
@@ -300,7 +300,7 @@ def _spellings(spelled: list[str], lengths: list[int]) -> tuple[dict[str, str], 
     code = np.fromiter(map(ids.__getitem__, spelled), dtype=_code_dtype(len(ids) ** 2), count=len(spelled))
     counts = np.bincount(code, minlength=len(ids))
     same_unit = np.ones(max(len(code) - 1, 0), dtype=bool)
-    unit_ends = np.cumsum(lengths)[:-1]
+    unit_ends = np.cumsum(np.asarray(lengths, dtype=np.int64))[:-1]
     same_unit[unit_ends[(unit_ends > 0) & (unit_ends < len(code))] - 1] = False
     pair_codes = (code[:-1] * len(ids) + code[1:])[same_unit]
     pairs, first, pair_counts = np.unique(pair_codes, return_index=True, return_counts=True)

@@ -198,13 +198,17 @@ class Searcher:
         self.by_ref = {p.ref: i for i, p in enumerate(passages)}
         self.phrases = PhraseTables(_alias_table(documents))
         history = np.array([p.history for p in passages], dtype=bool)
-        self.history_mask = history
-        self.missing_mask = np.array([p.missing for p in passages], dtype=bool)
         # Passages about earlier rules: expired ones and our own notes citing them.
-        self.history_related = history | np.array(
+        history_related = history | np.array(
             [any(c in self.by_ref and passages[self.by_ref[c]].history for c in p.cites) for p in passages],
             dtype=bool,
         )
+        # Missing articles rank below any passage with text: they can only say "not collected".
+        missing = np.where([p.missing for p in passages], 0.5, 1.0)
+        # Per-passage factors of the final score, fixed for the KB; one multiplication per
+        # question. Expired passages are out unless the question is about earlier rules.
+        self.factors_now = (missing * ~history).astype(np.float32)
+        self.factors_history = (missing * np.where(history_related, HISTORY_BOOST, 1.0)).astype(np.float32)
         by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             by_doc[p.doc_id].append(i)
@@ -260,10 +264,6 @@ class Searcher:
             return None
         repaired, _ = self.index.repair(ranking.tokens)
         return self.index.display(repaired)
-
-    def named_documents(self, tokens: list[str]) -> list[str]:
-        """Documents the question names by alias ("nđ 15", "luật hòa giải"), longest first."""
-        return [doc_id for doc_id, _ in self.phrases.read(tokens).named]
 
     def _named_boost(self, named: list[str]) -> FloatArray:
         # Naming a statute ("nghị định 15") is a strong wish for it; a guide's alias is
@@ -327,12 +327,7 @@ class Searcher:
             combined = combined + cfg.fuzzy_weight * np.clip((fuzzy - 60.0) / 40.0, 0.0, 1.0)
         if named:
             combined = combined * self._named_boost([doc_id for doc_id, _ in named])
-        # Missing articles rank below any passage with text: they can only say "not collected".
-        combined = np.where(self.missing_mask, combined * 0.5, combined)
-        if ranking.history:
-            combined = np.where(self.history_related, combined * HISTORY_BOOST, combined)
-        else:
-            combined = np.where(self.history_mask, 0.0, combined)
+        combined = combined * (self.factors_history if ranking.history else self.factors_now)
         ranked = np.argsort(-combined, kind="stable")
         ranked = ranked[combined[ranked] > 0]
         order: list[int] = ranked.tolist()

@@ -389,6 +389,9 @@ class OutboxSender:
             free_at = _mono() + outcome.seconds
             self._chat_free_at[row.chat_id] = max(self._chat_free_at.get(row.chat_id, 0.0), free_at)
         self._results.append(_Result(row, outcome, self._clock()))
+        # Record the outcome within flush_interval, not at the next idle poll: until it is
+        # written the row stays 'sending', and a crash in that window would send it again.
+        self._wakeup.set()
 
     async def _attempt(self, row: Claimed) -> SendOutcome:
         try:

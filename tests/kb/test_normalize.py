@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.vntext import canonical, fold
 from bot.kb.normalize import (
+    ABBREVIATIONS,
     ArticleRef,
+    PhraseMatcher,
     bigrams,
     content_terms,
     display,
+    expand,
     find_article_refs,
     telex_fold,
     terms,
@@ -106,3 +111,64 @@ def test_terms_never_raise_and_are_ascii(text: str) -> None:
     for tok in terms(text):
         assert tok.isascii()
         assert tok == tok.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("d", "d"),
+        ("k", "khong"),
+        ("tt", "to truong"),
+        ("k d12", "khong dieu 12"),
+        ("tt k2", "to truong khoan 2"),
+        ("d 5 k", "dieu 5 khong"),
+        ("tt56 tt 56", "thong tu 56 thong tu 56"),
+        ("kh2 ttlt5 luat5", "ke hoach 2 thong tu lien tich 5 luat 5"),
+    ],
+)
+def test_letters_read_by_the_next_token(text: str, expected: str) -> None:
+    assert " ".join(terms(text)) == expected
+
+
+def _expand_reference(tokens: list[str]) -> list[str]:
+    # The rules spelled out as a plain two-pass loop: split glued prefixes, then read each
+    # token with its successor.
+    split: list[str] = []
+    for tok in tokens:
+        m = re.fullmatch(r"(dieu|d|nd|tt|ttlt|qd|kh|khoan|k|luat)(\d+)", tok)
+        split.extend(m.groups() if m else (tok,))
+    out: list[str] = []
+    for i, tok in enumerate(split):
+        before_number = i + 1 < len(split) and split[i + 1].isdigit()
+        if tok == "d" and before_number:
+            out.append("dieu")
+        elif tok == "k" and before_number:
+            out.append("khoan")
+        elif tok == "tt":
+            out.extend(("thong", "tu") if before_number else ("to", "truong"))
+        else:
+            out.extend(ABBREVIATIONS.get(tok, tok).split())
+    return out
+
+
+_TRICKY = ["d", "k", "tt", "12", "3", "d12", "k2", "tt56", "nd15", "kh2", "hg", "ko", "dieu", "a3", "3a"]
+
+
+@given(st.lists(st.sampled_from(_TRICKY), max_size=8))
+def test_expand_follows_the_rules(tokens: list[str]) -> None:
+    assert expand(tokens) == _expand_reference(tokens)
+
+
+def _first_at(tokens: list[str], phrase: tuple[str, ...]) -> int:
+    n = len(phrase)
+    return next((i for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) == phrase), -1)
+
+
+@given(
+    st.lists(st.sampled_from("abc"), max_size=10),
+    st.lists(st.lists(st.sampled_from("abc"), max_size=3).map(tuple), max_size=6),
+)
+def test_phrase_matcher_finds_first_occurrences(tokens: list[str], phrases: list[tuple[str, ...]]) -> None:
+    found = PhraseMatcher(phrases).first_positions(tokens)
+    expected = {i: at for i, p in enumerate(phrases) if p and (at := _first_at(tokens, p)) >= 0}
+    assert found == expected

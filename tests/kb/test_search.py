@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.kb import KnowledgeBase, Regime, SearchResult
+from bot.kb.normalize import terms
+from bot.kb.search import PhraseTables
 
 
 def _top_cites_or_is(result: SearchResult, ref: str, within: int = 1) -> bool:
@@ -105,3 +107,37 @@ def test_search_is_pure(real_kb: KnowledgeBase) -> None:
     first = real_kb.search("hgv co duoc huong thu lao ko")
     second = real_kb.search("hgv co duoc huong thu lao ko")
     assert first == second
+
+
+@pytest.mark.parametrize(
+    ("question", "regime"),
+    [
+        ("ủy ban xã có bắt hòa giải tranh chấp đất không", Regime.LAND_COMMUNE),  # all three parts
+        ("hòa giải tranh chấp đất ở thôn", None),  # "uy ban" missing
+        ("hòa giải tại tòa", Regime.COURT),
+        ("tòa án công nhận hòa giải tại tòa", None),  # the exception cancels it
+        ("tranh chấp lao động về phạt tiền", Regime.LABOUR),  # the first regime in order wins
+    ],
+)
+def test_regime_phrases(question: str, regime: Regime | None) -> None:
+    assert PhraseTables([]).read(terms(question)).regime == regime
+
+
+def test_history_phrases() -> None:
+    tables = PhraseTables([])
+    assert tables.read(terms("mức thù lao trước đây")).history
+    assert not tables.read(terms("mức thù lao hiện nay")).history
+
+
+def test_named_documents_longest_alias_first() -> None:
+    tables = PhraseTables(
+        [
+            (("thong", "tu", "lien", "tich", "100"), "ttlt-100"),
+            (("luat", "hoa", "giai"), "luat-35"),
+            (("thong", "tu"), "tt-x"),
+            (("hoa", "giai"), "hd-hoa-giai"),
+        ]
+    )
+    cues = tables.read(terms("thông tư liên tịch 100 và luật hòa giải"))
+    # "thông tư" and "hòa giải" lie inside longer names already taken.
+    assert cues.named == [("ttlt-100", range(0, 5)), ("luat-35", range(6, 9))]

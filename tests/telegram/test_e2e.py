@@ -494,7 +494,8 @@ async def test_invite_register_approve_report_across_a_crash(
         assert _one(data_dir, "SELECT name, confirmed FROM teams WHERE id = ?", (team_id,)) == (NEW_THON, 1)
         # Both messages delivered once and recorded as sent: only rows still in the sender's
         # hands ("sending") may go out again after a crash, so these must not.
-        # (The sender records an outcome at its next wake-up, up to its 1 s poll after the send.)
+        # (Recorded at the sender's next wake-up: today up to its 1 s poll after the send, see
+        # test_outbox_records_a_delivery_promptly in test_run.py.)
         ours = (
             "SELECT dedupe_key, status, attempts FROM outbox "
             f"WHERE dedupe_key IN ('approval:{mediator_id}:{officer_id}:telegram', "

@@ -52,12 +52,6 @@ async def test_rejected_token_exits_with_code_2(tmp_path: Path, caplog: pytest.L
     assert [c.method for c in server.api.calls] == []  # 401 before any method ran
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: OutboxSender._deliver does not wake the sender loop, so a delivered row stays "
-    "'sending' until the next poll (1 s) instead of flush_interval (0.05 s); a crash in that "
-    "window sends it twice",
-)
 async def test_outbox_records_a_delivery_promptly(tmp_path: Path) -> None:
     async with FakeTelegramServer() as server:
         settings = _settings(tmp_path, telegram_api_url=server.url)
