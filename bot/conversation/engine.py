@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
-from bot.conversation.flow import Answer, Ctx, Flow, Invalid
+from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.domain.vntext import clean_input, fold
 from bot.storage import people as people_repo
@@ -204,7 +204,7 @@ class _Turn:
                 await self._end_session()
             elif self.session.paused:
                 return await self._answer_resume(flow)
-            elif self._idle() and flow.ephemeral:
+            elif self._idle() and flow.ephemeral and SUSPENDED not in self.session.data:
                 await self._end_session()
             elif self._idle():
                 return await self._ask_resume(flow)
@@ -254,17 +254,39 @@ class _Turn:
         if command.name == "back":
             return await self._back()
         if command.name == "menu":
-            notes = await self._stop_current()
-            return notes + await self.start_flow("menu", {})
+            return await self._menu()
         if command.name == "start":
             notes = await self._stop_current()
             if command.arg and "invite" in self.app.flows:
                 return notes + await self.start_flow("invite", {"code": command.arg})
             return notes + await self.start_flow("menu", {})
         if command.name == "flow":
-            notes = await self._stop_current()
-            return notes + await self.start_flow(command.arg, {})
+            return await self._switch_to(command.arg, {})
         return await self._with_reprompt(t.UNKNOWN_COMMAND.format(command="/" + command.arg))
+
+    async def _switch_to(self, name: str, data: dict[str, Any]) -> list[Reply]:
+        """Leave the current flow for ``name`` — unless ``name`` is refused, which keeps it."""
+        refusal = self.app.flows[name].allowed(self.actor)
+        if refusal is not None:
+            return await self._with_reprompt(refusal)
+        notes = await self._stop_current()
+        return notes + await self.start_flow(name, data)
+
+    async def _menu(self) -> list[Reply]:
+        """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
+        flow = self.app.flows.get(self.session.flow) if self.session else None
+        if self.session is None or flow is None or flow.ephemeral:
+            await self._end_session()
+            return await self.start_flow("menu", {})
+        suspended = {
+            "flow": self.session.flow,
+            "step": self.session.step,
+            "data": self.session.data,
+            "history": self.session.history,
+            "title": flow.title,
+        }
+        await self._end_session()
+        return await self.start_flow("menu", {SUSPENDED: suspended})
 
     async def _action(self, value: str) -> list[Reply]:
         """A stateless button (``go:<flow>[:arg]``) from a notification or an old message."""
@@ -272,17 +294,33 @@ class _Turn:
         name, _, arg = rest.partition(":")
         if name not in self.app.flows:
             return [Reply(t.STALE_BUTTON_IDLE)]
-        notes = await self._stop_current()
-        return notes + await self.start_flow(name, {"arg": arg} if arg else {})
+        return await self._switch_to(name, {"arg": arg} if arg else {})
 
     async def _stop_current(self) -> list[Reply]:
         flow = self.app.flows.get(self.session.flow) if self.session else None
-        if flow is None or flow.ephemeral:
-            await self._end_session()
-            return []
-        title = self._title()
+        suspended = self.session.data.get(SUSPENDED) if self.session else None
         await self._end_session()
-        return [Reply(t.STOPPED_FOR_MENU.format(title=title))]
+        if suspended is not None:
+            return [Reply(t.STOPPED_FOR_MENU.format(title=suspended["title"]))]
+        if flow is None or flow.ephemeral:
+            return []
+        return [Reply(t.STOPPED_FOR_MENU.format(title=flow.title))]
+
+    async def _restore(self, snapshot: dict[str, Any], before: list[Reply]) -> list[Reply]:
+        """Go back to a flow suspended by the menu, at the step where it was left."""
+        flow = self.app.flows.get(snapshot["flow"])
+        if flow is None or snapshot["step"] not in flow.steps:
+            await self._end_session()
+            return [*before, Reply(t.CANCELLED_PLAIN)]
+        self.session = Session(
+            channel=self.inbound.channel,
+            chat_id=self.inbound.chat_id,
+            flow=snapshot["flow"],
+            step=snapshot["step"],
+            data=snapshot["data"],
+            history=snapshot["history"],
+        )
+        return await self._prompt(flow, self._ctx(self.session.data), before)
 
     async def _back(self) -> list[Reply]:
         if self.session is None:
@@ -405,6 +443,8 @@ class _Turn:
         key = step.key()
         if key is not None:
             ctx.data[key] = value
+        if ctx.resume is not None:
+            return await self._restore(ctx.resume, ctx.notes)
         if ctx.next_flow is not None:
             await self._end_session()
             return ctx.notes + await self.start_flow(*ctx.next_flow)

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from bot.runtime import App
 
 
+# The data key under which the menu keeps a flow it interrupted, to offer "▶️ Tiếp tục".
+SUSPENDED = "_suspended"
+
+
 class Invalid(Exception):
     """The answer cannot be accepted; ``message`` (Vietnamese) says why and what to do."""
 
@@ -57,10 +61,15 @@ class Ctx:
     today: date
     notes: list[Reply] = field(default_factory=list)
     next_flow: tuple[str, dict[str, Any]] | None = None
+    resume: dict[str, Any] | None = None
 
     def say(self, reply: Reply | str) -> None:
         """Queue an extra message to send before the next prompt."""
         self.notes.append(reply if isinstance(reply, Reply) else Reply(reply))
+
+    def resume_suspended(self, snapshot: dict[str, Any]) -> None:
+        """Go back to a flow the menu interrupted (``snapshot`` as the engine stored it)."""
+        self.resume = snapshot
 
     def start_flow(self, name: str, **data: Any) -> None:
         """Hand over to another flow once this step is done (menus, "record outcome now" …)."""

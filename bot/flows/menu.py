@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.conversation.actor import Actor
-from bot.conversation.flow import Answer, Ctx, Flow, Step
+from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
 from bot.flows.common import inactive_notice
 from bot.texts import common as t
+
+RESUME = "resume"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,10 @@ def menu_flow(items: list[MenuItem]) -> Flow:
     def offered(actor: Actor) -> list[Choice]:
         return [Choice(item.label, item.flow) for item in items if item.visible(actor)]
 
+    def resume_choice(ctx: Ctx) -> list[Choice]:
+        suspended = ctx.data.get(SUSPENDED)
+        return [Choice(t.RESUME_FLOW.format(title=suspended["title"]), RESUME)] if suspended else []
+
     async def prompt(ctx: Ctx) -> Reply:
         person = ctx.actor.person
         if person is None:
@@ -35,9 +41,15 @@ def menu_flow(items: list[MenuItem]) -> Flow:
             text = inactive_notice(person) + "\n\n" + t.MENU_TITLE
         else:
             text = t.MENU_TITLE
-        return Reply(text, choices=offered(ctx.actor), columns=2)
+        return Reply(text, choices=resume_choice(ctx) + offered(ctx.actor), columns=2)
 
     async def parse(ctx: Ctx, answer: Answer) -> None:
+        suspended = ctx.data.get(SUSPENDED)
+        if answer.choice == RESUME and suspended is not None:
+            ctx.resume_suspended(suspended)
+            return
+        if suspended is not None:
+            ctx.say(t.STOPPED_FOR_MENU.format(title=suspended["title"]))
         # The menu invites typed questions too: anything that is not a menu item is one.
         if answer.choice is None:
             ctx.start_flow("ask", q=answer.text)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Flow
+from bot.domain.enums import Role
 from bot.flows.approve import approve_flow
 from bot.flows.ask import ask_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.invite import invite_flow
+from bot.flows.invite_admin import invite_admin_flow
 from bot.flows.menu import MenuItem, menu_flow
 from bot.flows.profile import profile_flow
 from bot.flows.register import register_flow
@@ -38,6 +40,10 @@ def _active_mediator(actor: Actor) -> bool:
     return actor.person is not None and actor.person.active and actor.person.is_mediator
 
 
+def _active_admin(actor: Actor) -> bool:
+    return actor.person is not None and actor.person.active and actor.person.role == Role.ADMIN
+
+
 def _active(actor: Actor) -> bool:
     return actor.person is not None and actor.person.active
 
@@ -52,6 +58,7 @@ def menu_items() -> list[MenuItem]:
         MenuItem(tm.TEAMS, "teams", _active_officer),
         MenuItem(tm.STATS, "stats", stats_visible),
         MenuItem(tm.BROADCAST, "broadcast", _active_officer),
+        MenuItem(tm.INVITE, "invite_admin", _active_admin),
         MenuItem(tm.ASK, "ask", _anyone),
         MenuItem(tm.PROFILE, "profile", _registered),
     ]
@@ -70,6 +77,7 @@ def build_flows() -> dict[str, Flow]:
         cases_flow(),
         stats_flow(),
         broadcast_flow(),
+        invite_admin_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     items = [item for item in menu_items() if item.flow in by_name]

@@ -53,11 +53,11 @@ class Repair:
 
 
 class Bm25:
-    """BM25 over units, Lucene variant with bm25s's defaults (its scores, bit for bit).
+    """BM25 over units: bm25s's Lucene variant, same formulas and float types (same scores).
 
     Stored term by term: for each term, the units containing it and their weights. Built
     with a few numpy passes over the whole corpus (bm25s loops over units in Python, which
-    was a third of the build of a 10,000-passage corpus); a query adds one column per term.
+    was a third of the build of a 10,000-passage corpus); a query adds its terms' columns.
     """
 
     def __init__(self, units: list[list[str]], k1: float, b: float) -> None:

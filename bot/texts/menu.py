@@ -11,6 +11,7 @@ APPROVALS = "✅ Duyệt đăng ký"
 TEAMS = "🏘️ Các tổ hòa giải"
 STATS = "📊 Thống kê"
 BROADCAST = "📣 Gửi thông báo"
+INVITE = "🔑 Tạo mã mời"
 HELP = "ℹ️ Hướng dẫn"
 
 ASK_PROMPT = "Hãy gõ câu hỏi của bạn (có dấu hay không dấu đều được), ví dụ: «tổ hòa giải có mấy người»."

@@ -137,3 +137,8 @@ MARKED_LEFT_DONE = "Đã ghi nhận {name} thôi làm hòa giải viên."
 PICK_COMMUNE_FOR_TEAMS = "Xem tổ hòa giải của xã/phường nào? Gõ một phần tên:"
 LEAVE_CONFIRM_OFFICER = "Ghi nhận người này thôi làm hòa giải viên (Điều 11 Luật Hòa giải ở cơ sở)?"
 UNIT_TYPES = {"xa": "xã", "phuong": "phường"}
+ASK_INVITE_ROLE = "Tạo mã mời dùng một lần. Người được mời sẽ có vai trò nào?"
+INVITE_MADE = (
+    "Mã mời cho {role}{place}: {code}\n"
+    "Dùng một lần, hết hạn ngày {until}. Người được mời gửi cho bot tin nhắn: /start {code}"
+)

@@ -89,12 +89,28 @@ async def test_back_then_a_new_answer_replaces_the_old_one(chat: Chat) -> None:
 @pytest.mark.parametrize("word", MENU)
 async def test_menu_from_any_step(app: App, chat: Chat, step: str, word: str) -> None:
     await chat.go_to(step)
+    before = snapshot(await chat.session())
     replies = await chat.send(word)
-    assert replies[0].text == t.STOPPED_FOR_MENU.format(title=FLOW_TITLE)
-    assert replies[1:] == await _fresh_menu(app)
-    assert replies[1].choices  # the menu offers something
+    [menu] = await _fresh_menu(app)
+    # The menu, with the unfinished flow kept as its first choice.
+    assert len(replies) == 1 and replies[0].text == menu.text
+    assert replies[0].choices[0].label == t.RESUME_FLOW.format(title=FLOW_TITLE)
+    assert replies[0].choices[1:] == menu.choices
     session = await chat.session()
     assert session is not None and session.flow == "menu"
+    # Picking «Tiếp tục» returns to the same step with the same data.
+    await chat.send("1")
+    assert snapshot(await chat.session()) == before
+
+
+@pytest.mark.parametrize("word", MENU)
+async def test_menu_then_another_item_drops_the_unfinished_flow(app: App, chat: Chat, word: str) -> None:
+    await chat.go_to(STEPS[-1])
+    await chat.send(word)
+    replies = await chat.send("2")  # the first real menu item, after «Tiếp tục»
+    assert replies[0].text == t.STOPPED_FOR_MENU.format(title=FLOW_TITLE)
+    session = await chat.session()
+    assert session is None or session.flow != "thu"
 
 
 @pytest.mark.parametrize("step", STEPS)
