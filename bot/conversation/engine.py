@@ -418,6 +418,10 @@ class _Turn:
             if not step.phone:
                 return await self._with_reprompt(t.CONTACT_NOT_EXPECTED)
             answer.phone = self.inbound.value
+        elif self.inbound.kind == InboundKind.CHOICE and not offered:
+            # A button from an older message while this step expects typing: never read its
+            # value as the typed answer.
+            return await self._with_reprompt(t.STALE_BUTTON)
         elif offered:
             picked = None
             if self.inbound.kind == InboundKind.CHOICE:

@@ -26,7 +26,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("vuviec", "Vụ việc của tổ hòa giải"),
     ("hoso", "Hồ sơ của tôi"),
     ("hoidap", "Hỏi đáp pháp luật về hòa giải"),
-    ("thongke", "Thống kê"),
+    ("thongke", "Thống kê, báo cáo Excel (cán bộ, tổ trưởng)"),
+    ("dangky", "Đăng ký tài khoản"),
+    ("duyet", "Duyệt đăng ký (cán bộ)"),
+    ("to", "Các tổ hòa giải của xã (cán bộ)"),
+    ("thongbao", "Gửi thông báo, mời tập huấn (cán bộ)"),
+    ("moi", "Tạo mã mời (quản trị)"),
     ("huy", "Hủy việc đang làm dở"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )

@@ -7,7 +7,7 @@ import pytest
 from bot.conversation.choices import match_choice, numbered
 from bot.conversation.messages import Choice
 from bot.texts import common as t
-from tests.conftest import ASK_OUTCOME, ASK_PARTIES, OUTCOMES, Chat, snapshot
+from tests.conftest import ASK_OUTCOME, ASK_PARTIES, OUTCOMES, PROMPTS, Chat, snapshot
 
 THANH, KHONG_THANH, DANG = OUTCOMES
 
@@ -148,3 +148,13 @@ async def test_button_outside_a_flow(chat: Chat) -> None:
     replies = await chat.press("thanh")
     assert [r.text for r in replies] == [t.STALE_BUTTON_IDLE]
     assert await chat.session() is None
+
+
+@pytest.mark.parametrize("step", ["name", "parties"])
+async def test_button_at_a_typing_step_is_not_taken_as_the_answer(chat: Chat, step: str) -> None:
+    # The step offers no buttons; an old button's value must not become the typed answer.
+    await chat.go_to(step)
+    before = snapshot(await chat.session())
+    replies = await chat.press("3")
+    assert replies[0].text == f"{t.STALE_BUTTON}\n\n{PROMPTS[step]}"
+    assert snapshot(await chat.session()) == before
