@@ -190,11 +190,17 @@ class CaseCounts:
     @classmethod
     def from_outcomes(cls, cases: Iterable[tuple[CaseOutcome, CaseField | None]]) -> CaseCounts:
         """Tally ``(outcome, field)`` pairs; a missing field is counted as ``khac``."""
-        outcomes: Counter[CaseOutcome] = Counter()
+        return cls.from_groups((outcome, case_field, 1) for outcome, case_field in cases)
+
+    @classmethod
+    def from_groups(cls, groups: Iterable[tuple[str, CaseField | None, int]]) -> CaseCounts:
+        """Tally ``(outcome, field, n)`` groups (as a GROUP BY returns them); a missing field
+        counts as ``khac``."""
+        outcomes: Counter[str] = Counter()
         fields: Counter[CaseField] = Counter()
-        for outcome, case_field in cases:
-            outcomes[outcome] += 1
-            fields[case_field if case_field is not None else CaseField.KHAC] += 1
+        for outcome, case_field, n in groups:
+            outcomes[outcome] += n
+            fields[case_field if case_field is not None else CaseField.KHAC] += n
         return cls(
             received=sum(outcomes.values()),
             thanh=outcomes[CaseOutcome.THANH],

@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.dates import format_date
 from bot.domain.deadlines import court_recognition_deadline
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep
 from bot.domain.people import Person
 from bot.domain.remuneration import RemunerationRates
-from bot.flows.common import require_active, yes_no_step
-from bot.flows.report_case import check_outcome_on, date_step, parse_summary, summary_lines
+from bot.flows.common import require_active
+from bot.flows.report_case import outcome_steps, parse_summary, summary_lines
 from bot.services import cases
 from bot.storage import people as people_repo
 from bot.storage import units
@@ -199,15 +199,6 @@ def _after_action(ctx: Ctx) -> str | None:
     return {"outcome": "new_outcome", "note": "note", "summary": "new_summary"}.get(str(action))
 
 
-def _after_outcome(ctx: Ctx) -> str | None:
-    outcome = ctx.data.get("new_outcome")
-    if outcome == CaseOutcome.THANH:
-        return "agreement"
-    if outcome == CaseOutcome.KHONG_THANH:
-        return "next_step"
-    return None
-
-
 async def _text_prompt_note(ctx: Ctx) -> Reply:
     return Reply(tc.ASK_NOTE)
 
@@ -254,26 +245,13 @@ async def _finish(ctx: Ctx) -> list[Reply]:
 
 def cases_flow() -> Flow:
     """The case list and case updates."""
-    outcome_choices = [
-        Choice(tc.OUTCOME_LABELS[o], o.value)
-        for o in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH, CaseOutcome.DANG_HOA_GIAI)
-    ]
     return Flow(
         name="cases",
         title="Vụ việc của tổ",
         steps={
             "pick": Step("pick", _pick_prompt, _pick_parse, next="action", store="case"),
             "action": Step("action", _action_prompt, _action_parse, next=_after_action),
-            "new_outcome": choice_step("new_outcome", tc.ASK_OUTCOME, outcome_choices, next=_after_outcome),
-            "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
-            "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
-            "next_step": choice_step(
-                "next_step",
-                tc.ASK_NEXT_STEP,
-                [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
-                next="outcome_on",
-            ),
-            "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, None, check=check_outcome_on),
+            **outcome_steps("new_outcome", None),
             "note": Step("note", _text_prompt_note, parse_summary),
             "new_summary": Step("new_summary", _text_prompt_summary, parse_summary),
         },

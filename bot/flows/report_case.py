@@ -9,11 +9,12 @@ after every step, so a restart resumes it. The draft key makes a double-tapped c
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 from bot.conversation.actor import Actor
-from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step, choice_step
+from bot.conversation.flow import Answer, Ctx, Flow, Invalid, NextFn, Step, choice_step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.dates import DateError, check_case_date, format_date, parse_user_date
 from bot.domain.deadlines import court_recognition_deadline
@@ -52,7 +53,12 @@ async def _begin(ctx: Ctx) -> None:
     ctx.data["draft_key"] = uuid.uuid4().hex
 
 
-def date_step(name: str, question: str, next_name: str | Any, check: Any = None) -> Step:
+def date_step(
+    name: str,
+    question: str,
+    next_name: str | NextFn | None,
+    check: Callable[[Ctx, date], Awaitable[None]] | None = None,
+) -> Step:
     """A date question with "today"/"yesterday" buttons and typed dates; ``check`` may warn."""
 
     async def prompt(ctx: Ctx) -> Reply:
@@ -171,13 +177,36 @@ async def _parties_parse(ctx: Ctx, answer: Answer) -> int:
     return int(value)
 
 
-def _after_outcome(ctx: Ctx) -> str | None:
-    outcome = ctx.data.get("outcome")
-    if outcome == CaseOutcome.THANH:
-        return "agreement"
-    if outcome == CaseOutcome.KHONG_THANH:
-        return "next_step"
-    return then("legal")(ctx)
+def outcome_steps(name: str, after: str | NextFn | None) -> dict[str, Step]:
+    """The outcome question and what a concluded outcome needs, shared by the report and the
+    case update: thành → written agreement (Art. 24) → court recognition (BLTTDS 416–419);
+    không thành → next step (Art. 27); both → the outcome date. ``after`` follows the date, or
+    the outcome itself when it is still "đang hòa giải"."""
+    choices = [
+        Choice(tc.OUTCOME_LABELS[o], o.value)
+        for o in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH, CaseOutcome.DANG_HOA_GIAI)
+    ]
+
+    def after_outcome(ctx: Ctx) -> str | None:
+        outcome = ctx.data.get(name)
+        if outcome == CaseOutcome.THANH:
+            return "agreement"
+        if outcome == CaseOutcome.KHONG_THANH:
+            return "next_step"
+        return after(ctx) if callable(after) else after
+
+    return {
+        name: choice_step(name, tc.ASK_OUTCOME, choices, next=after_outcome),
+        "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
+        "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
+        "next_step": choice_step(
+            "next_step",
+            tc.ASK_NEXT_STEP,
+            [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
+            next="outcome_on",
+        ),
+        "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, after, check=check_outcome_on),
+    }
 
 
 async def _legal_prompt(ctx: Ctx) -> Reply:
@@ -280,10 +309,6 @@ async def _finish(ctx: Ctx) -> list[Reply]:
 
 def report_flow() -> Flow:
     """The case report flow."""
-    outcome_choices = [
-        Choice(tc.OUTCOME_LABELS[o], o.value)
-        for o in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH, CaseOutcome.DANG_HOA_GIAI)
-    ]
     steps = {
         "received": date_step("received", tc.ASK_RECEIVED, _after_received, check=_check_received),
         "received_confirm": Step(
@@ -302,16 +327,7 @@ def report_flow() -> Flow:
         "scope": Step("scope", _scope_prompt, _scope_parse, next=_after_scope),
         "parties": Step("parties", _parties_prompt, _parties_parse, next="vulnerable", free_text=True),
         "vulnerable": yes_no_step("vulnerable", tc.ASK_VULNERABLE, next=_after_vulnerable),
-        "outcome": choice_step("outcome", tc.ASK_OUTCOME, outcome_choices, next=_after_outcome),
-        "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
-        "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
-        "next_step": choice_step(
-            "next_step",
-            tc.ASK_NEXT_STEP,
-            [Choice(v, k.value) for k, v in tc.NEXT_STEP_LABELS.items()],
-            next="outcome_on",
-        ),
-        "outcome_on": date_step("outcome_on", tc.ASK_OUTCOME_ON, then("legal"), check=check_outcome_on),
+        **outcome_steps("outcome", then("legal")),
         "legal": Step("legal", _legal_prompt, _pick, next="confirm"),
         "confirm": Step(
             "confirm",

@@ -34,7 +34,7 @@ from typing import Any
 from bot.config import Settings
 from bot.domain.composition import MemberFacts, check_composition
 from bot.domain.dates import add_months
-from bot.domain.enums import CaseField, CaseOutcome, PersonStatus, Role, Sex
+from bot.domain.enums import CaseField, PersonStatus, Role, Sex
 from bot.domain.kpi import CaseCounts, Indicator, IndicatorCode, Targets, indicator
 from bot.domain.people import MEDIATOR_ROLES, Person
 from bot.domain.periods import Period
@@ -356,19 +356,7 @@ def _field(code: str | None) -> CaseField:
 
 def _counts(groups: Iterable[tuple[str, str | None, int]]) -> CaseCounts:
     """Build tallies from ``(outcome, field, n)`` groups; an unknown field counts as ``khac``."""
-    outcomes: dict[str, int] = defaultdict(int)
-    fields: dict[CaseField, int] = defaultdict(int)
-    for outcome, case_field, n in groups:
-        outcomes[outcome] += n
-        fields[_field(case_field)] += n
-    return CaseCounts(
-        received=sum(outcomes.values()),
-        thanh=outcomes[CaseOutcome.THANH],
-        khong_thanh=outcomes[CaseOutcome.KHONG_THANH],
-        dang=outcomes[CaseOutcome.DANG_HOA_GIAI],
-        out_of_scope=outcomes[CaseOutcome.NGOAI_PHAM_VI],
-        by_field={f: fields[f] for f in CaseField if fields[f]},
-    )
+    return CaseCounts.from_groups((outcome, _field(case_field), n) for outcome, case_field, n in groups)
 
 
 async def _grouped_cases(db: Database, scope: Scope, period: Period) -> dict[str, CaseCounts]:
