@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -30,8 +30,9 @@ class ConsoleChannel:
         self.user_id = user_id
         self.out = out or sys.stdout
         self.files_dir = files_dir or app.settings.data_dir / "console-files"
-        # Message ids must never repeat across runs: de-duplication is durable.
-        self._prefix = f"{time.time_ns():x}"
+        # Message ids must never repeat, across runs or between two consoles of one user:
+        # de-duplication is durable.
+        self._prefix = uuid.uuid4().hex
         self._counter = 0
 
     def _inbound(self, text: str) -> Inbound:

@@ -76,9 +76,6 @@ class Chat:
         self.user_id = user_id
         self.out = StringIO()
         self.channel = ConsoleChannel(app, user_id, out=self.out)
-        # The channel derives message ids from the clock; two chats of one user opened within the
-        # clock's resolution would repeat ids and be de-duplicated. Tests must not depend on that.
-        self.channel._prefix = uuid.uuid4().hex
         self.replies: list[Reply] = []
         self._presses = itertools.count(1)
 
