@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.texts import stats as ts
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 WIDTH_PX = 1080
 DPI = 100
@@ -52,6 +53,11 @@ class TargetBar(Bar):
 
 
 def _figure(height_px: int) -> tuple[Figure, Axes]:
+    # matplotlib is imported here, not at module load: it costs ~0.3 s that every start of the
+    # bot (and every CLI command) would pay although charts are drawn only on request.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(WIDTH_PX / DPI, height_px / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
