@@ -1,7 +1,9 @@
 """Console channel: chat with the bot in a terminal, or play a script and print the transcript.
 
 Same engine and database as the real channels. Choices are shown as a numbered list (as on
-Zalo); attachments are written to a folder and their path is printed.
+Zalo); attachments are written to a folder and their path is printed. A file held by another
+channel (a Telegram file id) has no bytes here: its name is printed with a note that it was
+attached, as are the attachments of proactive messages.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ class ConsoleChannel:
         attachment = reply.attachment
         if attachment is None and reply.attachment_factory is not None:
             attachment = await reply.attachment_factory()
-        if attachment is not None:
+        if attachment is not None and attachment.ref is not None:
+            self.out.write(tc.FILE_ATTACHED.format(name=attachment.filename) + "\n")
+        elif attachment is not None:
             path = await asyncio.to_thread(self._save, attachment)
             self.out.write(tc.FILE_SAVED.format(path=path) + "\n")
         self.out.flush()
@@ -104,6 +108,9 @@ class ConsoleTransport:
     async def send(self, chat_id: str, reply: Reply) -> Delivered:
         """Print the message for ``chat_id``; the console never refuses a message."""
         self.out.write("\n" + tc.NOTIFICATION.format(chat=chat_id) + "\n" + render(reply) + "\n")
+        if reply.attachment is not None:
+            # Only the name: a notification's file is not the operator's to keep.
+            self.out.write(tc.FILE_ATTACHED.format(name=reply.attachment.filename) + "\n")
         self.out.flush()
         return Delivered()
 

@@ -184,9 +184,12 @@ class _Turn:
         if len(raw) > MAX_INPUT_CHARS:
             return await self._with_reprompt(t.TOO_LONG.format(length=len(raw), limit=MAX_INPUT_CHARS))
         self.text = clean_input(raw).strip()
-        if self.inbound.kind == InboundKind.UNSUPPORTED:
+        if self.inbound.kind == InboundKind.UNSUPPORTED or (
+            self.inbound.kind == InboundKind.FILE and not self._file_expected()
+        ):
             return await self._with_reprompt(t.UNSUPPORTED)
-        if self.app.preflight is not None:
+        # A file's caption is not a message of its own: it never opts out or answers an RSVP.
+        if self.app.preflight is not None and self.inbound.kind != InboundKind.FILE:
             handled = await self.app.preflight(self._ctx({}), self.text)
             if handled is not None:
                 return handled
@@ -219,6 +222,14 @@ class _Turn:
 
     def _typed(self) -> bool:
         return self.inbound.kind == InboundKind.TEXT
+
+    def _file_expected(self) -> bool:
+        """Whether the current step takes a file as its answer (elsewhere a file is refused)."""
+        if self.session is None or self.session.paused:
+            return False
+        flow = self.app.flows.get(self.session.flow)
+        step = flow.steps.get(self.session.step) if flow is not None else None
+        return step is not None and step.accepts_file
 
     def _idle(self) -> bool:
         assert self.session is not None and self.session.updated_at is not None
@@ -414,7 +425,11 @@ class _Turn:
         step = flow.steps[self.session.step]
         offered = [Choice(label, value) for label, value in self.session.data.get(_OFFERED, [])]
         answer = Answer(self.text)
-        if self.inbound.kind == InboundKind.CONTACT:
+        if self.inbound.kind == InboundKind.FILE:
+            # Only a step that accepts files gets here (see run); the caption is not matched
+            # against the offered choices: the file is the answer.
+            answer.file = self.inbound.file
+        elif self.inbound.kind == InboundKind.CONTACT:
             if not step.phone:
                 return await self._with_reprompt(t.CONTACT_NOT_EXPECTED)
             answer.phone = self.inbound.value
@@ -436,7 +451,7 @@ class _Turn:
                 if not self.text:
                     return await self._with_reprompt(t.NOT_A_CHOICE_EMPTY)
                 return await self._with_reprompt(t.NOT_A_CHOICE.format(answer=_quote(self.text)))
-        if answer.choice is None and answer.phone is None and not self.text:
+        if answer.choice is None and answer.phone is None and answer.file is None and not self.text:
             return await self._with_reprompt(t.EMPTY_ANSWER)
 
         ctx = self._ctx(self.session.data)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from bot.conversation.messages import Choice, Inbound, Reply
+from bot.conversation.messages import Choice, Inbound, InboundFile, Reply
 
 if TYPE_CHECKING:
     from bot.conversation.actor import Actor
@@ -36,11 +36,13 @@ class Invalid(Exception):
 
 @dataclass(slots=True)
 class Answer:
-    """The user's answer to a step: the matched choice's value, or the free text."""
+    """The user's answer to a step: the matched choice's value, the free text, a shared phone
+    number, or a file (only at a step that ``accepts_file``; ``text`` is then its caption)."""
 
     text: str
     choice: str | None = None
     phone: str | None = None
+    file: InboundFile | None = None
 
     @property
     def value(self) -> str:
@@ -89,6 +91,8 @@ class Step:
     them still goes to ``parse`` (dates, names) or is answered with the list again.
     ``next`` is a step name, a function of the context, or None for "finish the flow".
     ``store``: the data key the parsed value goes to (the step name by default); None to skip.
+    ``phone``: a shared contact is an answer here. ``accepts_file``: a document or photo is an
+    answer here (``Answer.file``); at every other step a file is refused as unsupported.
     """
 
     name: str
@@ -98,6 +102,7 @@ class Step:
     free_text: bool = False
     store: str | None = ""
     phone: bool = False
+    accepts_file: bool = False
 
     def key(self) -> str | None:
         """The data key for this step's value."""

@@ -26,7 +26,39 @@ class InboundKind(StrEnum):
     TEXT = "text"
     CHOICE = "choice"  # a pressed button; ``value`` holds its value
     CONTACT = "contact"  # a shared phone number; ``value`` holds the number
-    UNSUPPORTED = "unsupported"  # sticker, photo, voice…: answered with a hint
+    FILE = "file"  # a document or photo; ``file`` describes it, ``text`` holds its caption
+    UNSUPPORTED = "unsupported"  # sticker, voice, video note…: answered with a hint
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file a channel already holds, sent again by reference instead of uploading its bytes.
+
+    ``file_id`` means something on ``channel`` only (Telegram's file ids are even tied to the
+    bot), so a channel sends by reference only what it holds itself. ``photo``: the file was
+    sent as a photo, which Telegram resends only as a photo, never as a document.
+    """
+
+    channel: Channel
+    file_id: str
+    photo: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InboundFile:
+    """A file the user sent: the channel's reference and what the channel says about it.
+
+    ``size`` is in bytes, None when the platform does not tell.
+    """
+
+    ref: FileRef
+    name: str
+    mime_type: str
+    size: int | None = None
+
+    def attachment(self) -> Attachment:
+        """The file as an attachment by reference, to be sent on to others on its channel."""
+        return Attachment(self.name, self.mime_type, ref=self.ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +74,7 @@ class Inbound:
     value: str = ""
     display_name: str = ""
     received_at: datetime | None = None
+    file: InboundFile | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +87,24 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file to send with a reply: either a path on disk or bytes with a name."""
+    """A file to send with a reply: a path on disk, bytes, or a channel's file reference.
+
+    A reference (``ref``) is sent as such only on its own channel; every other channel says
+    how to get the file instead (a file is never dropped silently).
+    """
 
     filename: str
     mime_type: str
     data: bytes | None = None
     path: str | None = None
+    ref: FileRef | None = None
 
     def read(self) -> bytes:
         """Return the attachment's bytes (reads the file when given as a path)."""
         if self.data is not None:
             return self.data
         if self.path is None:
-            raise ValueError("attachment has neither data nor path")
+            raise ValueError("attachment has neither data nor path (a reference has no bytes here)")
         with open(self.path, "rb") as fh:
             return fh.read()
 

@@ -9,6 +9,10 @@ from typing import Any
 # Zalo's text messages stop at 2,000 characters (Telegram's at 4,096): an announcement must fit
 # the smaller one whole, header and link included.
 MAX_MESSAGE_CHARS = 2000
+# The largest file an announcement may carry. Recipients download it on mobile data, and 50 MB
+# is what a bot may upload to Telegram, so the file could still be uploaded anew if it ever has
+# to travel outside the channel that holds it.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 class Group(StrEnum):

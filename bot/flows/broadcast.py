@@ -2,13 +2,15 @@
 
 Home (when there is anything to show): running announcements with a «Hủy» button each, the
 history with delivery reports, or «Soạn thông báo mới». Composing: the text (the whole message
-must fit Zalo's 2,000 characters), an optional document *link* (files are not sent to many
-people — every channel carries a link, not every channel a file), the audience as combinable
-toggles (groups of people, and for province officers and admins places: communes found by
-typing part of a name, the pilot communes), whether it is a training invitation (RSVP buttons),
-when to send (now or «dd/mm/yyyy hh:mm» local time), urgency (admins only: ignores quiet
-hours), then a preview exactly as recipients will see it with the recipient count and how many
-cannot be reached. «Gửi» queues everything in one transaction.
+must fit Zalo's 2,000 characters), an optional file (a photo or document sent to the bot: it is
+passed on by its channel's reference to recipients on that channel, and the others read where it
+went and whom to ask), an optional document link (every channel carries a link), the audience as
+combinable toggles (groups of people, and for province officers and admins places: communes
+found by typing part of a name, the pilot communes), whether it is a training invitation (RSVP
+buttons), when to send (now or «dd/mm/yyyy hh:mm» local time), urgency (admins only: ignores
+quiet hours), then a preview exactly as recipients will see it (naming the file, and the line
+shown instead of it on other channels) with the recipient count and how many cannot be
+reached. «Gửi» queues everything in one transaction.
 
 Commune officers address their own commune only; the service refuses anything else too.
 """
@@ -16,13 +18,14 @@ Commune officers address their own commune only; the service refuses anything el
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
-from bot.conversation.messages import Choice, Reply
-from bot.domain.broadcasts import MAX_MESSAGE_CHARS, Audience, Group
+from bot.conversation.messages import Attachment, Channel, Choice, FileRef, InboundFile, Reply
+from bot.domain.broadcasts import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, Audience, Group
 from bot.domain.people import Person
 from bot.domain.vntext import fold
 from bot.flows.common import EDITING, commune_steps, require_officer, then, yes_no_step
@@ -39,6 +42,7 @@ MIN_TEXT_CHARS = 10
 MAX_LINK_CHARS = 500
 SCHEDULE_MAX_DAYS = 60
 HISTORY_SIZE = 5
+MB = 1024 * 1024
 
 _LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 # "25/03/2026 08:00", "25/3 8h", "25-3-2026 8:30", "25/03/2026 luc 8 gio" (folded).
@@ -71,9 +75,25 @@ def _send_at(ctx: Ctx) -> datetime | None:
     return datetime.fromisoformat(when) if when else None
 
 
-async def _rendered(ctx: Ctx, text: str, link: str | None) -> str:
-    head = await broadcasts.header(ctx.tx, _me(ctx))
-    return broadcasts.render(head, text, link, bool(ctx.data.get("training")))
+def _attachment(ctx: Ctx) -> Attachment | None:
+    stored = ctx.data.get("file")
+    if not stored:
+        return None
+    ref = FileRef(Channel(stored["channel"]), stored["file_id"], stored["photo"])
+    return Attachment(stored["name"], stored["mime_type"], ref=ref)
+
+
+def _draft(ctx: Ctx) -> Draft:
+    """The announcement as composed so far."""
+    return Draft(
+        text=ctx.data.get("text", ""),
+        audience=_audience(ctx),
+        link=ctx.data.get("link"),
+        training=bool(ctx.data.get("training")),
+        send_at=_send_at(ctx),
+        urgent=bool(ctx.data.get("urgent")) and broadcasts.may_send_urgent(_me(ctx)),
+        attachment=_attachment(ctx),
+    )
 
 
 # ---------------------------------------------------------------------------- home
@@ -176,6 +196,8 @@ async def _history_item(ctx: Ctx, report: Report) -> str:
             progress=_progress(ctx, report),
         )
     ]
+    if item.attachment is not None:
+        lines.append(tb.HISTORY_FILE.format(name=item.attachment.filename))
     if item.cancelled_at is not None:
         lines.append(tb.HISTORY_CANCELLED.format(at=_local(ctx, item.cancelled_at)))
     if item.unreachable:
@@ -193,8 +215,11 @@ async def _text_prompt(ctx: Ctx) -> Reply:
     return Reply(tb.ASK_TEXT.format(limit=MAX_MESSAGE_CHARS, header=head))
 
 
-async def _check_length(ctx: Ctx, text: str, link: str | None) -> None:
-    length = len(await _rendered(ctx, text, link))
+async def _check_length(ctx: Ctx, **changes: Any) -> None:
+    """Refuse an answer that would make the announcement (in its longest form, the one for
+    recipients who cannot get its file) too long for Zalo."""
+    draft = dataclasses.replace(_draft(ctx), **changes)
+    length = len(broadcasts.full_text(await broadcasts.header(ctx.tx, _me(ctx)), draft))
     if length > MAX_MESSAGE_CHARS:
         raise Invalid(tb.TEXT_TOO_LONG.format(length=length, limit=MAX_MESSAGE_CHARS))
 
@@ -203,8 +228,37 @@ async def _text_parse(ctx: Ctx, answer: Answer) -> str:
     text = answer.text.strip()
     if len(text) < MIN_TEXT_CHARS:
         raise Invalid(tb.TEXT_TOO_SHORT)
-    await _check_length(ctx, text, ctx.data.get("link"))
+    await _check_length(ctx, text=text)
     return text
+
+
+async def _file_prompt(ctx: Ctx) -> Reply:
+    return Reply(tb.ASK_FILE.format(limit=MAX_FILE_BYTES // MB), choices=[Choice(tb.NO_FILE, "none")])
+
+
+async def _file_parse(ctx: Ctx, answer: Answer) -> dict[str, Any] | None:
+    """The file as session data (its reference and name, never its bytes), or None."""
+    if answer.choice == "none":
+        return None
+    file = answer.file
+    if file is None:
+        raise Invalid(tb.FILE_EXPECTED)
+    if file.size is not None and file.size > MAX_FILE_BYTES:
+        size = math.ceil(file.size / MB)
+        raise Invalid(tb.FILE_TOO_BIG.format(name=file.name, size=size, limit=MAX_FILE_BYTES // MB))
+    await _check_length(ctx, attachment=file.attachment())
+    return _stored(file)
+
+
+def _stored(file: InboundFile) -> dict[str, Any]:
+    ref = file.ref
+    return {
+        "channel": str(ref.channel),
+        "file_id": ref.file_id,
+        "photo": ref.photo,
+        "name": file.name,
+        "mime_type": file.mime_type,
+    }
 
 
 async def _link_prompt(ctx: Ctx) -> Reply:
@@ -217,7 +271,7 @@ async def _link_parse(ctx: Ctx, answer: Answer) -> str | None:
     link = answer.text.strip()
     if len(link) > MAX_LINK_CHARS or not _LINK.match(link):
         raise Invalid(tb.LINK_BAD)
-    await _check_length(ctx, ctx.data["text"], link)
+    await _check_length(ctx, link=link)
     return link
 
 
@@ -354,9 +408,17 @@ async def _confirm_prompt(ctx: Ctx) -> Reply:
     audience = _audience(ctx)
     training = bool(ctx.data.get("training"))
     count = await broadcasts.measure(ctx.tx, me, audience)
-    lines = [tb.PREVIEW, tb.RULE, await _rendered(ctx, ctx.data["text"], ctx.data.get("link")), tb.RULE]
+    head = await broadcasts.header(ctx.tx, me)
+    text = broadcasts.render(head, ctx.data["text"], ctx.data.get("link"), training)
+    lines = [tb.PREVIEW, tb.RULE, text, tb.RULE]
     if training:
         lines.append(tb.PREVIEW_BUTTONS.format(labels=" · ".join(tb.RSVP_LABELS.values())))
+    attachment = _attachment(ctx)
+    if attachment is not None and attachment.ref is not None:
+        lines.append(tb.PREVIEW_FILE.format(name=attachment.filename))
+        channel = tb.CHANNEL_NAMES[attachment.ref.channel]
+        line = broadcasts.file_elsewhere(attachment)
+        lines.append(tb.PREVIEW_FILE_ELSEWHERE.format(channel=channel, line=line))
     lines.append("")
     lines.append(
         tb.SUMMARY.format(
@@ -383,7 +445,7 @@ async def _confirm_prompt(ctx: Ctx) -> Reply:
             lines.append(
                 tb.SUMMARY_QUIET.format(start=f"{start:%H:%M}", end=f"{end:%H:%M}", at=_local(ctx, allowed))
             )
-    edits = ["text", "link", "audience", "training", "schedule"]
+    edits = ["text", "file", "link", "audience", "training", "schedule"]
     if broadcasts.may_send_urgent(me):
         edits.append("urgent")
     choices = [Choice(tb.CONFIRM_SEND, "send")] + [Choice(tb.EDIT_LABELS[e], e) for e in edits]
@@ -394,7 +456,7 @@ async def _confirm_parse(ctx: Ctx, answer: Answer) -> str:
     assert answer.choice is not None
     if answer.choice == "send":
         # The invitation hint may have made the message longer since the text was checked.
-        await _check_length(ctx, ctx.data["text"], ctx.data.get("link"))
+        await _check_length(ctx)
         count = await broadcasts.measure(ctx.tx, _me(ctx), _audience(ctx))
         if not count.messages:
             raise Invalid(tb.NOBODY)
@@ -416,16 +478,8 @@ async def _finish(ctx: Ctx) -> list[Reply]:
             return [Reply(tb.NOT_YOURS)]
         done = tb.CANCEL_DONE if cancelled else tb.CANCEL_NOTHING
         return [Reply(done.format(id=broadcast_id, n=cancelled))]
-    draft = Draft(
-        text=ctx.data["text"],
-        audience=_audience(ctx),
-        link=ctx.data.get("link"),
-        training=bool(ctx.data.get("training")),
-        send_at=_send_at(ctx),
-        urgent=bool(ctx.data.get("urgent")) and broadcasts.may_send_urgent(me),
-    )
     try:
-        queued = await broadcasts.create(ctx.tx, me, draft, ctx.now)
+        queued = await broadcasts.create(ctx.tx, me, _draft(ctx), ctx.now)
     except BroadcastError as exc:
         return [Reply(exc.message)]
     except PermissionError:
@@ -450,7 +504,10 @@ def broadcast_flow() -> Flow:
         steps={
             "home": Step("home", _home_prompt, _home_parse, next=_after_home),
             "cancel": Step("cancel", _cancel_prompt, _yes),
-            "text": Step("text", _text_prompt, _text_parse, next=then("link")),
+            "text": Step("text", _text_prompt, _text_parse, next=then("file")),
+            "file": Step(
+                "file", _file_prompt, _file_parse, next=then("link"), free_text=True, accepts_file=True
+            ),
             "link": Step("link", _link_prompt, _link_parse, next=then("audience"), free_text=True),
             "audience": Step("audience", _audience_prompt, _audience_parse, next=_after_audience),
             **_commune_steps(),

@@ -6,8 +6,11 @@ announcements, which go out during quiet hours too.
 
 An announcement is one ``broadcasts`` row and one outbox row per reachable chat of each
 recipient, created in one transaction; people who turned announcements off are skipped, and
-people without any chat the bot can reach are counted so the sender knows. Files are not sent
-to many people: a document travels as a link in the text (every channel can carry that).
+people without any chat the bot can reach are counted so the sender knows. A document can
+travel as a link in the text (every channel can carry that) and as a file the sender uploaded:
+the file is stored and queued by its channel's reference (a Telegram file_id, resent without
+uploading it again), so only recipients on that channel can receive it; the others read a line
+saying where the file went and whom to ask.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.conversation.messages import Choice, Reply
+from bot.conversation.messages import Attachment, Choice, Reply
 from bot.domain.broadcasts import MAX_MESSAGE_CHARS, Audience, RsvpAnswer
 from bot.domain.enums import Role
 from bot.domain.people import Person
@@ -93,15 +96,33 @@ async def header(conn: aiosqlite.Connection, sender: Person) -> str:
     return tb.HEADER_COMMUNE.format(commune=(commune.label if commune else own).upper())
 
 
-def render(head: str, text: str, link: str | None, training: bool) -> str:
-    """The full text of the announcement as every recipient gets it."""
+def render(head: str, text: str, link: str | None, training: bool, file_note: str | None = None) -> str:
+    """The full text of the announcement as recipients get it; ``file_note`` is for those who
+    cannot receive its file (:func:`file_elsewhere`)."""
     parts = [head, text.strip()]
     if link:
         parts.append(tb.LINK_LINE.format(link=link))
+    if file_note:
+        parts.append(file_note)
     if training:
         parts.append(tb.RSVP_HINT)
     parts.append(tb.OPT_OUT_HINT)
     return "\n\n".join(parts)
+
+
+def file_elsewhere(attachment: Attachment) -> str:
+    """The line recipients on another channel than the file's read instead of getting it."""
+    if attachment.ref is None:
+        raise ValueError("a broadcast's attachment must be a file reference")
+    channel = tb.CHANNEL_NAMES[attachment.ref.channel]
+    return tb.FILE_ELSEWHERE.format(name=attachment.filename, channel=channel)
+
+
+def full_text(head: str, draft: Draft) -> str:
+    """The longest form of the announcement (with the note about the file, if any): the one
+    that must fit :data:`MAX_MESSAGE_CHARS`."""
+    note = file_elsewhere(draft.attachment) if draft.attachment is not None else None
+    return render(head, draft.text, draft.link, draft.training, note)
 
 
 def rsvp_choices(broadcast_id: int) -> list[Choice]:
@@ -119,7 +140,8 @@ def preview(text: str, limit: int = 40) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """What the /thongbao conversation collected. ``send_at`` is UTC; None sends at once."""
+    """What the /thongbao conversation collected. ``send_at`` is UTC; None sends at once.
+    ``attachment`` is a file by reference (:class:`~bot.conversation.messages.FileRef`)."""
 
     text: str
     audience: Audience
@@ -127,6 +149,7 @@ class Draft:
     training: bool = False
     send_at: datetime | None = None
     urgent: bool = False
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +165,16 @@ async def create(conn: aiosqlite.Connection, sender: Person, draft: Draft, now: 
     """Record the announcement and queue every outbox row, in the caller's transaction.
 
     Raises PermissionError out of scope (audience, urgency) and :class:`BroadcastError` when the
-    text is too long or nobody can be reached.
+    text is too long or nobody can be reached. Rows on the channel of the draft's file carry the
+    file by reference; the others carry the text with the line saying how to get it.
     """
     check_audience(sender, draft.audience)
     if draft.urgent and not may_send_urgent(sender):
         raise _refuse(sender, "broadcast_urgent", None)
-    text = render(await header(conn, sender), draft.text, draft.link, draft.training)
-    if len(text) > MAX_MESSAGE_CHARS:
-        raise BroadcastError(tb.TEXT_TOO_LONG.format(length=len(text), limit=MAX_MESSAGE_CHARS))
+    head = await header(conn, sender)
+    longest = full_text(head, draft)
+    if len(longest) > MAX_MESSAGE_CHARS:
+        raise BroadcastError(tb.TEXT_TOO_LONG.format(length=len(longest), limit=MAX_MESSAGE_CHARS))
     targets = await repo.audience_targets(conn, draft.audience)
     if not targets:
         raise BroadcastError(tb.NOBODY)
@@ -172,16 +197,20 @@ async def create(conn: aiosqlite.Connection, sender: Person, draft: Draft, now: 
         send_at=send_at,
         recipients=count.people,
         unreachable=count.unreachable,
+        attachment=draft.attachment,
     )
     choices = rsvp_choices(broadcast_id) if draft.training else []
-    reply = Reply(text, choices=choices, columns=len(choices) or 1)
+    columns = len(choices) or 1
+    text = render(head, draft.text, draft.link, draft.training)
+    with_file = Reply(text, choices=choices, columns=columns, attachment=draft.attachment)
+    without_file = Reply(longest, choices=choices, columns=columns)
     await outbox.enqueue_many(
         conn,
         (
             OutboxMessage(
                 channel=target.channel,
                 chat_id=target.chat_id,
-                reply=reply,
+                reply=with_file if _gets_file(draft, target.channel) else without_file,
                 dedupe_key=f"bc:{broadcast_id}:{target.person_id}:{target.channel}",
                 kind=outbox.Kind.BROADCAST,
                 person_id=target.person_id,
@@ -202,6 +231,14 @@ async def create(conn: aiosqlite.Connection, sender: Person, draft: Draft, now: 
         count.unreachable,
     )
     return Queued(broadcast_id, count, send_at)
+
+
+def _gets_file(draft: Draft, channel: str) -> bool:
+    """Whether a recipient on ``channel`` can be sent the draft's file (true without a file:
+    there is nothing to miss). A reference is only good on its own channel — a Telegram
+    file_id even for this bot only."""
+    ref = draft.attachment.ref if draft.attachment is not None else None
+    return ref is None or ref.channel == channel
 
 
 # ---------------------------------------------------------------------------- following up

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.conversation.messages import Attachment, Channel, FileRef
 from bot.domain.broadcasts import Audience, Group, RsvpAnswer
 from bot.domain.enums import PersonStatus, Role
 from bot.storage.db import Database, Row, iso
@@ -131,7 +132,8 @@ async def audience_targets(conn: aiosqlite.Connection, audience: Audience) -> li
 
 @dataclass(frozen=True, slots=True)
 class BroadcastRow:
-    """A stored broadcast with the details the flow recorded."""
+    """A stored broadcast with the details the flow recorded (``attachment``: its file, by
+    reference)."""
 
     id: int
     created_by: int | None
@@ -147,11 +149,13 @@ class BroadcastRow:
     created_at: datetime
     cancelled_at: datetime | None
     finished_at: datetime | None
+    attachment: Attachment | None
 
 
 _COLUMNS = (
     "id, created_by, text, link, audience, training, urgent, scope_commune, send_at, recipients, "
-    "unreachable, created_at, cancelled_at, finished_at"
+    "unreachable, created_at, cancelled_at, finished_at, file_channel, file_id, file_name, file_mime, "
+    "file_photo"
 )
 
 
@@ -175,7 +179,15 @@ def _row(row: Row) -> BroadcastRow:
         created_at=datetime.fromisoformat(row["created_at"]),
         cancelled_at=_when(row["cancelled_at"]),
         finished_at=_when(row["finished_at"]),
+        attachment=_attachment(row),
     )
+
+
+def _attachment(row: Row) -> Attachment | None:
+    if row["file_id"] is None:
+        return None
+    ref = FileRef(Channel(row["file_channel"]), row["file_id"], bool(row["file_photo"]))
+    return Attachment(row["file_name"], row["file_mime"], ref=ref)
 
 
 async def set_details(
@@ -188,11 +200,19 @@ async def set_details(
     send_at: datetime | None,
     recipients: int,
     unreachable: int,
+    attachment: Attachment | None = None,
 ) -> None:
-    """Record what the broadcast flow knows beyond :func:`bot.storage.outbox.create_broadcast`."""
+    """Record what the broadcast flow knows beyond :func:`bot.storage.outbox.create_broadcast`.
+
+    ``attachment`` must be a file reference: a broadcast never stores a file's bytes.
+    """
+    ref = attachment.ref if attachment is not None else None
+    if attachment is not None and ref is None:
+        raise ValueError("a broadcast's attachment must be a file reference")
     await conn.execute(
         "UPDATE broadcasts SET link = ?, training = ?, scope_commune = ?, send_at = ?, recipients = ?, "
-        "unreachable = ? WHERE id = ?",
+        "unreachable = ?, file_channel = ?, file_id = ?, file_name = ?, file_mime = ?, file_photo = ? "
+        "WHERE id = ?",
         (
             link,
             int(training),
@@ -200,6 +220,11 @@ async def set_details(
             iso(send_at) if send_at else None,
             recipients,
             unreachable,
+            str(ref.channel) if ref else None,
+            ref.file_id if ref else None,
+            attachment.filename if attachment else None,
+            attachment.mime_type if attachment else None,
+            int(ref.photo) if ref else 0,
             broadcast_id,
         ),
     )

@@ -29,11 +29,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.conversation.messages import Attachment, Choice, Reply
+from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
 from bot.storage.db import Database, iso
 from bot.storage.identities import mark_unreachable
 
-PAYLOAD_VERSION = 1
+# Version 2 added file references (``attachment.ref``). Version 1 payloads are a subset and
+# still decode; a sender of an older release refuses version 2 instead of losing the file.
+PAYLOAD_VERSION = 2
+_DECODABLE_VERSIONS = frozenset({1, PAYLOAD_VERSION})
 
 
 class Status(StrEnum):
@@ -63,7 +66,8 @@ def encode_reply(reply: Reply) -> str:
     """Serialise a reply for the ``payload`` column (JSON; attachment bytes as base64).
 
     An attachment given as a path is stored as the path: the file must still exist when the
-    row is sent, so producers should pass an absolute path to a file they keep.
+    row is sent, so producers should pass an absolute path to a file they keep. A file
+    reference is stored as the reference (a few bytes, however many rows carry it).
     """
     if reply.attachment_factory is not None:
         raise ValueError("an outbox reply cannot carry an attachment factory: build the file before queuing")
@@ -72,11 +76,14 @@ def encode_reply(reply: Reply) -> str:
         body["choices"] = [[choice.label, choice.value] for choice in reply.choices]
     if reply.attachment is not None:
         attachment = reply.attachment
-        stored: dict[str, str] = {"filename": attachment.filename, "mime_type": attachment.mime_type}
+        stored: dict[str, Any] = {"filename": attachment.filename, "mime_type": attachment.mime_type}
         if attachment.data is not None:
             stored["data"] = base64.b64encode(attachment.data).decode("ascii")
         if attachment.path is not None:
             stored["path"] = attachment.path
+        if attachment.ref is not None:
+            ref = attachment.ref
+            stored["ref"] = {"channel": str(ref.channel), "file_id": ref.file_id, "photo": ref.photo}
         body["attachment"] = stored
     if reply.request_phone:
         body["request_phone"] = True
@@ -88,16 +95,18 @@ def encode_reply(reply: Reply) -> str:
 def decode_reply(payload: str) -> Reply:
     """Rebuild the reply stored by :func:`encode_reply`."""
     body = json.loads(payload)
-    if body.get("v") != PAYLOAD_VERSION:
+    if body.get("v") not in _DECODABLE_VERSIONS:
         raise ValueError(f"unknown outbox payload version {body.get('v')!r}")
     attachment = None
     if "attachment" in body:
         stored = body["attachment"]
+        ref = stored.get("ref")
         attachment = Attachment(
             filename=stored["filename"],
             mime_type=stored["mime_type"],
             data=base64.b64decode(stored["data"]) if "data" in stored else None,
             path=stored.get("path"),
+            ref=FileRef(Channel(ref["channel"]), ref["file_id"], ref["photo"]) if ref else None,
         )
     return Reply(
         text=body["text"],

@@ -10,6 +10,12 @@ TITLE = "Gửi thông báo"
 HEADER_PROVINCE = "📢 THÔNG BÁO CỦA SỞ TƯ PHÁP TỈNH LẠNG SƠN"
 HEADER_COMMUNE = "📢 THÔNG BÁO CỦA UBND {commune}"
 LINK_LINE = "📎 Tài liệu: {link}"
+# For recipients on another channel than the one the file was sent on (they cannot receive it).
+FILE_ELSEWHERE = (
+    "📎 Thông báo này có kèm tệp «{name}», đã gửi qua {channel}. "
+    "Nếu bạn không dùng {channel}, hãy liên hệ cán bộ tư pháp xã để nhận tệp."
+)
+CHANNEL_NAMES: dict[str, str] = {"telegram": "Telegram", "zalo": "Zalo", "console": "kênh dòng lệnh"}
 RSVP_HINT = "Bấm một nút bên dưới, hoặc gõ «sẽ tham dự», «không tham dự» hay «đã nhận»."
 OPT_OUT_HINT = "(Không muốn nhận thông báo chung? Gõ «tắt thông báo».)"
 RSVP_LABELS: dict[RsvpAnswer, str] = {
@@ -29,6 +35,7 @@ NO_HISTORY = "Chưa có thông báo nào."
 HISTORY_TITLE = "📜 Các thông báo gần đây:"
 HISTORY_ITEM = "#{id} · {at} · «{preview}»\nNgười nhận: {audience}\n{progress}"
 HISTORY_SCHEDULED = "Hẹn gửi lúc {at}."
+HISTORY_FILE = "Kèm tệp «{name}»."
 HISTORY_CANCELLED = "Đã hủy lúc {at}."
 HISTORY_UNREACHABLE = "{n} người chưa kết nối với Trợ lý nên không nhận được."
 HISTORY_RSVP = "Trả lời mời tập huấn: {yes} sẽ tham dự, {no} không tham dự, {ack} đã nhận."
@@ -47,14 +54,22 @@ ASK_TEXT = (
 )
 TEXT_TOO_SHORT = "Nội dung quá ngắn. Hãy gõ ít nhất 10 ký tự."
 TEXT_TOO_LONG = (
-    "Thông báo dài {length} ký tự, quá giới hạn {limit} ký tự (tính cả tiêu đề và đường link). Hãy rút gọn."
+    "Thông báo dài {length} ký tự, quá giới hạn {limit} ký tự (tính cả tiêu đề, đường link và ghi chú về tệp kèm). Hãy rút gọn."
 )
+ASK_FILE = (
+    "Gửi ảnh hoặc tài liệu kèm theo (PDF, Word, ảnh), hoặc chọn «Không kèm tệp». Tệp tối đa {limit} MB."
+)
+NO_FILE = "Không kèm tệp"
+FILE_EXPECTED = (
+    "Ở bước này hãy gửi một tệp (trên Telegram: bấm biểu tượng 📎 cạnh ô soạn tin rồi chọn ảnh "
+    "hoặc tài liệu), hoặc chọn «Không kèm tệp»."
+)
+FILE_TOO_BIG = "Tệp «{name}» nặng {size} MB, quá giới hạn {limit} MB. Hãy gửi tệp nhỏ hơn, hoặc chọn «Không kèm tệp» rồi gửi đường link ở bước sau."
 ASK_LINK = (
-    "Gửi kèm tài liệu? Trợ lý không gửi tệp đính kèm cho nhiều người; hãy tải tệp lên "
-    "(ví dụ Google Drive, trang thông tin của xã) rồi gõ đường link bắt đầu bằng https://. "
-    "Hoặc chọn «Không kèm tài liệu»."
+    "Kèm đường link tài liệu? Người nhận trên mọi kênh đều mở được link (ví dụ Google Drive, "
+    "trang thông tin của xã). Gõ đường link bắt đầu bằng https://, hoặc chọn «Không kèm đường link»."
 )
-NO_LINK = "Không kèm tài liệu"
+NO_LINK = "Không kèm đường link"
 LINK_BAD = "Đường link cần bắt đầu bằng http:// hoặc https:// và không có dấu cách, ví dụ https://stp.langson.gov.vn/tai-lieu."
 
 ASK_AUDIENCE = "Chọn người nhận (bấm để chọn hoặc bỏ chọn, có thể chọn nhiều nhóm), rồi bấm «Tiếp tục»."
@@ -92,6 +107,8 @@ ASK_URGENT = "Gửi khẩn? Tin khẩn được gửi cả trong giờ nghỉ ({
 PREVIEW = "Xem trước — người nhận sẽ thấy đúng như sau:"
 RULE = "━━━━━━━━━━━━━━━━"
 PREVIEW_BUTTONS = "(kèm các nút: {labels})"
+PREVIEW_FILE = "(kèm tệp «{name}»)"
+PREVIEW_FILE_ELSEWHERE = "Người nhận không dùng {channel} sẽ thấy thêm dòng:\n{line}"
 SUMMARY = (
     "Người nhận: {groups} — {places}\n"
     "Số người nhận: {people}; trong đó {unreachable} người chưa kết nối Trợ lý nên không nhận được.\n"
@@ -105,7 +122,8 @@ SUMMARY_QUIET = "🌙 Lúc đó là giờ nghỉ ({start}–{end}): tin sẽ đ�
 CONFIRM_SEND = "✅ Gửi"
 EDIT_LABELS = {
     "text": "✏️ Sửa nội dung",
-    "link": "📎 Sửa tài liệu",
+    "file": "📎 Sửa tệp kèm theo",
+    "link": "🔗 Sửa đường link",
     "audience": "👥 Sửa người nhận",
     "training": "🎓 Sửa: thư mời tập huấn",
     "schedule": "🕒 Sửa thời gian gửi",

@@ -37,6 +37,11 @@ TOO_LONG = (
 UNSUPPORTED = (
     "Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu trả lời, không gửi ảnh, nhãn dán hay ghi âm."
 )
+# A file held by another channel (say, sent on Telegram) reaching a chat that cannot show it.
+FILE_NOT_HERE = (
+    "📎 Kèm theo tin này có tệp «{name}», nhưng tệp không gửi được qua kênh này. "
+    "Hãy liên hệ người gửi (cán bộ tư pháp) để nhận tệp."
+)
 CONTACT_NOT_EXPECTED = "Bước này không cần số điện thoại. Hãy trả lời câu hỏi bên dưới:"
 STALE_BUTTON = "Nút này thuộc tin nhắn cũ. Hãy dùng các lựa chọn mới nhất bên dưới:"
 STALE_BUTTON_IDLE = "Nút này thuộc tin nhắn cũ. Gõ «menu» để bắt đầu lại."

@@ -7,6 +7,7 @@ BYE = "Tạm biệt!"
 QUIT_WORDS = frozenset({"thoát", "thoat", "exit", "quit"})
 NOTIFICATION = "📨 [Tin nhắn chủ động tới {chat}]"
 FILE_SAVED = "[Tệp đính kèm đã lưu tại: {path}]"
+FILE_ATTACHED = "[Đã đính kèm tệp «{name}»; kênh dòng lệnh không hiển thị tệp.]"
 CONSOLE_BECAUSE_NO_TOKEN = (
     "Chưa cấu hình TELEGRAM_BOT_TOKEN → chạy kênh dòng lệnh (console). "
     "Đặt TELEGRAM_BOT_TOKEN trong .env để chạy bot Telegram."

@@ -15,6 +15,9 @@ ERROR = (
     "Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Dữ liệu bạn đã nhập vẫn được lưu an toàn. "
     "Vui lòng gửi lại sau ít phút, hoặc gõ «menu»."
 )
+# Names shown for files Telegram sends without one (the broadcast preview and history show them).
+PHOTO_NAME = "ảnh.jpg"
+DOCUMENT_NAME = "tài liệu"
 FILE_FAILED = "Xin lỗi, chưa tạo hoặc gửi được tệp đính kèm. Vui lòng thử lại sau ít phút."
 
 # The command menu shown next to the message box (setMyCommands), in display order.

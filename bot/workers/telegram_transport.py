@@ -6,7 +6,8 @@ Bot API error answers: https://core.telegram.org/bots/api#making-requests (429 c
 
 A reply is rendered as the Telegram channel renders interactive replies
 (:func:`bot.channels.telegram.render.plan`: text chunks with the keyboard on the last, then the
-attachment as photo or document), so it may become several messages. Until the first of them
+attachment as photo or document — a file reference by its file_id, so a broadcast's file is
+uploaded once, not once per recipient), so it may become several messages. Until the first of them
 is accepted the reply is all-or-nothing and any failure goes back to the sender. Once a part is
 out, a 429 on a later part (Telegram's per-chat limit, hit by our own back-to-back parts) is
 waited out here, briefly, because handing the reply back would send its first parts twice.

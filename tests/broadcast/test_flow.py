@@ -30,8 +30,9 @@ async def test_province_officer_composes_for_a_commune_with_an_invitation(
 ) -> None:
     chat = world.chat("province")
     assert (await chat("/thongbao")).startswith(tb.ASK_TEXT.format(limit=2000, header=tb.HEADER_PROVINCE))
-    assert (await chat(TEXT)).startswith(tb.ASK_LINK)
-    reply = await chat("Không kèm tài liệu")
+    assert (await chat(TEXT)).startswith(tb.ASK_FILE.format(limit=50))
+    assert (await chat(tb.NO_FILE)).startswith(tb.ASK_LINK)
+    reply = await chat(tb.NO_LINK)
     assert reply.startswith(tb.ASK_AUDIENCE)
     assert "1. ⬜ Tất cả hòa giải viên" in reply and tb.ADD_COMMUNE in reply and tb.PILOT in reply
 
@@ -71,7 +72,8 @@ async def test_commune_officer_only_sees_their_commune(world: World, app_with_fl
     header = tb.HEADER_COMMUNE.format(commune="XÃ TÂN ĐOÀN")
     assert header in await chat("/thongbao")
     await chat("Họp tổ trưởng các tổ hòa giải sáng thứ Hai tuần sau.")
-    reply = await chat("1")
+    await chat("1")  # no file
+    reply = await chat("1")  # no link
     assert tb.ADD_COMMUNE not in reply and tb.PILOT not in reply
     assert "Phạm vi: xã Tân Đoàn" in reply
     assert tb.AUDIENCE_COUNT.format(people=1, unreachable=0) in await chat("Tổ trưởng tổ hòa giải")
@@ -83,7 +85,7 @@ async def test_commune_officer_only_sees_their_commune(world: World, app_with_fl
 async def test_admin_schedules_and_sends_urgent(world: World, app_with_flow: App, clock: Clock) -> None:
     await add_person(world.app, Role.ADMIN, commune=None, name="Quản Trị Viên", user="admin")
     chat = world.chat("admin")
-    await chat.play(["/thongbao", TEXT, "Không kèm tài liệu", "1", "Tiếp tục", "Không"])
+    await chat.play(["/thongbao", TEXT, tb.NO_FILE, tb.NO_LINK, "1", "Tiếp tục", "Không"])
     assert (await chat("11/03/2026 08:00")).startswith(tb.ASK_URGENT.format(start="21:00", end="07:00"))
     reply = await chat("Không")
     assert tb.SUMMARY_WHEN.format(at="08:00 ngày 11/03/2026") in reply
@@ -109,6 +111,8 @@ async def test_bad_answers_are_explained(world: World, app_with_flow: App) -> No
     reply = await chat("x" * 2100)
     assert reply.startswith("Thông báo dài 2") and "quá giới hạn 2000 ký tự" in reply
     await chat(TEXT)
+    assert (await chat("stp.langson.gov.vn")).startswith(tb.FILE_EXPECTED)  # the file step types nothing
+    assert (await chat(tb.NO_FILE)).startswith(tb.ASK_LINK)
     assert (await chat("stp.langson.gov.vn")).startswith(tb.LINK_BAD)
     assert (await chat("https://stp.langson.gov.vn/a.pdf")).startswith(tb.ASK_AUDIENCE)
     assert (await chat("Tiếp tục")).startswith(tb.NEED_GROUP)
@@ -124,7 +128,7 @@ async def test_bad_answers_are_explained(world: World, app_with_flow: App) -> No
 async def test_nobody_reachable_keeps_the_user_at_the_confirmation(world: World, app_with_flow: App) -> None:
     chat = world.chat("province")
     await chat.play(
-        ["/thongbao", TEXT, "Không kèm tài liệu", "Giảng viên, báo cáo viên", "Tiếp tục", "Không"]
+        ["/thongbao", TEXT, tb.NO_FILE, tb.NO_LINK, "Giảng viên, báo cáo viên", "Tiếp tục", "Không"]
     )
     assert "Số người nhận: 0" in await chat("Gửi ngay")
     assert (await chat("Gửi")).startswith(tb.NOBODY)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.conversation.messages import Attachment, Channel, FileRef, Reply
 from bot.domain.broadcasts import MAX_MESSAGE_CHARS, Audience, Group
 from bot.domain.enums import Role
 from bot.services import broadcasts
@@ -122,6 +123,35 @@ async def test_refuses_too_long_text_and_an_audience_nobody_can_receive(world: W
     with pytest.raises(BroadcastError) as nobody:
         await send(app, world.province, Draft("Mời giảng viên họp", Audience(frozenset({Group.TRAINERS}))))
     assert nobody.value.message == tb.NOBODY
+
+
+async def test_the_line_about_the_file_must_fit_too(world: World) -> None:
+    app = world.app
+    fits = "x" * (MAX_MESSAGE_CHARS - len(broadcasts.render(tb.HEADER_PROVINCE, "", None, False)))
+    ref = FileRef(Channel.TELEGRAM, "BQACAgUAAxkBAAIBd2Z7pdf")
+    attachment = Attachment("tap-huan.pdf", "application/pdf", ref=ref)
+    with pytest.raises(BroadcastError) as too_long:
+        await send(app, world.province, Draft(fits, ALL_MEDIATORS, attachment=attachment))
+    line = tb.FILE_ELSEWHERE.format(name="tap-huan.pdf", channel="Telegram")
+    assert too_long.value.message.startswith(f"Thông báo dài {MAX_MESSAGE_CHARS + len(line) + 2} ký tự")
+    assert await count(app, "SELECT COUNT(*) FROM broadcasts") == 0
+    queued = await send(app, world.province, Draft(fits, ALL_MEDIATORS))
+    assert queued.count.messages == 4
+
+
+async def test_a_file_reaches_only_its_own_channel_by_reference(world: World) -> None:
+    """The world's mediators are on the console: a Telegram file id means nothing there."""
+    ref = FileRef(Channel.TELEGRAM, "AgACAgUAAxkBAAIBeGZx", photo=True)
+    draft = Draft(
+        "Lịch tập huấn tháng 4", ALL_MEDIATORS, attachment=Attachment("ảnh.jpg", "image/jpeg", ref=ref)
+    )
+    queued = await send(world.app, world.province, draft)
+    rows = await world.app.db.fetchall("SELECT payload FROM outbox WHERE broadcast_id = ?", (queued.id,))
+    line = tb.FILE_ELSEWHERE.format(name="ảnh.jpg", channel="Telegram")
+    expected = "\n\n".join([tb.HEADER_PROVINCE, "Lịch tập huấn tháng 4", line, tb.OPT_OUT_HINT])
+    assert [outbox.decode_reply(row["payload"]) for row in rows] == [Reply(expected)] * 4
+    stored = await repo.get(world.app.db.reader, queued.id)
+    assert stored is not None and stored.attachment == draft.attachment
 
 
 async def test_opted_out_people_are_skipped(world: World) -> None:

@@ -42,7 +42,8 @@ _SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """One message the fake accepted."""
+    """One message the fake accepted; a file is either uploaded (``filename``) or sent again by
+    the ``file_id`` Telegram holds it under."""
 
     at: float
     method: str
@@ -50,6 +51,7 @@ class Accepted:
     text: str
     filename: str | None
     markup: Any
+    file_id: str | None = None
 
 
 @dataclass
@@ -123,7 +125,9 @@ class FakeBotApi:
         self._last_by_chat[chat] = now
         text = str(params.get("text") or params.get("caption") or "")
         filename = next((part[0] for part in files.values()), None) if files else None
-        self.accepted.append(Accepted(now, method, chat, text, filename, params.get("reply_markup")))
+        by_id = params.get("document") or params.get("photo")
+        file_id = by_id if isinstance(by_id, str) else None
+        self.accepted.append(Accepted(now, method, chat, text, filename, params.get("reply_markup"), file_id))
         if self._log_fd is not None:
             os.write(self._log_fd, f"{time.time():.6f}\t{chat}\t{text}\n".encode())
             os.fsync(self._log_fd)

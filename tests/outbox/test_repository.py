@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.conversation.messages import Attachment, Choice, Reply
+from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
 from bot.storage import outbox
 from bot.storage.db import Database, iso
 from bot.storage.outbox import OutboxMessage
@@ -52,6 +53,42 @@ def test_attachment_factory_cannot_be_queued() -> None:
 def test_unknown_payload_version_is_refused() -> None:
     with pytest.raises(ValueError, match="version"):
         outbox.decode_reply('{"v": 99, "text": "x"}')
+
+
+@pytest.mark.parametrize("photo", [False, True])
+def test_file_reference_round_trip_stores_the_reference_not_bytes(photo: bool) -> None:
+    ref = FileRef(Channel.TELEGRAM, "BQACAgUAAxkBAAIBd2Z7pdf", photo=photo)
+    reply = Reply(
+        "📢 THÔNG BÁO: tập huấn ngày 20/3",
+        choices=[Choice("📩 Đã nhận", "go:rsvp:7:ack")],
+        attachment=Attachment("Tài liệu tập huấn.pdf", "application/pdf", ref=ref),
+    )
+    payload = outbox.encode_reply(reply)
+    stored = json.loads(payload)
+    assert stored["v"] == outbox.PAYLOAD_VERSION == 2
+    assert stored["attachment"] == {
+        "filename": "Tài liệu tập huấn.pdf",
+        "mime_type": "application/pdf",
+        "ref": {"channel": "telegram", "file_id": "BQACAgUAAxkBAAIBd2Z7pdf", "photo": photo},
+    }
+    decoded = outbox.decode_reply(payload)
+    assert decoded == reply
+    assert decoded.attachment is not None and decoded.attachment.ref is not None
+    assert decoded.attachment.ref.channel is Channel.TELEGRAM
+
+
+def test_version_1_payloads_queued_before_the_upgrade_still_decode() -> None:
+    # Verbatim what the previous release wrote: rows still pending at the upgrade must go out.
+    payload = (
+        '{"v":1,"text":"Nhắc việc","columns":2,"choices":[["Xem","case:12"],["Để sau","later"]],'
+        '"attachment":{"filename":"a.txt","mime_type":"text/plain","data":"eA=="}}'
+    )
+    assert outbox.decode_reply(payload) == Reply(
+        "Nhắc việc",
+        choices=[Choice("Xem", "case:12"), Choice("Để sau", "later")],
+        columns=2,
+        attachment=Attachment("a.txt", "text/plain", data=b"x"),
+    )
 
 
 _texts = st.text(min_size=0, max_size=50)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.messages import Attachment, Choice, Reply
+from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
 from bot.storage import outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, utcnow
 from bot.workers.outbox_sender import (
     Blocked,
     Delivered,
@@ -124,6 +124,38 @@ async def test_attachments_go_as_photo_or_document(tmp_path: Path) -> None:
         ("sendDocument", "7", "bao-cao.xlsx"),
         ("sendPhoto", "8", "chart.png"),
     ]
+
+
+async def test_a_queued_file_reference_goes_out_by_file_id(db: Database) -> None:
+    """From the outbox row (payload version 2) through the sender: one upload serves every chat."""
+    api = FakeBotApi()
+    ref = FileRef(Channel.TELEGRAM, "BQACAgUAAxkBAAIBd2Z7pdf")
+    photo = FileRef(Channel.TELEGRAM, "AgACAgUAAxkBAAIBeGZx", photo=True)
+    async with db.transaction() as conn:
+        for chat, attachment in (
+            ("7", Attachment("tap-huan.pdf", "application/pdf", ref=ref)),
+            ("8", Attachment("tap-huan.pdf", "application/pdf", ref=ref)),
+            ("9", Attachment("ảnh.jpg", "image/jpeg", ref=photo)),
+        ):
+            await outbox.enqueue(
+                conn,
+                channel=CHANNEL,
+                chat_id=chat,
+                reply=Reply(f"Thông báo {chat}", attachment=attachment),
+                dedupe_key=f"bc:1:{chat}",
+                kind=outbox.Kind.BROADCAST,
+                now=utcnow(),
+            )
+    await drain(OutboxSender(db, CHANNEL, transport_for(api), FAST))
+    files = sorted(
+        (a.chat_id, a.method, a.file_id, a.filename) for a in api.accepted if a.method != "sendMessage"
+    )
+    assert files == [
+        ("7", "sendDocument", ref.file_id, None),
+        ("8", "sendDocument", ref.file_id, None),
+        ("9", "sendPhoto", photo.file_id, None),
+    ]
+    assert await outbox.counts(db) == outbox.OutboxCounts(sent=3)
 
 
 async def test_a_429_on_a_later_part_is_waited_out_not_handed_back() -> None:

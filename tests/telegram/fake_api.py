@@ -5,7 +5,9 @@ One object, two transports: :mod:`tests.telegram.fake_request` plugs it into PTB
 Answers mirror Telegram's JSON (``{"ok": true, "result": …}`` or ``{"ok": false, "error_code":
 …, "description": …, "parameters": {"retry_after": …}}``) and its validation of the things our
 channel relies on: 4096-character texts, 64-byte callback data, one answer per callback query,
-"message is not modified", blocked users (403). Faults are injected per method.
+"message is not modified", blocked users (403), files sent again by ``file_id`` (known ids only,
+a photo's id with sendPhoto only, a document's with sendDocument only). Faults are injected per
+method.
 """
 
 from __future__ import annotations
@@ -50,6 +52,19 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file the API holds, by its ``file_id``: what it is and what it was called.
+
+    ``kind`` is ``photo`` or ``document``: Telegram resends an id only as the kind it was sent as.
+    """
+
+    kind: str
+    size: int
+    name: str | None = None
+    mime_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +212,48 @@ class FakeUser:
         }
         return self.api.enqueue({"message": self._message(sticker=sticker)})
 
+    def send_document(
+        self, file_name: str, mime_type: str, size: int = 184_320, caption: str = ""
+    ) -> dict[str, Any]:
+        """The user sends a file as a document (the paperclip, then "File")."""
+        file_id = self.api.hold_file(StoredFile("document", size, file_name, mime_type))
+        document = {
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{file_id[-6:]}",
+            "file_size": size,
+        }
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+        return self.api.enqueue({"message": self._message(**content)})
+
+    def send_photo(self, size: int = 97_640, caption: str = "") -> dict[str, Any]:
+        """The user sends a picture as a photo: Telegram offers it in several sizes, largest last."""
+        small = self.api.hold_file(StoredFile("photo", 1502))
+        large = self.api.hold_file(StoredFile("photo", size))
+        sizes = [
+            {
+                "file_id": small,
+                "file_unique_id": f"AQAD{small[-6:]}",
+                "file_size": 1502,
+                "width": 90,
+                "height": 51,
+            },
+            {
+                "file_id": large,
+                "file_unique_id": f"AQAD{large[-6:]}",
+                "file_size": size,
+                "width": 1280,
+                "height": 720,
+            },
+        ]
+        content: dict[str, Any] = {"photo": sizes}
+        if caption:
+            content["caption"] = caption
+        return self.api.enqueue({"message": self._message(**content)})
+
     def send_voice(self) -> dict[str, Any]:
         """The user sends a voice note."""
         voice = {
@@ -266,6 +323,7 @@ class FakeTelegram:
         self.users: dict[int, FakeUser] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.files: dict[str, bytes] = {}
+        self.held: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict[str, Any]] = []
@@ -309,6 +367,13 @@ class FakeTelegram:
         self.pending.append(update)
         self._touch()
         return update
+
+    def hold_file(self, file: StoredFile) -> str:
+        """Keep a file (uploaded by a user or the bot) and return its new ``file_id``."""
+        prefix = "AgACAgIAAxkBAAI" if file.kind == "photo" else "BQACAgIAAxkDAAI"
+        file_id = f"{prefix}{next(self._file_ids):06d}"
+        self.held[file_id] = file
+        return file_id
 
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, shared by both sides, as on Telegram."""
@@ -553,43 +618,53 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: wrong parameter action in request")
         return True
 
-    def _file(self, files: Files, key: str) -> tuple[str, str, bytes, str]:
-        if key not in files:
+    def _file(self, params: dict[str, Any], files: Files, key: str) -> tuple[str, StoredFile]:
+        """The file a send method carries: an upload (kept under a new file_id), or the file_id
+        of a file the API holds, which Telegram accepts only for the kind it was sent as."""
+        if key in files:
+            filename, data, mime = files[key]
+            file_id = self.hold_file(StoredFile(key, len(data), filename, mime))
+            self.files[file_id] = data
+            return file_id, self.held[file_id]
+        file_id = params.get(key)
+        if not isinstance(file_id, str) or not file_id:
             raise ApiError(400, f"Bad Request: there is no {key} in the request")
-        filename, data, mime = files[key]
-        file_id = f"BQACAgIAAxkDAAI{next(self._file_ids):06d}"
-        self.files[file_id] = data
-        return file_id, filename, data, mime
+        held = self.held.get(file_id)
+        if held is None:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if held.kind != key:
+            raise ApiError(400, "Bad Request: type of file mismatch")
+        return file_id, held
 
     def _send_document(self, params: dict[str, Any], files: Files) -> dict[str, Any]:
         user = self._chat(params)
-        file_id, filename, data, mime = self._file(files, "document")
+        file_id, held = self._file(params, files, "document")
         document = {
-            "file_name": filename,
-            "mime_type": mime,
+            "file_name": held.name,
+            "mime_type": held.mime_type,
             "file_id": file_id,
             "file_unique_id": f"AgAD{file_id[-6:]}",
-            "file_size": len(data),
+            "file_size": held.size,
         }
         return self._store(user, document=document)
 
     def _send_photo(self, params: dict[str, Any], files: Files) -> dict[str, Any]:
         user = self._chat(params)
-        file_id, _, data, _ = self._file(files, "photo")
+        file_id, held = self._file(params, files, "photo")
         sizes = [
             {
                 "file_id": f"{file_id}-s",
                 "file_unique_id": f"AQAD{file_id[-6:]}s",
                 "width": 90,
                 "height": 60,
-                "file_size": min(len(data), 1200),
+                "file_size": min(held.size, 1200),
             },
             {
                 "file_id": file_id,
                 "file_unique_id": f"AQAD{file_id[-6:]}",
                 "width": 800,
                 "height": 533,
-                "file_size": len(data),
+                "file_size": held.size,
             },
         ]
         return self._store(user, photo=sizes)

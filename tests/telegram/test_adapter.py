@@ -10,11 +10,26 @@ import pytest
 from telegram import Bot, Update
 
 from bot.channels.telegram.adapter import to_inbound
+from bot.conversation.messages import Channel, InboundFile
 from tests.telegram.fake_api import TOKEN
 
 TESTDATA = Path(__file__).parent / "testdata"
 CASES: list[dict[str, Any]] = json.loads((TESTDATA / "incoming.json").read_text("utf-8"))
 FIELDS = ("channel", "chat_id", "user_id", "message_id", "kind", "text", "value", "display_name")
+
+
+def _file_fields(file: InboundFile | None) -> dict[str, Any] | None:
+    """An inbound file as the recordings spell it (a case without ``file`` expects None)."""
+    if file is None:
+        return None
+    assert file.ref.channel == Channel.TELEGRAM
+    return {
+        "file_id": file.ref.file_id,
+        "name": file.name,
+        "mime_type": file.mime_type,
+        "size": file.size,
+        "photo": file.ref.photo,
+    }
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
@@ -26,6 +41,7 @@ def test_recorded_update(case: dict[str, Any]) -> None:
         return
     assert inbound is not None
     assert {name: str(getattr(inbound, name)) for name in FIELDS} == case["inbound"]
+    assert _file_fields(inbound.file) == case.get("file")
 
 
 def test_message_date_becomes_received_at() -> None:

@@ -2,7 +2,9 @@
 
 Update: https://core.telegram.org/bots/api#update — we handle ``message`` (private chats) and
 ``callback_query`` (a pressed inline button); everything else is ignored upstream by the
-handler filters and ``allowed_updates``.
+handler filters and ``allowed_updates``. Documents (https://core.telegram.org/bots/api#document)
+and photos (https://core.telegram.org/bots/api#photosize) become files by ``file_id``, which
+the bot can send again without downloading them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from dataclasses import replace
 
 from telegram import CallbackQuery, Message, Update, User
 
-from bot.conversation.messages import Channel, Inbound, InboundKind
+from bot.conversation.messages import Channel, FileRef, Inbound, InboundFile, InboundKind
 from bot.domain.vntext import clean_input
+from bot.texts import telegram as tt
+
+# Telegram may omit a document's MIME type; this is the generic one for "some file".
+UNKNOWN_MIME = "application/octet-stream"
+# Telegram re-encodes every photo as JPEG.
+PHOTO_MIME = "image/jpeg"
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -50,8 +58,34 @@ def _from_message(message: Message) -> Inbound | None:
         return base
     if message.text is not None:
         return replace(base, kind=InboundKind.TEXT, text=clean_input(message.text))
-    # Photos, stickers, voice, documents, locations…: the engine answers with a hint.
+    file = _file(message)
+    if file is not None:
+        return replace(base, kind=InboundKind.FILE, text=clean_input(message.caption or ""), file=file)
+    # Stickers, voice, video notes, locations…: the engine answers with a hint.
     return base
+
+
+def _file(message: Message) -> InboundFile | None:
+    """The document or photo of a message, if it carries one."""
+    # A GIF arrives as ``animation`` with a copy in ``document`` (for old clients): not a document.
+    if message.document is not None and message.animation is None:
+        document = message.document
+        return InboundFile(
+            ref=FileRef(Channel.TELEGRAM, document.file_id),
+            name=clean_input(document.file_name or "") or tt.DOCUMENT_NAME,
+            mime_type=document.mime_type or UNKNOWN_MIME,
+            size=document.file_size,
+        )
+    if message.photo:
+        # Telegram offers each photo in several sizes; recipients should get the sharpest.
+        largest = max(message.photo, key=lambda size: size.width * size.height)
+        return InboundFile(
+            ref=FileRef(Channel.TELEGRAM, largest.file_id, photo=True),
+            name=tt.PHOTO_NAME,
+            mime_type=PHOTO_MIME,
+            size=largest.file_size,
+        )
+    return None
 
 
 def _from_press(query: CallbackQuery) -> Inbound | None:

@@ -34,7 +34,8 @@ from telegram import (
 from telegram.constants import ChatAction, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.conversation.messages import Attachment, Choice, Reply
+from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
+from bot.texts import common as t
 from bot.texts import telegram as tt
 
 log = logging.getLogger(__name__)
@@ -204,7 +205,13 @@ async def send_reply(bot: Bot, chat_id: int | str, reply: Reply) -> None:
 
 
 async def send_attachment(bot: Bot, chat_id: int | str, attachment: Attachment) -> None:
-    """Images as photos (shown inline), everything else as a document; never dropped silently."""
+    """Images as photos (shown inline), everything else as a document; never dropped silently.
+
+    A file reference goes out by reference (:func:`send_reference`), nothing is uploaded.
+    """
+    if attachment.ref is not None:
+        await send_reference(bot, chat_id, attachment.filename, attachment.ref)
+        return
     try:
         data = await asyncio.to_thread(attachment.read)
     except (OSError, ValueError):
@@ -219,6 +226,19 @@ async def send_attachment(bot: Bot, chat_id: int | str, attachment: Attachment) 
             # Odd dimensions or formats Telegram will not render: the file still goes out.
             log.warning("photo_refused chat=%s file=%s error=%s", chat_id, attachment.filename, exc.message)
     await bot.send_document(chat_id, document=data, filename=attachment.filename)
+
+
+async def send_reference(bot: Bot, chat_id: int | str, name: str, ref: FileRef) -> None:
+    """Send a file Telegram already holds by its ``file_id``: no bytes move, so one upload can
+    reach thousands of chats. A photo's id is only valid for sendPhoto, a document's for
+    sendDocument. Another channel's reference means nothing here: the chat is told how to get
+    the file instead."""
+    if ref.channel != Channel.TELEGRAM:
+        await bot.send_message(chat_id, t.FILE_NOT_HERE.format(name=name))
+    elif ref.photo:
+        await bot.send_photo(chat_id, photo=ref.file_id)
+    else:
+        await bot.send_document(chat_id, document=ref.file_id)
 
 
 @asynccontextmanager
