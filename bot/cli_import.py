@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
-from bot.services.importer import ImportAborted, ImportKind, ImportOptions, ImportReport, run_import
+from bot.services.importing import ImportAborted, ImportKind, ImportOptions, ImportReport, run_import
 from bot.storage.db import Database, utcnow
 from bot.texts import importer as t
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.services.importer import bundled_communes
+from bot.services.importing import bundled_communes
 from bot.storage.db import Database
 from bot.storage.units import upsert_communes
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bot.services.importer import ImportKind, ImportOptions, ImportReport, run_import
+from bot.services.importing import ImportKind, ImportOptions, ImportReport, run_import
 from bot.storage.db import Database
 
 TODAY = date(2025, 10, 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.importer import ImportKind
+from bot.services.importing import ImportKind
 from bot.storage.db import Database
 from tests.importer.helpers import messages, read_csv, run, write_csv, write_xlsx
 

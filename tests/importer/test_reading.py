@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.vntext import fold
-from bot.services.importer import (
+from bot.services.importing import (
     COLUMNS,
     ImportAborted,
     ImportKind,

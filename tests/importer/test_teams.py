@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.enums import Role
-from bot.services.importer import ImportAborted, ImportKind
+from bot.services.importing import ImportAborted, ImportKind
 from bot.storage.db import Database
 from bot.storage.units import list_teams
 from tests.importer.helpers import NOW, messages, run, write_csv

@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.domain.units import UnitType
-from bot.services.importer import ImportKind
+from bot.services.importing import ImportKind
 from bot.storage.db import Database
 from bot.storage.units import list_communes
 from tests.importer.helpers import messages, run, write_csv, write_xlsx

@@ -1,0 +1,49 @@
+"""The rejects file: the rows an import left out, as written, with the reasons in a "lỗi" column."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+
+from bot.services.importing.report import Problem
+from bot.services.importing.tables import SourceRow
+from bot.texts import importer as t
+
+
+def default_rejects_path(source: Path) -> Path:
+    """Where rejected rows go unless told: "nguoi.xlsx" → "nguoi.rejects.csv" next to it."""
+    return source.with_name(f"{source.stem}.rejects.csv")
+
+
+def write_rejects(
+    path: Path, header: SourceRow, rejected: Sequence[tuple[SourceRow, list[Problem]]], delimiter: str
+) -> None:
+    """Write rejected rows with their original cells and a "lỗi" column (.xlsx or CSV UTF-8 with BOM)."""
+    width = max([len(header.cells), *(len(row.cells) for row, _ in rejected)])
+    titles = [header.cell(i) for i in range(width)] + [t.REJECTS_COLUMN]
+    lines = [
+        [row.cell(i) for i in range(width)] + ["; ".join(_reason(p) for p in problems)]
+        for row, problems in rejected
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xlsx":
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(titles)
+        for line in lines:
+            # Text cells keep phones' leading zeros and codes like 06040 intact.
+            sheet.append(line)
+        workbook.save(path)
+        return
+    # The BOM makes Excel read the file as UTF-8; the input's delimiter suits the operator's Excel.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(titles)
+        writer.writerows(lines)
+
+
+def _reason(problem: Problem) -> str:
+    return f"{problem.column}: {problem.message}" if problem.column else problem.message
