@@ -17,8 +17,9 @@ Counting rules (see ``docs`` of the domain and ``bot/domain/kpi.py``):
   window *closed* within the period (up to today), and how many of them were trained by then.
   Each mediator is judged exactly once, in the period their window closes.
 
-Queries are a handful of grouped SELECTs whatever the scope (no per-unit round trips): the
-province summary over 100,000 cases takes tens of milliseconds (``bench/stats_bench.py``).
+Queries are a handful of grouped SELECTs whatever the scope (no per-unit round trips), kept in
+``bot/storage/stats.py``: the province summary over 100,000 cases takes tens of milliseconds
+(``bench/stats_bench.py``).
 """
 
 from __future__ import annotations
@@ -29,21 +30,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 
 from bot.config import Settings
 from bot.domain.composition import MemberFacts, check_composition
 from bot.domain.dates import add_months
-from bot.domain.enums import CaseField, PersonStatus, Role, Sex
+from bot.domain.enums import CaseField, Role, Sex
 from bot.domain.kpi import CaseCounts, Indicator, IndicatorCode, Targets, indicator
 from bot.domain.people import MEDIATOR_ROLES, Person
 from bot.domain.periods import Period
 from bot.domain.remuneration import RemunerationRates, estimate_total
+from bot.storage import stats as repo
 from bot.storage.db import Database
+from bot.storage.stats import Area
 from bot.texts import stats as ts
 
 PROVINCE_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.ADMIN})
-_MEMBER_ROLES = tuple(sorted(r.value for r in MEDIATOR_ROLES))
 
 
 class ScopeLevel(StrEnum):
@@ -287,58 +288,41 @@ async def resolve_scope(db: Database, viewer: Viewer, scope: Scope | None = None
         return ScopeInfo(scope, name)
 
     if scope.level == ScopeLevel.COMMUNE:
-        row = await db.fetchone(
-            "SELECT code, name, unit_type, is_pilot FROM communes WHERE code = ?", (scope.commune_code,)
-        )
-        if row is None:
+        assert scope.commune_code is not None  # Scope guarantees it
+        found = await repo.scope_commune(db, scope.commune_code)
+        if found is None:
             raise LookupError(f"commune {scope.commune_code}")
-        if person is not None and not person.may_see_commune(row["code"]):
-            raise PermissionError(f"person {person.id} may not see commune {row['code']}")
-        label = _commune_label(row["unit_type"], row["name"])
-        return ScopeInfo(scope, label, commune_name=label, is_pilot=bool(row["is_pilot"]))
+        if person is not None and not person.may_see_commune(found.code):
+            raise PermissionError(f"person {person.id} may not see commune {found.code}")
+        label = _commune_label(found.unit_type, found.name)
+        return ScopeInfo(scope, label, commune_name=label, is_pilot=found.is_pilot)
 
-    row = await db.fetchone(
-        "SELECT t.id, t.name, t.commune_code, c.name AS commune, c.unit_type, c.is_pilot "
-        "FROM teams t JOIN communes c ON c.code = t.commune_code WHERE t.id = ?",
-        (scope.team_id,),
-    )
-    if row is None:
+    assert scope.team_id is not None  # Scope guarantees it
+    team = await repo.scope_team(db, scope.team_id)
+    if team is None:
         raise LookupError(f"team {scope.team_id}")
-    if person is not None and not person.may_see_team(row["id"], row["commune_code"]):
-        raise PermissionError(f"person {person.id} may not see team {row['id']}")
-    commune = _commune_label(row["unit_type"], row["commune"])
+    if person is not None and not person.may_see_team(team.id, team.commune_code):
+        raise PermissionError(f"person {person.id} may not see team {team.id}")
+    commune = _commune_label(team.unit_type, team.commune_name)
     return ScopeInfo(
         scope,
-        ts.TEAM_IN_COMMUNE.format(team=row["name"], commune=commune),
+        ts.TEAM_IN_COMMUNE.format(team=team.name, commune=commune),
         commune_name=commune,
-        team_name=row["name"],
-        is_pilot=bool(row["is_pilot"]),
+        team_name=team.name,
+        is_pilot=team.is_pilot,
     )
 
 
-# --------------------------------------------------------------------------- SQL fragments
+# --------------------------------------------------------------------------- reading helpers
 
 
-def _case_filter(scope: Scope) -> tuple[str, list[Any]]:
-    """WHERE fragment on ``cases c`` for a scope (portable SQL)."""
+def _area(scope: Scope) -> Area:
+    """The storage layer's plain form of a scope."""
     if scope.level == ScopeLevel.TEAM:
-        return "c.team_id = ?", [scope.team_id]
+        return Area(team_id=scope.team_id)
     if scope.level == ScopeLevel.COMMUNE:
-        return "c.commune_code = ?", [scope.commune_code]
-    if scope.level == ScopeLevel.PILOT:
-        return "c.commune_code IN (SELECT code FROM communes WHERE is_pilot = 1)", []
-    return "1 = 1", []
-
-
-def _team_filter(scope: Scope) -> tuple[str, list[Any]]:
-    """WHERE fragment on ``teams t``: confirmed teams of the scope (a team scope takes its team as is)."""
-    if scope.level == ScopeLevel.TEAM:
-        return "t.id = ?", [scope.team_id]
-    if scope.level == ScopeLevel.COMMUNE:
-        return "t.confirmed = 1 AND t.commune_code = ?", [scope.commune_code]
-    if scope.level == ScopeLevel.PILOT:
-        return "t.confirmed = 1 AND t.commune_code IN (SELECT code FROM communes WHERE is_pilot = 1)", []
-    return "t.confirmed = 1", []
+        return Area(commune_code=scope.commune_code)
+    return Area(pilot=scope.level == ScopeLevel.PILOT)
 
 
 def _by_commune(scope: Scope) -> bool:
@@ -360,25 +344,8 @@ def _counts(groups: Iterable[tuple[str, str | None, int]]) -> CaseCounts:
 
 
 async def _grouped_cases(db: Database, scope: Scope, period: Period) -> dict[str, CaseCounts]:
-    """Case tallies per unit key (commune code, or team id as text).
-
-    The date test sits inside the aggregate rather than in WHERE: the planner then reads the
-    ``cases_unit_tally`` index in group order instead of range-scanning by date and sorting —
-    15 ms rather than 75 ms over 100,000 cases, and immune to what ANALYZE statistics suggest.
-    Groups with no case in the period come back with 0 and are dropped.
-    """
-    where, params = _case_filter(scope)
-    unit = "c.commune_code" if _by_commune(scope) else "c.team_id"
-    rows = await db.fetchall(
-        f"SELECT {unit} AS unit, c.outcome, c.field, "
-        "SUM(CASE WHEN c.received_on >= ? AND c.received_on <= ? THEN 1 ELSE 0 END) AS n "
-        f"FROM cases c WHERE {where} GROUP BY {unit}, c.outcome, c.field",
-        [period.start.isoformat(), period.end.isoformat(), *params],
-    )
-    groups: dict[str, list[tuple[str, str | None, int]]] = defaultdict(list)
-    for row in rows:
-        if row["n"]:
-            groups[str(row["unit"])].append((row["outcome"], row["field"], row["n"]))
+    """Case tallies per unit key (commune code, or team id as text); units without cases are absent."""
+    groups = await repo.case_groups(db, _area(scope), period.start, period.end, by_commune=_by_commune(scope))
     return {key: _counts(value) for key, value in groups.items()}
 
 
@@ -406,17 +373,11 @@ async def monthly_counts(
 ) -> list[tuple[Period, CaseCounts]]:
     """Case outcomes per calendar month of the period (months without cases included, as zeros).
 
-    Fields are not tallied here (the monthly chart shows outcomes only). Cases are grouped by
-    day in SQL, which the ``cases_month_tally`` index serves in order, and by month here.
+    Fields are not tallied here (the monthly chart shows outcomes only). The store groups cases
+    by day (see :func:`bot.storage.stats.daily_outcomes`), months are summed here.
     """
     info = await resolve_scope(db, viewer, scope)
-    where, params = _case_filter(info.scope)
-    rows = await db.fetchall(
-        "SELECT c.received_on AS day, c.outcome, COUNT(*) AS n FROM cases c "
-        f"WHERE c.received_on >= ? AND c.received_on <= ? AND {where} "
-        "GROUP BY c.received_on, c.outcome",
-        [period.start.isoformat(), period.end.isoformat(), *params],
-    )
+    rows = await repo.daily_outcomes(db, _area(info.scope), period.start, period.end)
     groups: dict[str, list[tuple[str, str | None, int]]] = defaultdict(list)
     for row in rows:
         groups[row["day"][:7]].append((row["outcome"], None, row["n"]))
@@ -431,47 +392,37 @@ async def _units(db: Database, info: ScopeInfo) -> tuple[list[Unit], dict[str, b
     """The rows of a scope's table and the Art. 12 ethnic-area flag of every commune involved."""
     scope = info.scope
     if _by_commune(scope):
-        pilot_only = " WHERE is_pilot = 1" if scope.level == ScopeLevel.PILOT else ""
-        rows = await db.fetchall(
-            "SELECT code, name, unit_type, is_pilot, is_ethnic_area, is_model FROM communes"
-            f"{pilot_only} ORDER BY name, code"
-        )
+        communes = await repo.communes(db, pilot_only=scope.level == ScopeLevel.PILOT)
         units = [
             Unit(
-                key=row["code"],
-                name=_commune_label(row["unit_type"], row["name"]),
-                commune_code=row["code"],
-                is_pilot=bool(row["is_pilot"]),
-                is_model=bool(row["is_model"]),
+                key=c.code,
+                name=_commune_label(c.unit_type, c.name),
+                commune_code=c.code,
+                is_pilot=c.is_pilot,
+                is_model=c.is_model,
             )
-            for row in rows
+            for c in communes
         ]
-        return units, {row["code"]: bool(row["is_ethnic_area"]) for row in rows}
+        return units, {c.code: c.is_ethnic_area for c in communes}
     if scope.level == ScopeLevel.COMMUNE:
-        rows = await db.fetchall(
-            "SELECT t.id, t.name, t.commune_code, c.is_pilot, c.is_ethnic_area, c.is_model "
-            "FROM teams t JOIN communes c ON c.code = t.commune_code WHERE t.commune_code = ? "
-            "ORDER BY t.name, t.id",
-            (scope.commune_code,),
-        )
+        assert scope.commune_code is not None  # Scope guarantees it
+        teams = await repo.commune_teams(db, scope.commune_code)
     else:
-        rows = await db.fetchall(
-            "SELECT t.id, t.name, t.commune_code, c.is_pilot, c.is_ethnic_area, c.is_model "
-            "FROM teams t JOIN communes c ON c.code = t.commune_code WHERE t.id = ?",
-            (scope.team_id,),
-        )
+        assert scope.team_id is not None  # Scope guarantees it
+        team = await repo.team_unit(db, scope.team_id)
+        teams = [] if team is None else [team]
     units = [
         Unit(
-            key=str(row["id"]),
-            name=ts.TEAM_NAME.format(team=row["name"]),
-            commune_code=row["commune_code"],
-            is_pilot=bool(row["is_pilot"]),
-            is_model=bool(row["is_model"]),
-            team_id=row["id"],
+            key=str(t.id),
+            name=ts.TEAM_NAME.format(team=t.name),
+            commune_code=t.commune_code,
+            is_pilot=t.is_pilot,
+            is_model=t.is_model,
+            team_id=t.id,
         )
-        for row in rows
+        for t in teams
     ]
-    return units, {row["commune_code"]: bool(row["is_ethnic_area"]) for row in rows}
+    return units, {t.commune_code: t.is_ethnic_area for t in teams}
 
 
 @dataclass(slots=True)
@@ -529,26 +480,13 @@ async def _staffing(
 ) -> dict[str, Staffing]:
     """Form 10c counts and team indicators per unit key, as of the period's end."""
     scope = info.scope
-    where, params = _team_filter(scope)
-    team_rows = await db.fetchall(f"SELECT t.id, t.commune_code FROM teams t WHERE {where}", params)
-    tallies = {row["id"]: _TeamTally(row["commune_code"]) for row in team_rows}
+    area = _area(scope)
+    team_communes = await repo.team_communes(db, area)
+    tallies = {team_id: _TeamTally(commune_code) for team_id, commune_code in team_communes.items()}
     if not tallies:
         return {}
-    marks = ", ".join("?" for _ in _MEMBER_ROLES)
-    members = await db.fetchall(
-        "SELECT p.team_id, p.role, p.sex, p.ethnic_minority, p.legal_background, p.recognised_on, "
-        "p.trained_on FROM people p JOIN teams t ON t.id = p.team_id "
-        f"WHERE p.status = ? AND p.role IN ({marks}) AND {where}",
-        [PersonStatus.ACTIVE.value, *_MEMBER_ROLES, *params],
-    )
-    supported = {
-        row["team_id"]
-        for row in await db.fetchall(
-            "SELECT DISTINCT ls.team_id FROM legal_support ls JOIN people p ON p.id = ls.person_id "
-            f"JOIN teams t ON t.id = ls.team_id WHERE p.status = ? AND {where}",
-            [PersonStatus.ACTIVE.value, *params],
-        )
-    }
+    members = await repo.active_members(db, area)
+    supported = await repo.supported_teams(db, area)
     # ISO dates compare correctly as strings: the loop below runs once per mediator of the
     # province, so it avoids parsing dates except for the few whose training window closes.
     end_iso = period.end.isoformat()
@@ -747,11 +685,7 @@ async def summarise(
     as_of = today or table.period.end
     trainers = communes = model = None
     if table.info.level == ScopeLevel.PROVINCE:
-        row = await db.fetchone(
-            "SELECT COUNT(*) AS n FROM people WHERE is_trainer = 1 AND status = ?",
-            (PersonStatus.ACTIVE.value,),
-        )
-        trainers = int(row["n"]) if row else 0
+        trainers = await repo.active_trainers(db)
         communes = len(table.rows)
         model = sum(1 for r in table.rows if r.unit.is_model)
     team_months = table.staffing.teams * _months_elapsed(table.period, as_of)
@@ -790,18 +724,7 @@ async def casebook(
 ) -> list[CasebookTeam]:
     """The Sổ theo dõi of every team in scope that received cases in the period, cases by date."""
     info = await resolve_scope(db, viewer, scope)
-    where, params = _case_filter(info.scope)
-    rows = await db.fetchall(
-        "SELECT c.code, c.team_id, c.received_on, c.parties_count, c.field, c.summary, c.outcome, "
-        "c.outcome_on, c.out_of_scope_reason, c.next_step, c.written_agreement, "
-        "c.wants_court_recognition, c.legal_support, c.vulnerable_involved, p.full_name AS mediator, "
-        "t.name AS team, t.commune_code, cm.name AS commune, cm.unit_type, cm.is_pilot "
-        "FROM cases c JOIN people p ON p.id = c.reported_by JOIN teams t ON t.id = c.team_id "
-        "JOIN communes cm ON cm.code = t.commune_code "
-        f"WHERE c.received_on >= ? AND c.received_on <= ? AND {where} "
-        "ORDER BY cm.name, t.name, c.team_id, c.received_on, c.id",
-        [period.start.isoformat(), period.end.isoformat(), *params],
-    )
+    rows = await repo.casebook_rows(db, _area(info.scope), period.start, period.end)
     books: dict[int, CasebookTeam] = {}
     for row in rows:
         book = books.get(row["team_id"])
