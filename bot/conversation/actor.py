@@ -18,11 +18,6 @@ class Actor:
     person: Person | None = None
 
     @property
-    def registered(self) -> bool:
-        """Has a person record (possibly still pending approval)."""
-        return self.person is not None
-
-    @property
     def active(self) -> bool:
         """Approved and still active."""
         return self.person is not None and self.person.active

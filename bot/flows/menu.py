@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.conversation.actor import Actor
@@ -16,18 +16,18 @@ RESUME = "resume"
 
 @dataclass(frozen=True, slots=True)
 class MenuItem:
-    """One menu entry: a label, the flow it starts, and who sees it."""
+    """One menu entry: a label and the flow it starts."""
 
     label: str
     flow: str
-    visible: Callable[[Actor], bool]
 
 
-def menu_flow(items: list[MenuItem]) -> Flow:
-    """Build the menu flow over the given items (only the visible ones are offered)."""
+def menu_flow(items: list[MenuItem], flows: Mapping[str, Flow]) -> Flow:
+    """Build the menu over ``items``: an item is offered exactly when its flow would let this
+    person start it (the flow's own ``allowed`` rule), so menu and refusal never disagree."""
 
     def offered(actor: Actor) -> list[Choice]:
-        return [Choice(item.label, item.flow) for item in items if item.visible(actor)]
+        return [Choice(item.label, item.flow) for item in items if flows[item.flow].allowed(actor) is None]
 
     def resume_choice(ctx: Ctx) -> list[Choice]:
         suspended = ctx.data.get(SUSPENDED)

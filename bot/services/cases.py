@@ -47,15 +47,12 @@ def _may_read(person: Person, case: repo.CaseRow) -> bool:
     return person.may_see_team(case.team_id, case.commune_code)
 
 
-def _may_change(person: Person, case: repo.CaseRow) -> bool:
+def may_change(person: Person, case: repo.CaseRow) -> bool:
+    """Whether ``person`` may record outcomes and notes on ``case``: its reporter, or the team's
+    leader (mediators only see their team's other cases)."""
     if not person.active or person.team_id != case.team_id:
         return False
     return person.role == Role.TEAM_LEADER or case.reported_by == person.id
-
-
-def may_change(person: Person, case: repo.CaseRow) -> bool:
-    """Whether ``person`` may record outcomes and notes on ``case``."""
-    return _may_change(person, case)
 
 
 async def report(
@@ -127,7 +124,7 @@ async def update(
 ) -> list[str]:
     """Change fields of a case (outcome, correction), with an audit row per changed field."""
     case = await repo.get_case(conn, case_id)
-    if case is None or not _may_change(person, case):
+    if case is None or not may_change(person, case):
         raise refuse(person, "update_case", case_id)
     return await repo.update_fields(conn, case, person.id, changes, now)
 
@@ -137,7 +134,7 @@ async def add_note(
 ) -> None:
     """A follow-up note on how the agreement is being carried out (Art. 26)."""
     case = await repo.get_case(conn, case_id)
-    if case is None or not _may_change(person, case):
+    if case is None or not may_change(person, case):
         raise refuse(person, "note_case", case_id)
     await repo.add_event(conn, case_id, person.id, now, "note", None, None, note)
 

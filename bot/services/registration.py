@@ -17,7 +17,7 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.access import may_approve, may_manage_mediator
 from bot.domain.composition import CompositionResult, MemberFacts, check_composition
 from bot.domain.enums import PersonStatus, Role
-from bot.domain.people import OFFICER_ROLES, Person
+from bot.domain.people import Person
 from bot.domain.vntext import squeeze
 from bot.services.notify import notify_person
 from bot.storage import invites as invites_repo
@@ -297,10 +297,6 @@ async def mark_left(
         raise refuse(actor, "mark_left", mediator_id)
     await people_repo.set_status(conn, mediator_id, PersonStatus.LEFT, now, reason=reason)
 
-
-def is_officer_role(role: Role) -> bool:
-    """Officer roles register without a team."""
-    return role in OFFICER_ROLES
 
 
 async def update_contact(

@@ -39,17 +39,6 @@ PAYLOAD_VERSION = 2
 _DECODABLE_VERSIONS = frozenset({1, PAYLOAD_VERSION})
 
 
-class Status(StrEnum):
-    """Where a row is in its life (see the module docstring)."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    BLOCKED = "blocked"
-    CANCELLED = "cancelled"
-
-
 class Kind(StrEnum):
     """Why a message is sent; quiet hours hold back some kinds (see the sender)."""
 

@@ -53,19 +53,6 @@ async def get_person(conn: aiosqlite.Connection, person_id: int) -> Person | Non
     return person_from_row(row) if row else None
 
 
-async def person_for_identity(conn: aiosqlite.Connection, channel: str, external_id: str) -> Person | None:
-    """The person linked to a channel identity, if any."""
-    row = await query_one(conn, _PERSON_BY_IDENTITY, (channel, external_id))
-    return person_from_row(row) if row else None
-
-
-_PERSON_BY_IDENTITY = (
-    f"SELECT {', '.join('p.' + c.strip() for c in PERSON_COLUMNS.split(','))} "
-    "FROM identities i JOIN people p ON p.id = i.person_id "
-    "WHERE i.channel = ? AND i.external_id = ?"
-)
-
-
 _IDENTITY_AND_PERSON = (
     "SELECT i.chat_id AS identity_chat, i.unreachable AS identity_unreachable, "
     f"{', '.join('p.' + c.strip() for c in PERSON_COLUMNS.split(','))} "

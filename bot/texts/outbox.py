@@ -5,7 +5,6 @@ Used by whoever reports on the outbox to an officer (the broadcast flow, admin c
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Protocol
 
 from bot.texts.stats import number
@@ -21,7 +20,6 @@ PROGRESS_DONE = "Đã gửi xong."
 CANCELLED = "Đã hủy {n} tin chưa gửi. Những tin đã gửi thì không thu hồi được."
 NOTHING_TO_CANCEL = "Không còn tin nào chưa gửi để hủy."
 
-QUIET_HOURS_WAIT = "Bây giờ là giờ nghỉ ({start}–{end}): tin sẽ được gửi từ {at}."
 
 
 class Progress(Protocol):
@@ -55,8 +53,3 @@ def progress(counts: Progress) -> str:
     line = "; ".join(parts) + "."
     return line if counts.remaining else f"{line} {PROGRESS_DONE}"
 
-
-def quiet_hours_wait(start: time, end: time, until: datetime) -> str:
-    """Tell an officer that a non-urgent broadcast waits for the end of quiet hours (local time)."""
-    at = f"{until:%H:%M} ngày {until.day:02d}/{until.month:02d}"
-    return QUIET_HOURS_WAIT.format(start=f"{start:%H:%M}", end=f"{end:%H:%M}", at=at)

@@ -11,8 +11,13 @@ from tests.flows.support import TAN_DOAN, Chat, World, count, outbox_for
 
 
 async def _person_of(app: App, user: str) -> people_repo.Person | None:
+    row = await app.db.fetchone(
+        "SELECT person_id FROM identities WHERE channel = 'console' AND external_id = ?", (user,)
+    )
+    if row is None or row["person_id"] is None:
+        return None
     async with app.db.transaction() as tx:
-        return await people_repo.person_for_identity(tx, "console", user)
+        return await people_repo.get_person(tx, row["person_id"])
 
 
 async def test_mediator_registers_in_an_existing_team(world: World) -> None:

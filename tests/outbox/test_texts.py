@@ -1,6 +1,3 @@
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from bot.storage.outbox import OutboxCounts
 from bot.texts import outbox as to
 
@@ -13,11 +10,4 @@ def test_progress_names_only_what_happened() -> None:
     assert to.progress(OutboxCounts(sent=95, blocked=3, failed=1, cancelled=1)) == (
         "Đã gửi 95/100 tin; 3 người đã chặn Trợ lý nên không nhận được; 1 tin gửi không thành công; "
         "1 tin đã hủy. Đã gửi xong."
-    )
-
-
-def test_quiet_hours_wait_shows_local_time() -> None:
-    until = datetime(2026, 5, 16, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    assert to.quiet_hours_wait(time(21, 0), time(7, 0), until) == (
-        "Bây giờ là giờ nghỉ (21:00–07:00): tin sẽ được gửi từ 07:00 ngày 16/05."
     )
