@@ -7,15 +7,14 @@ import logging
 
 from bot.services.importing import bundled_communes
 from bot.storage.db import Database
-from bot.storage.units import upsert_communes
+from bot.storage.units import list_communes, upsert_communes
 
 log = logging.getLogger(__name__)
 
 
 async def ensure_units(db: Database) -> int:
     """Load the bundled communes when the table is empty; returns how many were added."""
-    row = await db.fetchone("SELECT COUNT(*) AS n FROM communes")
-    if row is not None and row["n"]:
+    if await list_communes(db):
         return 0
     communes = await asyncio.to_thread(bundled_communes)
     async with db.transaction() as tx:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.messages import Channel
-from bot.domain.enums import PersonStatus, Role
+from bot.domain.enums import Role
 from bot.runtime import App
 from bot.storage import people as people_repo
 from bot.texts import console as tc
@@ -22,21 +22,18 @@ async def console_user_for(app: App, who: str, user: str = "") -> str:
     if not who:
         return f"console-{user.strip()}" if user.strip() else ANONYMOUS
     if who.isdigit():
-        row = await app.db.fetchone("SELECT id FROM people WHERE id = ?", (int(who),))
-        if row is None:
+        if await people_repo.get_person(app.db.reader, int(who)) is None:
             raise LookupError(tc.NO_PERSON_WITH_ID.format(who=who))
+        person_id = int(who)
     else:
         try:
             role = Role(who)
         except ValueError:
             raise LookupError(tc.BAD_AS.format(who=who, roles=", ".join(r.value for r in Role))) from None
-        row = await app.db.fetchone(
-            "SELECT id FROM people WHERE role = ? AND status = ? ORDER BY id LIMIT 1",
-            (role.value, PersonStatus.ACTIVE.value),
-        )
-        if row is None:
+        found = await people_repo.active_with_roles(app.db.reader, [role])
+        if not found:
             raise LookupError(tc.NO_PERSON_WITH_ROLE.format(who=who))
-    person_id = int(row["id"])
+        person_id = found[0]
     user_id = f"console-person-{person_id}"
     async with app.db.transaction() as tx:
         await people_repo.touch_identity(tx, Channel.CONSOLE, user_id, user_id, user_id, app.clock())
