@@ -7,12 +7,16 @@ from pathlib import Path
 
 from bot.kb.loader import Loaded, load_folder
 from bot.kb.model import Problem
+from bot.training.content import load_bank
 
 
 def check(folder: Path) -> list[Problem]:
     """Load ``folder`` and return every problem found (empty when the content is clean)."""
     loaded = load_folder(folder)
-    return validate(loaded)
+    problems = validate(loaded)
+    # The training bank (lessons, questions) must cite passages that exist in this same folder.
+    bank = load_bank(folder / "training", known_refs={p.ref for p in loaded.passages})
+    return problems + bank.problems
 
 
 def validate(loaded: Loaded) -> list[Problem]:
