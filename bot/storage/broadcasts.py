@@ -127,6 +127,21 @@ async def audience_targets(conn: aiosqlite.Connection, audience: Audience) -> li
         return [Target(row["person_id"], row["channel"], row["chat_id"]) for row in await cur.fetchall()]
 
 
+async def audience_people(conn: aiosqlite.Connection, audience: Audience) -> list[int]:
+    """Every active member of the audience, reachable or not (training invitees)."""
+    where, params = _audience_where(audience)
+    rows = await conn.execute_fetchall(f"SELECT p.id FROM people p WHERE {where} ORDER BY p.id", params)
+    return [int(r[0]) for r in rows]
+
+
+async def in_audience(conn: aiosqlite.Connection, audience: Audience, person_id: int) -> bool:
+    """Whether one person belongs to the audience now."""
+    where, params = _audience_where(audience)
+    sql = f"SELECT 1 FROM people p WHERE p.id = ? AND {where}"
+    rows = await conn.execute_fetchall(sql, [person_id, *params])
+    return bool(rows)
+
+
 # ---------------------------------------------------------------------------- broadcast details
 
 

@@ -393,6 +393,7 @@ PERSON_IMPORT_COLUMNS = frozenset(
         "team_id",
         "recognised_on",
         "trained_on",
+        "trained_source",
         "is_trainer",
         "legal_supporter",
     }

@@ -217,6 +217,9 @@ def _check_person(
         "is_trainer": row.flag("is_trainer"),
     }
     values.update({k: v for k, v in optional.items() if v is not None})
+    if "trained_on" in values:
+        # A historical training date: kept apart from those derived from recorded attendance.
+        values["trained_source"] = "import"
     supporter_text = row.text("legal_supporter")
     supporter = None
     if supporter_text:

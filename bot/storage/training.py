@@ -1,0 +1,571 @@
+"""Training records: courses, sessions, attendance, self-study progress, quiz answers, contests.
+
+Only SQL lives here; who may do what is decided in :mod:`bot.services.training`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.people import MEDIATOR_ROLES
+from bot.storage.db import Row, iso, query_one
+
+TRAINED_FROM_ATTENDANCE = "attendance"
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRow:
+    """A stored training course."""
+
+    id: int
+    title: str
+    level: str
+    commune_code: str | None
+    place: str
+    starts_on: date
+    ends_on: date
+    topics: tuple[str, ...]
+    audience: dict[str, Any]
+    open_checkin: bool
+    broadcast_id: int | None
+    created_by: int
+
+
+def _course(row: Row) -> CourseRow:
+    return CourseRow(
+        id=row["id"],
+        title=row["title"],
+        level=row["level"],
+        commune_code=row["commune_code"],
+        place=row["place"],
+        starts_on=date.fromisoformat(row["starts_on"]),
+        ends_on=date.fromisoformat(row["ends_on"]),
+        topics=tuple(json.loads(row["topics"])),
+        audience=json.loads(row["audience"]),
+        open_checkin=bool(row["open_checkin"]),
+        broadcast_id=row["broadcast_id"],
+        created_by=row["created_by"],
+    )
+
+
+_COURSE_COLUMNS = (
+    "id, title, level, commune_code, place, starts_on, ends_on, topics, audience, open_checkin, "
+    "broadcast_id, created_by"
+)
+
+
+async def insert_course(
+    conn: aiosqlite.Connection,
+    *,
+    title: str,
+    level: str,
+    commune_code: str | None,
+    place: str,
+    starts_on: date,
+    ends_on: date,
+    topics: Iterable[str],
+    audience: dict[str, Any],
+    open_checkin: bool,
+    created_by: int,
+    now: datetime,
+) -> int:
+    """Store a course and return its id."""
+    cur = await conn.execute(
+        "INSERT INTO training_courses(title, level, commune_code, place, starts_on, ends_on, topics, "
+        "audience, open_checkin, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            title,
+            level,
+            commune_code,
+            place,
+            starts_on.isoformat(),
+            ends_on.isoformat(),
+            json.dumps(list(topics), ensure_ascii=False),
+            json.dumps(audience, ensure_ascii=False),
+            int(open_checkin),
+            created_by,
+            iso(now),
+        ),
+    )
+    if cur.lastrowid is None:
+        raise RuntimeError("insert returned no id")
+    return cur.lastrowid
+
+
+async def set_course_broadcast(conn: aiosqlite.Connection, course_id: int, broadcast_id: int) -> None:
+    """Link the course to its invitation."""
+    await conn.execute("UPDATE training_courses SET broadcast_id = ? WHERE id = ?", (broadcast_id, course_id))
+
+
+async def add_people(
+    conn: aiosqlite.Connection, table: str, course_id: int, person_ids: Iterable[int]
+) -> None:
+    """Add trainers (``training_trainers``) or invitees (``training_invitees``) to a course."""
+    if table not in ("training_trainers", "training_invitees"):
+        raise ValueError(table)
+    await conn.executemany(
+        f"INSERT INTO {table}(course_id, person_id) VALUES (?, ?) "
+        "ON CONFLICT(course_id, person_id) DO NOTHING",
+        [(course_id, pid) for pid in person_ids],
+    )
+
+
+async def get_course(conn: aiosqlite.Connection, course_id: int) -> CourseRow | None:
+    """One course by id."""
+    row = await query_one(conn, f"SELECT {_COURSE_COLUMNS} FROM training_courses WHERE id = ?", (course_id,))
+    return _course(row) if row else None
+
+
+async def courses(conn: aiosqlite.Connection, commune_code: str | None) -> list[CourseRow]:
+    """Courses organised by a commune, or every course (``None``), newest first."""
+    where, params = ("WHERE commune_code = ?", (commune_code,)) if commune_code else ("", ())
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COURSE_COLUMNS} FROM training_courses {where} ORDER BY starts_on DESC, id DESC", params
+    )
+    return [_course(r) for r in rows]
+
+
+async def is_invited(conn: aiosqlite.Connection, course_id: int, person_id: int) -> bool:
+    """Whether the person was in the course's audience when it was created."""
+    row = await query_one(
+        conn, "SELECT 1 FROM training_invitees WHERE course_id = ? AND person_id = ?", (course_id, person_id)
+    )
+    return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """A person invited to a course, with their team for the attendance sheet."""
+
+    person_id: int
+    full_name: str
+    team: str
+
+
+async def invitees(conn: aiosqlite.Connection, course_id: int) -> list[Invitee]:
+    """Everyone invited to the course, by name."""
+    rows = await conn.execute_fetchall(
+        "SELECT p.id, p.full_name, COALESCE(t.name, '') AS team FROM training_invitees i "
+        "JOIN people p ON p.id = i.person_id LEFT JOIN teams t ON t.id = p.team_id "
+        "WHERE i.course_id = ? ORDER BY p.full_name, p.id",
+        (course_id,),
+    )
+    return [Invitee(r["id"], r["full_name"], r["team"]) for r in rows]
+
+
+# ------------------------------------------------------------------------------------ sessions
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """A class meeting with its check-in window."""
+
+    id: int
+    course_id: int
+    held_on: date
+    code: str
+    opens_at: datetime
+    closes_at: datetime
+
+
+def _session(row: Row) -> SessionRow:
+    return SessionRow(
+        row["id"],
+        row["course_id"],
+        date.fromisoformat(row["held_on"]),
+        row["code"],
+        datetime.fromisoformat(row["opens_at"]),
+        datetime.fromisoformat(row["closes_at"]),
+    )
+
+
+_SESSION_COLUMNS = "id, course_id, held_on, code, opens_at, closes_at"
+
+
+async def insert_session(
+    conn: aiosqlite.Connection,
+    course_id: int,
+    held_on: date,
+    code: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    created_by: int,
+    now: datetime,
+) -> int:
+    """Store a session and return its id."""
+    cur = await conn.execute(
+        "INSERT INTO training_sessions(course_id, held_on, code, opens_at, closes_at, created_by, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (course_id, held_on.isoformat(), code, iso(opens_at), iso(closes_at), created_by, iso(now)),
+    )
+    if cur.lastrowid is None:
+        raise RuntimeError("insert returned no id")
+    return cur.lastrowid
+
+
+async def get_session(conn: aiosqlite.Connection, session_id: int) -> SessionRow | None:
+    """One session by id."""
+    row = await query_one(
+        conn, f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE id = ?", (session_id,)
+    )
+    return _session(row) if row else None
+
+
+async def sessions_with_code(conn: aiosqlite.Connection, code: str, since: datetime) -> list[SessionRow]:
+    """Sessions using ``code`` that closed after ``since`` (open ones first, then the latest)."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE code = ? AND closes_at >= ? "
+        "ORDER BY closes_at DESC",
+        (code, iso(since)),
+    )
+    return [_session(r) for r in rows]
+
+
+async def course_sessions(conn: aiosqlite.Connection, course_id: int) -> list[SessionRow]:
+    """A course's sessions in date order."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE course_id = ? ORDER BY held_on, id",
+        (course_id,),
+    )
+    return [_session(r) for r in rows]
+
+
+# ---------------------------------------------------------------------------------- attendance
+
+
+async def record_attendance(
+    conn: aiosqlite.Connection,
+    session: SessionRow,
+    person_id: int,
+    method: str,
+    recorded_by: int,
+    now: datetime,
+    reason: str | None = None,
+) -> bool:
+    """Record that the person attended; False when they were already recorded. Derives
+    ``people.trained_on`` (the earliest attended session) in the same transaction."""
+    cur = await conn.execute(
+        "INSERT INTO training_attendance(session_id, person_id, method, recorded_by, recorded_at, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, person_id) DO NOTHING",
+        (session.id, person_id, method, recorded_by, iso(now), reason),
+    )
+    if cur.rowcount == 0:
+        return False
+    held = session.held_on.isoformat()
+    await conn.execute(
+        "UPDATE people SET trained_on = ?, trained_source = ?, updated_at = ? "
+        "WHERE id = ? AND (trained_on IS NULL OR trained_on > ?)",
+        (held, TRAINED_FROM_ATTENDANCE, iso(now), person_id, held),
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRow:
+    """One line of an attendance list."""
+
+    session_id: int
+    held_on: date
+    person_id: int
+    full_name: str
+    team: str
+    method: str
+    recorded_at: datetime
+    reason: str | None
+
+
+async def attendance(conn: aiosqlite.Connection, course_id: int) -> list[AttendanceRow]:
+    """Every attendance record of a course, by session then name."""
+    rows = await conn.execute_fetchall(
+        "SELECT a.session_id, s.held_on, p.id, p.full_name, COALESCE(t.name, '') AS team, a.method, "
+        "a.recorded_at, a.reason FROM training_attendance a JOIN training_sessions s ON s.id = a.session_id "
+        "JOIN people p ON p.id = a.person_id LEFT JOIN teams t ON t.id = p.team_id "
+        "WHERE s.course_id = ? ORDER BY s.held_on, s.id, p.full_name, p.id",
+        (course_id,),
+    )
+    return [
+        AttendanceRow(
+            r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], datetime.fromisoformat(r[6]), r[7]
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A course a person attended (for ``/hoso``)."""
+
+    title: str
+    held_on: date
+    place: str
+
+
+async def history(conn: aiosqlite.Connection, person_id: int) -> list[HistoryRow]:
+    """The sessions a person attended, newest first."""
+    rows = await conn.execute_fetchall(
+        "SELECT c.title, s.held_on, c.place FROM training_attendance a "
+        "JOIN training_sessions s ON s.id = a.session_id JOIN training_courses c ON c.id = s.course_id "
+        "WHERE a.person_id = ? ORDER BY s.held_on DESC, s.id DESC",
+        (person_id,),
+    )
+    return [HistoryRow(r[0], date.fromisoformat(r[1]), r[2]) for r in rows]
+
+
+# ---------------------------------------------------------------------------------- self-study
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A person's state on one lesson."""
+
+    lesson_id: str
+    completed: bool
+    correct: int
+    answered: int
+
+
+async def progress(conn: aiosqlite.Connection, person_id: int) -> dict[str, Progress]:
+    """The lessons a person started, by lesson id."""
+    rows = await conn.execute_fetchall(
+        "SELECT lesson_id, completed_at, correct, answered FROM lesson_progress WHERE person_id = ?",
+        (person_id,),
+    )
+    return {r[0]: Progress(r[0], r[1] is not None, r[2], r[3]) for r in rows}
+
+
+async def start_lesson(conn: aiosqlite.Connection, person_id: int, lesson_id: str, now: datetime) -> None:
+    """Note that a person opened a lesson (idempotent)."""
+    await conn.execute(
+        "INSERT INTO lesson_progress(person_id, lesson_id, started_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(person_id, lesson_id) DO NOTHING",
+        (person_id, lesson_id, iso(now)),
+    )
+
+
+async def complete_lesson(
+    conn: aiosqlite.Connection, person_id: int, lesson_id: str, correct: int, answered: int, now: datetime
+) -> None:
+    """Mark the lesson's quiz finished with its score (a retake keeps the first completion time)."""
+    await start_lesson(conn, person_id, lesson_id, now)
+    await conn.execute(
+        "UPDATE lesson_progress SET completed_at = COALESCE(completed_at, ?), correct = ?, answered = ? "
+        "WHERE person_id = ? AND lesson_id = ?",
+        (iso(now), correct, answered, person_id, lesson_id),
+    )
+
+
+async def record_quiz_answer(
+    conn: aiosqlite.Connection,
+    person_id: int,
+    question_id: str,
+    lesson_id: str | None,
+    chosen: int,
+    correct: bool,
+    now: datetime,
+) -> None:
+    """Keep one answer to a self-study question."""
+    await conn.execute(
+        "INSERT INTO quiz_answers(person_id, question_id, lesson_id, chosen, correct, answered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (person_id, question_id, lesson_id, chosen, int(correct), iso(now)),
+    )
+
+
+async def set_weekly(conn: aiosqlite.Connection, person_id: int, wanted: bool, now: datetime) -> None:
+    """Switch the weekly question on or off."""
+    await conn.execute(
+        "INSERT INTO training_prefs(person_id, weekly_question, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(person_id) DO UPDATE SET weekly_question = excluded.weekly_question, "
+        "updated_at = excluded.updated_at",
+        (person_id, int(wanted), iso(now)),
+    )
+
+
+async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
+    """Whether the person asked for the weekly question."""
+    row = await query_one(
+        conn, "SELECT weekly_question FROM training_prefs WHERE person_id = ?", (person_id,)
+    )
+    return bool(row and row[0])
+
+
+# ------------------------------------------------------------------------------------ contests
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRow:
+    """A contest round and its answer window."""
+
+    id: int
+    title: str
+    commune_code: str | None
+    audience: dict[str, Any]
+    questions: tuple[str, ...]
+    starts_at: datetime
+    ends_at: datetime
+    created_by: int
+
+
+async def insert_round(
+    conn: aiosqlite.Connection,
+    *,
+    title: str,
+    commune_code: str | None,
+    audience: dict[str, Any],
+    questions: Iterable[str],
+    starts_at: datetime,
+    ends_at: datetime,
+    created_by: int,
+    now: datetime,
+) -> int:
+    """Store a contest round and return its id."""
+    cur = await conn.execute(
+        "INSERT INTO contest_rounds(title, commune_code, audience, questions, starts_at, ends_at, "
+        "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            title,
+            commune_code,
+            json.dumps(audience, ensure_ascii=False),
+            json.dumps(list(questions)),
+            iso(starts_at),
+            iso(ends_at),
+            created_by,
+            iso(now),
+        ),
+    )
+    if cur.lastrowid is None:
+        raise RuntimeError("insert returned no id")
+    return cur.lastrowid
+
+
+async def get_round(conn: aiosqlite.Connection, round_id: int) -> RoundRow | None:
+    """One contest round by id."""
+    row = await query_one(
+        conn,
+        "SELECT id, title, commune_code, audience, questions, starts_at, ends_at, created_by "
+        "FROM contest_rounds WHERE id = ?",
+        (round_id,),
+    )
+    if row is None:
+        return None
+    return RoundRow(
+        row[0],
+        row[1],
+        row[2],
+        json.loads(row[3]),
+        tuple(json.loads(row[4])),
+        datetime.fromisoformat(row[5]),
+        datetime.fromisoformat(row[6]),
+        row[7],
+    )
+
+
+async def record_contest_answer(
+    conn: aiosqlite.Connection,
+    round_id: int,
+    person_id: int,
+    question_id: str,
+    chosen: int,
+    correct: bool,
+    now: datetime,
+) -> bool:
+    """Keep a contestant's first answer to a question; False when they had answered it already."""
+    cur = await conn.execute(
+        "INSERT INTO contest_answers(round_id, person_id, question_id, chosen, correct, answered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(round_id, person_id, question_id) DO NOTHING",
+        (round_id, person_id, question_id, chosen, int(correct), iso(now)),
+    )
+    return cur.rowcount > 0
+
+
+async def answered_questions(conn: aiosqlite.Connection, round_id: int, person_id: int) -> set[str]:
+    """The questions a contestant has answered in the round."""
+    rows = await conn.execute_fetchall(
+        "SELECT question_id FROM contest_answers WHERE round_id = ? AND person_id = ?", (round_id, person_id)
+    )
+    return {r[0] for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One contestant's result: more correct answers first, then the earlier finish."""
+
+    person_id: int
+    full_name: str
+    team: str
+    correct: int
+    answered: int
+    finished_at: datetime
+
+
+async def standings(conn: aiosqlite.Connection, round_id: int) -> list[Standing]:
+    """The round's ranking."""
+    rows = await conn.execute_fetchall(
+        "SELECT a.person_id, p.full_name, COALESCE(t.name, '') AS team, SUM(a.correct) AS correct, "
+        "COUNT(*) AS answered, MAX(a.answered_at) AS finished FROM contest_answers a "
+        "JOIN people p ON p.id = a.person_id LEFT JOIN teams t ON t.id = p.team_id WHERE a.round_id = ? "
+        "GROUP BY a.person_id, p.full_name, t.name ORDER BY correct DESC, finished ASC, a.person_id",
+        (round_id,),
+    )
+    return [Standing(r[0], r[1], r[2], int(r[3]), int(r[4]), datetime.fromisoformat(r[5])) for r in rows]
+
+
+# ---------------------------------------------------------------------------------- indicators
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingCounts:
+    """Training indicators for a set of communes (or the province)."""
+
+    mediators: int
+    trained_attendance: int  # trained_on derived from recorded attendance
+    trained_import: int  # historical records brought in by an import
+    self_study: int  # finished at least one lesson (never counted as training)
+    trainers: int
+    trainers_trained: int
+    teams: int
+
+
+async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) -> TrainingCounts:
+    """Count active mediators by how their training is known, self-study, trainers and teams."""
+    marks = ", ".join("?" for _ in MEDIATOR_ROLES)
+    roles = sorted(r.value for r in MEDIATOR_ROLES)
+    place = " AND t.commune_code = ?" if commune_code else ""
+    args: tuple[Any, ...] = (commune_code,) if commune_code else ()
+    row = await query_one(
+        conn,
+        "SELECT COUNT(*), "
+        "SUM(CASE WHEN p.trained_on IS NOT NULL AND p.trained_source = 'attendance' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN p.trained_on IS NOT NULL AND COALESCE(p.trained_source, 'import') = 'import' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN EXISTS (SELECT 1 FROM lesson_progress l WHERE l.person_id = p.id "
+        "AND l.completed_at IS NOT NULL) THEN 1 ELSE 0 END) "
+        "FROM people p JOIN teams t ON t.id = p.team_id "
+        f"WHERE p.status = 'active' AND p.role IN ({marks}){place}",
+        (*roles, *args),
+    )
+    trainer_place = " AND p.commune_code = ?" if commune_code else ""
+    trainers = await query_one(
+        conn,
+        "SELECT COUNT(*), SUM(CASE WHEN p.trained_on IS NOT NULL THEN 1 ELSE 0 END) FROM people p "
+        f"WHERE p.status = 'active' AND p.is_trainer = 1{trainer_place}",
+        args,
+    )
+    team_place = " WHERE commune_code = ?" if commune_code else ""
+    teams = await query_one(conn, f"SELECT COUNT(*) FROM teams{team_place}", args)
+    assert row is not None and trainers is not None and teams is not None
+    return TrainingCounts(
+        mediators=int(row[0]),
+        trained_attendance=int(row[1] or 0),
+        trained_import=int(row[2] or 0),
+        self_study=int(row[3] or 0),
+        trainers=int(trainers[0]),
+        trainers_trained=int(trainers[1] or 0),
+        teams=int(teams[0]),
+    )
