@@ -103,8 +103,10 @@ async def submit(
     request = await approval_request(conn, candidate)
     for approver in approvers:
         await notify_person(conn, approver, request, f"approval:{person_id}:{approver}", "approval", now)
-    by_commune = bool(approvers) and candidate.is_mediator and bool(
-        await people_repo.active_with_roles(conn, [Role.COMMUNE_OFFICER], candidate.commune_code)
+    by_commune = (
+        bool(approvers)
+        and candidate.is_mediator
+        and bool(await people_repo.active_with_roles(conn, [Role.COMMUNE_OFFICER], candidate.commune_code))
     )
     return Submitted(person_id, approvers, by_commune)
 
@@ -296,7 +298,6 @@ async def mark_left(
     if actor.id != mediator_id and not may_manage_mediator(actor, mediator):
         raise refuse(actor, "mark_left", mediator_id)
     await people_repo.set_status(conn, mediator_id, PersonStatus.LEFT, now, reason=reason)
-
 
 
 async def update_contact(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.domain.dates import DateError, DateWarning
 from bot.domain.enums import CaseOrigin, CaseOutcome, LegalSupporterType, NextStep, OutOfScopeReason
 
-NEED_TEAM = "Tài khoản của bạn chưa gắn với tổ hòa giải nào nên chưa báo cáo được. Liên hệ công chức Tư pháp xã."
+NEED_TEAM = (
+    "Tài khoản của bạn chưa gắn với tổ hòa giải nào nên chưa báo cáo được. Liên hệ công chức Tư pháp xã."
+)
 ASK_RECEIVED = "📋 Báo cáo vụ việc (bước 1/8). Tổ nhận vụ việc ngày nào? Chọn, hoặc gõ ngày dạng 25/11/2026."
 TODAY = "Hôm nay"
 YESTERDAY = "Hôm qua"
@@ -129,7 +131,9 @@ SAVED = (
     "Gõ /vuviec để xem hoặc cập nhật vụ việc của tổ."
 )
 ALREADY_SAVED = "Vụ việc này đã được lưu trước đó với mã {code}."
-COURT_REMINDER = "Lưu ý: các bên cần nộp đơn yêu cầu Tòa án công nhận trước ngày {deadline} (6 tháng, Điều 418 BLTTDS)."
+COURT_REMINDER = (
+    "Lưu ý: các bên cần nộp đơn yêu cầu Tòa án công nhận trước ngày {deadline} (6 tháng, Điều 418 BLTTDS)."
+)
 
 NO_CASES = "Tổ chưa có vụ việc nào. Gõ /baocao để báo cáo vụ việc đầu tiên."
 NO_CASES_COMMUNE = "Chưa có vụ việc nào ở xã/phường này."

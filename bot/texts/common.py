@@ -31,12 +31,8 @@ RESUME_REPEAT = "Vui lòng chọn «Tiếp tục» hoặc «Hủy»."
 NOT_A_CHOICE = "Tôi chưa hiểu câu trả lời «{answer}». Hãy chọn một mục (bấm nút hoặc gõ số thứ tự):"
 NOT_A_CHOICE_EMPTY = "Hãy chọn một mục (bấm nút hoặc gõ số thứ tự):"
 EMPTY_ANSWER = "Bạn chưa nhập gì. Hãy trả lời câu hỏi bên dưới:"
-TOO_LONG = (
-    "Tin nhắn quá dài ({length} ký tự). Vui lòng gửi ngắn gọn, không quá {limit} ký tự."
-)
-UNSUPPORTED = (
-    "Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu trả lời, không gửi ảnh, nhãn dán hay ghi âm."
-)
+TOO_LONG = "Tin nhắn quá dài ({length} ký tự). Vui lòng gửi ngắn gọn, không quá {limit} ký tự."
+UNSUPPORTED = "Tôi chỉ đọc được tin nhắn chữ. Vui lòng gõ câu trả lời, không gửi ảnh, nhãn dán hay ghi âm."
 # A file held by another channel (say, sent on Telegram) reaching a chat that cannot show it.
 FILE_NOT_HERE = (
     "📎 Kèm theo tin này có tệp «{name}», nhưng tệp không gửi được qua kênh này. "

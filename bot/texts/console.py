@@ -20,7 +20,9 @@ DB_OK = "Cơ sở dữ liệu toàn vẹn: tốt."
 DB_BROKEN = "Cơ sở dữ liệu có {n} lỗi."
 MIGRATED = "Đã áp dụng migration: {versions}"
 NO_GAPS = "Chưa có câu hỏi nào bị bỏ ngỏ."
-NO_PERSON_WITH_ROLE = "Không có người nào với vai trò «{who}» trong cơ sở dữ liệu. Chạy «hoagiai demo seed» trước."
+NO_PERSON_WITH_ROLE = (
+    "Không có người nào với vai trò «{who}» trong cơ sở dữ liệu. Chạy «hoagiai demo seed» trước."
+)
 NO_PERSON_WITH_ID = "Không có người nào có mã {who}."
 BAD_AS = "Giá trị --as không hợp lệ: «{who}». Dùng một vai trò ({roles}) hoặc mã số người."
 INVITE_CREATED = (

@@ -21,7 +21,6 @@ CANCELLED = "Đã hủy {n} tin chưa gửi. Những tin đã gửi thì không 
 NOTHING_TO_CANCEL = "Không còn tin nào chưa gửi để hủy."
 
 
-
 class Progress(Protocol):
     """The counts the progress line needs (:class:`bot.storage.outbox.OutboxCounts`)."""
 
@@ -52,4 +51,3 @@ def progress(counts: Progress) -> str:
             parts.append(template.format(n=number(n)))
     line = "; ".join(parts) + "."
     return line if counts.remaining else f"{line} {PROGRESS_DONE}"
-

@@ -55,8 +55,7 @@ ASK_ETHNIC = "Dân tộc của bạn:"
 ETHNIC_KINH = "Kinh"
 ETHNIC_MINORITY = "Dân tộc thiểu số (Tày, Nùng, Dao…)"
 ASK_PHONE = (
-    "Số điện thoại di động của bạn? Bấm nút «Chia sẻ số điện thoại» nếu có, "
-    "hoặc gõ số (ví dụ 0912 345 678)."
+    "Số điện thoại di động của bạn? Bấm nút «Chia sẻ số điện thoại» nếu có, hoặc gõ số (ví dụ 0912 345 678)."
 )
 PHONE_BAD = "«{text}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09). Gõ lại:"
 PHONE_TAKEN_RETRY = "Số điện thoại này đã được người khác đăng ký. Hãy gõ số khác:"
@@ -95,9 +94,13 @@ NOT_IN_SCOPE = "Bạn không có quyền xử lý việc này."
 YOU_ARE_APPROVED = (
     "🎉 Đăng ký của bạn đã được duyệt. Gõ «menu» để bắt đầu: báo cáo vụ việc, xem vụ việc, hỏi đáp pháp luật."
 )
-YOU_ARE_REJECTED = "Đăng ký của bạn chưa được duyệt. Lý do: {reason}. Liên hệ công chức Tư pháp xã để biết thêm."
+YOU_ARE_REJECTED = (
+    "Đăng ký của bạn chưa được duyệt. Lý do: {reason}. Liên hệ công chức Tư pháp xã để biết thêm."
+)
 
-INVITE_INVALID = "Mã mời không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới, hoặc gõ «menu» để đăng ký thường."
+INVITE_INVALID = (
+    "Mã mời không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới, hoặc gõ «menu» để đăng ký thường."
+)
 INVITE_NEEDS_COMMUNE = "Mã mời cho vai trò này cần ghi rõ xã/phường."
 INVITE_WELCOME = "Mã mời hợp lệ: bạn sẽ được đăng ký với vai trò {role}{place}."
 INVITE_DONE = "Đã tạo tài khoản {role} cho {name}. Gõ «menu» để bắt đầu."

@@ -1,4 +1,5 @@
-"""Shared fixtures for the training tests: the small bank under ``fixtures/training``."""
+"""Shared fixtures for the training tests: the small bank under ``fixtures/training`` and the
+app/world of the flow tests."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.training.content import Bank, load_bank
+from tests.flows.support import app, clock, world
+
+__all__ = ["FIXTURES", "KNOWN_REFS", "app", "bank", "clock", "world"]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "training"
 KNOWN_REFS = {"luat-35-2013:dieu-4", "luat-35-2013:dieu-12"}
