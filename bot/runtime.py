@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.conversation.engine import Engine
     from bot.kb import KnowledgeBase
     from bot.services.reminders import RemindersConfig
+    from bot.training.content import Bank
     from bot.workers.outbox_sender import Transport
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class App:
     db: Database
     flows: dict[str, Flow]
     kb: KnowledgeBase | None = None
+    # Lessons and questions of knowledge/training (self-study, contests); empty when absent.
+    training: Bank | None = None
     clock: Callable[[], datetime] = utcnow
     flow_commands: dict[str, str] = field(default_factory=dict)
     # Handled before any flow (opt-out words, RSVP answers); None lets the message through.
@@ -111,6 +114,7 @@ async def open_app(
     from bot.flows.registry import build_flows
     from bot.flows.rsvp import preflight
     from bot.services.bootstrap import ensure_units
+    from bot.training.content import load_bank
 
     db = Database(settings.db_file)
     await db.open()
@@ -119,11 +123,15 @@ async def open_app(
         if kb is None and load_kb:
             kb = load_knowledge(settings)
         flows = build_flows()
+        training = load_bank(settings.knowledge_dir / "training")
+        for problem in training.problems:
+            log.warning("training_content_problem %s", problem)
         app = App(
             settings=settings,
             db=db,
             flows=flows,
             kb=kb,
+            training=training,
             clock=clock,
             flow_commands={f.command: f.name for f in flows.values() if f.command},
             preflight=preflight,

@@ -7,6 +7,7 @@ from bot.flows.approve import approve_flow
 from bot.flows.ask import ask_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
+from bot.flows.checkin import checkin_flow
 from bot.flows.invite import invite_flow
 from bot.flows.invite_admin import invite_admin_flow
 from bot.flows.menu import MenuItem, menu_flow
@@ -14,6 +15,7 @@ from bot.flows.profile import profile_flow
 from bot.flows.register import register_flow
 from bot.flows.report_case import report_flow
 from bot.flows.stats import stats_flow
+from bot.flows.study import study_flow
 from bot.flows.teams import teams_flow
 from bot.texts import menu as tm
 
@@ -27,6 +29,8 @@ MENU = [
     MenuItem(tm.STATS, "stats"),
     MenuItem(tm.BROADCAST, "broadcast"),
     MenuItem(tm.INVITE, "invite_admin"),
+    MenuItem(tm.STUDY, "study"),
+    MenuItem(tm.CHECKIN, "checkin"),
     MenuItem(tm.ASK, "ask"),
     MenuItem(tm.PROFILE, "profile"),
 ]
@@ -46,6 +50,8 @@ def build_flows() -> dict[str, Flow]:
         stats_flow(),
         broadcast_flow(),
         invite_admin_flow(),
+        study_flow(),
+        checkin_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     by_name["menu"] = menu_flow([item for item in MENU if item.flow in by_name], by_name)

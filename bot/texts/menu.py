@@ -4,6 +4,8 @@ from __future__ import annotations
 
 REGISTER = "📝 Đăng ký"
 ASK = "❓ Hỏi đáp pháp luật"
+STUDY = "📚 Tự học"
+CHECKIN = "🎓 Điểm danh tập huấn"
 REPORT = "📋 Báo cáo vụ việc"
 MY_CASES = "📂 Vụ việc của tổ"
 PROFILE = "👤 Hồ sơ của tôi"

@@ -29,6 +29,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("vuviec", "Vụ việc của tổ hòa giải"),
     ("hoso", "Hồ sơ của tôi"),
     ("hoidap", "Hỏi đáp pháp luật về hòa giải"),
+    ("hoc", "Tự học: bài ngắn và câu hỏi ôn tập"),
+    ("diemdanh", "Điểm danh lớp tập huấn bằng mã"),
     ("thongke", "Thống kê, báo cáo Excel (cán bộ, tổ trưởng)"),
     ("dangky", "Đăng ký tài khoản"),
     ("duyet", "Duyệt đăng ký (cán bộ)"),
