@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.domain.broadcasts import Audience, Group
 from bot.domain.enums import Role
 from bot.domain.people import Person
+from bot.reports.training_xlsx import results_workbook
 from bot.services import contests, training
+from bot.storage import training as repo
 from bot.training.content import Bank
 from tests.flows.support import TAN_DOAN, World, add_person, add_team
 
@@ -75,6 +79,11 @@ async def test_fifty_concurrent_participants_ranked_and_late_answers_refused(
     assert len(ours) == 50
     assert [s.correct for s in ours] == sorted(scores.values(), reverse=True)
     assert all(s.correct == scores[s.person_id] and s.answered == len(bank.questions) for s in ours)
+    async with app.db.transaction() as tx:
+        round_ = await repo.get_round(tx, round_id)
+    assert round_ is not None
+    sheet = load_workbook(io.BytesIO(results_workbook(round_, standings, TZ))).active
+    assert sheet is not None and sheet["D5"].value == max(scores.values())
 
     late = world.med
     app.clock.advance(minutes=31)  # type: ignore[attr-defined]

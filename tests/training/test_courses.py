@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.domain.broadcasts import Audience, Group
 from bot.domain.enums import Role
 from bot.domain.people import Person
+from bot.reports.training_xlsx import attendance_workbook
 from bot.services import training
 from bot.storage import reminders as reminders_repo
 from bot.storage import training as repo
@@ -84,6 +87,11 @@ async def test_course_invitation_checkin_list_and_indicator(world: World) -> Non
     assert [r.full_name for r in sheet.rows] == ["Hoàng Thị Lan", "Lăng Văn Tài"]
     assert {r.method for r in sheet.rows} == {"code"}
     assert "Có mặt ít nhất một buổi: 2 (50%)" in training.summary_text(sheet)
+    book = load_workbook(io.BytesIO(attendance_workbook(sheet))).active
+    assert book is not None and book["G4"].value == "Ký tên"
+    lines = [row for row in book.iter_rows(min_row=5, values_only=True)]
+    assert len(lines) == 4  # every invitee has a line to sign, present or not
+    assert [line[4] for line in lines].count("Tự điểm danh bằng mã") == 2
     assert after.trained_attendance == before.trained_attendance + 2
     assert (await reload(app, world.med.id)).trained_on == session.held_on
     untrained = {
