@@ -56,6 +56,16 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Tables emptied by ``force``, children before parents (foreign keys are enforced). A new table
 # that references people, teams or cases belongs here too (tests/services/test_demo.py checks).
 WIPED_TABLES = (
+    "contest_answers",
+    "contest_rounds",
+    "training_attendance",
+    "training_sessions",
+    "training_trainers",
+    "training_invitees",
+    "training_courses",
+    "quiz_answers",
+    "lesson_progress",
+    "training_prefs",
     "case_events",
     "cases",
     "case_counters",

@@ -569,3 +569,14 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
         trainers_trained=int(trainers[1] or 0),
         teams=int(teams[0]),
     )
+
+
+async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list[tuple[int, str]]:
+    """Active people flagged as trainers (of one commune, or all), by name."""
+    place, args = (" AND commune_code = ?", (commune_code,)) if commune_code else ("", ())
+    rows = await conn.execute_fetchall(
+        "SELECT id, full_name FROM people WHERE status = 'active' AND is_trainer = 1"
+        f"{place} ORDER BY full_name, id",
+        args,
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]

@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("dangky", "Đăng ký tài khoản"),
     ("duyet", "Duyệt đăng ký (cán bộ)"),
     ("to", "Các tổ hòa giải của xã (cán bộ)"),
+    ("lophoc", "Lớp tập huấn: tạo lớp, điểm danh (cán bộ)"),
     ("thongbao", "Gửi thông báo, mời tập huấn (cán bộ)"),
     ("moi", "Tạo mã mời (quản trị)"),
     ("huy", "Hủy việc đang làm dở"),
