@@ -7,7 +7,7 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
 from bot.flows.common import parse_person_name, phone_step, yes_no_step
-from bot.services import registration
+from bot.services import registration, training
 from bot.texts import common as t
 from bot.texts import register as tr
 
@@ -24,6 +24,8 @@ def _registered(actor: Actor) -> str | None:
 async def _view_prompt(ctx: Ctx) -> Reply:
     me = _me(ctx)
     card = await registration.describe(ctx.tx, me)
+    if me.is_mediator:
+        card = f"{card}\n{await training.history_text(ctx.tx, me)}"
     choices = [Choice(tr.EDIT_NAME, "edit_name"), Choice(tr.EDIT_PHONE, "edit_phone")]
     if me.is_mediator and me.active:
         choices.append(Choice(tr.LEAVE_TEAM, "leave"))

@@ -35,7 +35,7 @@ from bot.domain.periods import (
 from bot.reports import charts
 from bot.reports.export import ExportKind, ExportOptions, build_report, default_kinds
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import stats
+from bot.services import stats, training
 from bot.services.stats import Scope, ScopeLevel, StatsSummary
 from bot.storage.db import Database
 from bot.texts import stats as ts
@@ -288,7 +288,12 @@ async def _period_parse(ctx: Ctx, answer: Answer) -> dict[str, str]:
         if _is_group(ctx)
         else monthly_chart(ctx.app.db, person, scope, period)
     )
-    ctx.say(Reply(format_summary(summary), attachment_factory=chart))
+    text = format_summary(summary)
+    level = summary.info.scope.level
+    if person.is_officer and level in (ScopeLevel.COMMUNE, ScopeLevel.PROVINCE):
+        # Formal training and self-study, counted from the training records.
+        text += "\n\n" + await training.indicators_text(ctx.tx, person, summary.info.scope.commune_code)
+    ctx.say(Reply(text, attachment_factory=chart))
     return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label}
 
 

@@ -20,7 +20,7 @@ from bot.conversation.messages import Reply
 from bot.domain.broadcasts import Audience
 from bot.domain.enums import Role
 from bot.domain.people import Person
-from bot.domain.training import new_code, normalise_code
+from bot.domain.training import new_code, normalise_code, per_hundred
 from bot.services import broadcasts
 from bot.services.notify import notify_person
 from bot.services.registration import refuse
@@ -349,3 +349,33 @@ async def history_text(conn: aiosqlite.Connection, person: Person) -> str:
     if person.trained_on is not None:
         return tt.HISTORY_IMPORTED.format(day=person.trained_on.strftime("%d/%m/%Y"))
     return tt.HISTORY_NONE
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
+async def indicators_text(conn: aiosqlite.Connection, viewer: Person, commune_code: str | None) -> str:
+    """The training indicators of a commune (or the province, ``None``) for ``/thongke``:
+    formal training from attendance and imports, self-study apart, trainers per 100 teams."""
+    allowed = (
+        viewer.may_see_commune(commune_code)
+        if commune_code
+        else viewer.role in (Role.PROVINCE_OFFICER, Role.ADMIN)
+    )
+    if not allowed:
+        raise refuse(viewer, "training_indicators", commune_code)
+    counts = await repo.training_counts(conn, commune_code)
+    trained = counts.trained_attendance + counts.trained_import
+    ratio = per_hundred(counts.trainers, counts.teams)
+    return tt.INDICATORS.format(
+        trained=trained,
+        mediators=counts.mediators,
+        share=_share(trained, counts.mediators),
+        attendance=counts.trained_attendance,
+        imported=counts.trained_import,
+        self_study=counts.self_study,
+        trainers=counts.trainers,
+        per_hundred="—" if ratio is None else f"{ratio:g}",
+        trainers_trained=counts.trainers_trained,
+    )

@@ -212,3 +212,30 @@ async def test_history_shows_attendance_or_the_imported_date(world: World) -> No
     assert "Tập huấn hòa giải viên xã Tân Đoàn" in mine
     assert imported == tt.HISTORY_IMPORTED.format(day="01/06/2024")
     assert (counts.trained_attendance, counts.trained_import) == (1, 1)
+
+
+async def test_indicators_separate_training_from_self_study_and_respect_scope(world: World) -> None:
+    created = await _course(world)
+    session = await _session(world, created.course_id)
+    await _check_in(world, world.med, session.code)
+    app = world.app
+    async with app.db.transaction() as tx:
+        await repo.complete_lesson(tx, world.med2.id, "luat-hoa-giai-01", 3, 3, app.clock())
+        text = await training.indicators_text(tx, world.officer, TAN_DOAN)
+        province = await training.indicators_text(tx, world.province, None)
+        with pytest.raises(PermissionError):
+            await training.indicators_text(tx, world.officer2, TAN_DOAN)
+        with pytest.raises(PermissionError):
+            await training.indicators_text(tx, world.officer, None)
+    assert "1/4 hòa giải viên đã được tập huấn (25%)" in text
+    assert "1 theo điểm danh, 0 theo danh sách nhập" in text
+    assert "Tự học (ghi riêng, không tính là tập huấn): 1 người" in text
+    assert "1/4 hòa giải viên" in province
+
+
+async def test_profile_shows_training_history(world: World) -> None:
+    created = await _course(world)
+    session = await _session(world, created.course_id)
+    await _check_in(world, world.med, session.code)
+    profile = await world.chat("med")("/hoso")
+    assert "Đã tham dự tập huấn" in profile and "Tập huấn hòa giải viên xã Tân Đoàn" in profile
