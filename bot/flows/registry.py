@@ -8,6 +8,7 @@ from bot.flows.ask import ask_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.checkin import checkin_flow
+from bot.flows.contest import contest_flow
 from bot.flows.courses import courses_flow
 from bot.flows.invite import invite_flow
 from bot.flows.invite_admin import invite_admin_flow
@@ -30,6 +31,7 @@ MENU = [
     MenuItem(tm.STATS, "stats"),
     MenuItem(tm.BROADCAST, "broadcast"),
     MenuItem(tm.COURSES, "courses"),
+    MenuItem(tm.CONTEST, "contest"),
     MenuItem(tm.INVITE, "invite_admin"),
     MenuItem(tm.STUDY, "study"),
     MenuItem(tm.CHECKIN, "checkin"),
@@ -55,6 +57,7 @@ def build_flows() -> dict[str, Flow]:
         study_flow(),
         checkin_flow(),
         courses_flow(),
+        contest_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     by_name["menu"] = menu_flow([item for item in MENU if item.flow in by_name], by_name)

@@ -177,3 +177,19 @@ def ranking_text(round_: RoundRow, standings: Sequence[Standing], top: int = 10)
         for i, s in enumerate(standings[:top], 1)
     ]
     return "\n".join(lines)
+
+
+async def playable(conn: aiosqlite.Connection, person: Person, now: datetime) -> RoundRow | None:
+    """The open (or next) round the person belongs to, if any."""
+    for round_ in await repo.recent_rounds(conn, now):
+        if await broadcast_repo.in_audience(conn, Audience.from_json(round_.audience), person.id):
+            return round_
+    return None
+
+
+async def managed_rounds(conn: aiosqlite.Connection, officer: Person) -> list[RoundRow]:
+    """The latest rounds the officer manages."""
+    if not may_organise(officer):
+        raise refuse(officer, "contest_list", None)
+    province = officer.role in (Role.PROVINCE_OFFICER, Role.ADMIN)
+    return await repo.rounds_of(conn, None if province else officer.commune_code)

@@ -580,3 +580,22 @@ async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list
         args,
     )
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[RoundRow]:
+    """Rounds that end after ``since``, soonest first (the ones a participant may play)."""
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM contest_rounds WHERE ends_at >= ? ORDER BY ends_at, id", (iso(since),)
+    )
+    found = [await get_round(conn, int(r[0])) for r in rows]
+    return [r for r in found if r is not None]
+
+
+async def rounds_of(conn: aiosqlite.Connection, commune_code: str | None, limit: int = 8) -> list[RoundRow]:
+    """The latest rounds of a commune (or every round, ``None``)."""
+    where, args = ("WHERE commune_code = ?", (commune_code,)) if commune_code else ("", ())
+    rows = await conn.execute_fetchall(
+        f"SELECT id FROM contest_rounds {where} ORDER BY id DESC LIMIT {int(limit)}", args
+    )
+    found = [await get_round(conn, int(r[0])) for r in rows]
+    return [r for r in found if r is not None]

@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("hoso", "Hồ sơ của tôi"),
     ("hoidap", "Hỏi đáp pháp luật về hòa giải"),
     ("hoc", "Tự học: bài ngắn và câu hỏi ôn tập"),
+    ("thi", "Hội thi hòa giải viên giỏi"),
     ("diemdanh", "Điểm danh lớp tập huấn bằng mã"),
     ("thongke", "Thống kê, báo cáo Excel (cán bộ, tổ trưởng)"),
     ("dangky", "Đăng ký tài khoản"),

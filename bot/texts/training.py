@@ -137,3 +137,15 @@ ASK_FIX_WHO = "Ghi bổ sung cho buổi {day}. Gõ số thứ tự người cầ
 ASK_FIX_WHY = "Lý do ghi bổ sung?"
 ALREADY_PRESENT = "{name} đã có tên trong buổi này."
 LIST_CAPTION = "Danh sách điểm danh lớp «{title}»"
+
+# -- the /thi conversation -----------------------------------------------------------------------------
+CONTEST_TITLE = "Hội thi"
+CONTEST_HOME = "🏆 Hội thi. Bạn muốn làm gì?"
+CONTEST_NEW = "➕ Mở vòng thi mới"
+CONTEST_RESULTS = "📊 Kết quả: {title}"
+ASK_CONTEST_TITLE = "Tên vòng thi là gì? (ví dụ «Hội thi hòa giải viên giỏi xã, vòng 1»)"
+ASK_CONTEST_COUNT = "Bao nhiêu câu hỏi? (gõ một số từ {low} đến {high})"
+BAD_CONTEST_COUNT = "Hãy gõ một số từ {low} đến {high}."
+ASK_CONTEST_MINUTES = "Thời gian làm bài bao nhiêu phút, tính từ bây giờ? (từ 5 đến 240)"
+CONTEST_STARTED = "✅ Đã mở vòng thi «{title}» ({count} câu, đến {end}) và gửi thông báo cho hòa giải viên."
+CONTEST_QUESTION = "🏆 {title} — câu {n}/{total}: {stem}"

@@ -1,0 +1,46 @@
+"""``/thi`` through the console: an officer opens a round, mediators answer, late answers are
+refused, the ranking comes with its XLSX."""
+
+from __future__ import annotations
+
+from bot.training.content import Bank
+from tests.flows.support import World
+
+
+async def test_contest_round_in_the_chat(world: World, bank: Bank) -> None:
+    app = world.app
+    app.training = bank
+    assert "Hiện không có vòng thi nào" in await world.chat("med")("/thi")
+
+    officer = world.chat("officer")
+    assert "Mở vòng thi mới" in await officer("/thi")
+    await officer("Mở vòng thi mới")
+    await officer("Hội thi hòa giải viên giỏi, vòng 1")
+    assert "Hãy gõ một số từ 3 đến 6" in await officer("40")
+    await officer("6")
+    assert "Thời gian làm bài phải từ 5 đến 240 phút" in await officer("1")
+    assert "Đã mở vòng thi" in await officer("30")
+
+    for user, right in (("med", True), ("med2", False)):
+        chat = world.chat(user)
+        text = await chat("/thi")
+        for n in range(6):
+            assert f"câu {n + 1}/6" in text
+            stem = next(line for line in text.splitlines() if "câu " in line).split(": ", 1)[1]
+            q = next(q for q in bank.questions.values() if q.stem == stem)
+            wrong = (q.answer + 1) % len(q.options)
+            text = await chat(q.answer_letter if right else q.options[wrong])
+        assert "Bạn đã trả lời hết 6 câu" in text
+
+    late = world.chat("med_b")
+    first = await late("/thi")
+    app.clock.advance(minutes=31)  # type: ignore[attr-defined]
+    assert "câu 1/6" in first
+    assert "đã hết giờ" in await late("A")
+
+    await officer("/thi")
+    results = await officer("Kết quả: Hội thi hòa giải viên giỏi, vòng 1")
+    lines = results.splitlines()
+    assert "1. Hoàng Thị Lan — 6/6 câu đúng" in lines
+    assert "2. Lăng Văn Tài — 0/6 câu đúng" in lines
+    assert any(r.attachment is not None for r in officer.replies)
