@@ -12,8 +12,8 @@ from bot.conversation.messages import Attachment, Choice, Reply
 from bot.domain.broadcasts import Audience, Group
 from bot.domain.enums import Role
 from bot.domain.people import Person
-from bot.domain.training import LETTERS
 from bot.flows.common import require_active
+from bot.flows.options import option_choices, typed_option
 from bot.reports.training_xlsx import results_workbook
 from bot.reports.xlsx import XLSX_MIME
 from bot.services import contests
@@ -60,7 +60,7 @@ async def _play_prompt(ctx: Ctx) -> Reply:
     q = turn.question
     ctx.data["q"] = q.id
     head = tt.CONTEST_QUESTION.format(title=turn.round.title, n=turn.number, total=turn.total, stem=q.stem)
-    choices = [Choice(f"{LETTERS[i]}. {o}", str(i)) for i, o in enumerate(q.options)]
+    choices = option_choices(q)
     return Reply(f"{head}\n{tt.OPTION_HINT}", choices=choices)
 
 
@@ -69,9 +69,7 @@ async def _play_parse(ctx: Ctx, answer: Answer) -> None:
     if question_id is None:
         ctx.data["over"] = True
         return
-    typed = (
-        str(int(answer.choice) + 1) if answer.choice is not None and answer.choice.isdigit() else answer.text
-    )
+    typed = typed_option(answer)
     try:
         await contests.answer(
             ctx.tx, _me(ctx), int(ctx.data["round"]), str(question_id), typed, _bank(ctx), ctx.now, ctx.app.tz

@@ -7,8 +7,8 @@ from __future__ import annotations
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
-from bot.domain.training import LETTERS
 from bot.flows.common import require_active
+from bot.flows.options import option_choices, typed_option
 from bot.services import study
 from bot.storage import training as repo
 from bot.texts import training as tt
@@ -105,7 +105,7 @@ async def _question_prompt(ctx: Ctx) -> Reply:
     head = tt.QUESTION.format(n=index + 1, total=len(questions), stem=q.stem)
     return Reply(
         f"{head}\n{tt.OPTION_HINT}",
-        choices=[Choice(f"{LETTERS[i]}. {o}", str(i)) for i, o in enumerate(q.options)],
+        choices=option_choices(q),
     )
 
 
@@ -114,7 +114,7 @@ async def _question_parse(ctx: Ctx, answer: Answer) -> None:
     index = int(ctx.data["index"])
     q = questions[index]
     # A matched button/number gives the option index; otherwise read the letter or text typed.
-    typed = str(int(answer.choice) + 1) if answer.choice is not None else answer.text
+    typed = typed_option(answer)
     marked = await study.mark(ctx.tx, _me(ctx), q, typed, q.lesson or None, ctx.now)
     if marked is None:
         raise Invalid(tt.NOT_AN_OPTION)

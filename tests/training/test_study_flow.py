@@ -27,7 +27,7 @@ async def test_lesson_quiz_and_progress_resume_after_restart(tmp_path: Path, ban
         assert "Câu 1/3: Câu một?" in first
         assert "✅ Đúng!" in await chat("a")  # letter, lower case
         assert "Chưa rõ bạn chọn" in await chat("không rõ")
-        wrong = await chat("1")  # number: option 1 ("Một") is wrong, the answer is C
+        wrong = await chat("2")  # number: option 2 ("Hai") is wrong, the answer is C
         assert "❌ Chưa đúng. Đáp án đúng là C. Ba" in wrong and "Câu 3/3" in wrong
 
     async with opened(tmp_path, clock) as app:  # restart: the quiz resumes at question 3
@@ -39,8 +39,8 @@ async def test_lesson_quiz_and_progress_resume_after_restart(tmp_path: Path, ban
         home = await chat("/hoc")
         assert "đã xong 1/2 bài" in home and "Học bài tiếp: Bài hai" in home
         assert "Đã bật" in await chat("Bật câu hỏi hằng tuần")
-        rows = await app.db.fetchall("SELECT correct FROM quiz_answers ORDER BY id")
-        assert [r[0] for r in rows] == [1, 0, 1]
+        rows = await app.db.fetchall("SELECT chosen, correct FROM quiz_answers ORDER BY id")
+        assert [tuple(r) for r in rows] == [(0, 1), (1, 0), (1, 1)]
 
 
 async def test_class_of_thirty_checks_in_through_the_chat(tmp_path: Path) -> None:
