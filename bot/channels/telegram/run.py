@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -27,7 +26,6 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.channels.telegram.channel import ALLOWED_UPDATES, AnyApplication, TelegramChannel
 from bot.channels.telegram.transport import RetryingRequest
 from bot.config import Settings
-from bot.runtime import background_workers, open_app
 from bot.texts import telegram as tt
 from bot.workers.telegram_transport import TelegramTransport
 
@@ -136,19 +134,6 @@ async def _initialize(application: AnyApplication) -> None:
             await asyncio.sleep(delay)
 
 
-@contextmanager
-def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in signals:
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        yield
-    finally:
-        for sig in signals:
-            loop.remove_signal_handler(sig)
-
-
 async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
     """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order."""
     updater = application.updater
@@ -189,33 +174,54 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
 
 
 async def run_telegram(settings: Settings) -> int:
-    """Run the Telegram channel until SIGTERM/SIGINT; returns the process exit code."""
+    """Run the Telegram channel alone until SIGTERM/SIGINT; returns the process exit code."""
+    from bot.channels.runner import run_channels
+
+    return await run_channels(settings, channels=("telegram",))
+
+
+@asynccontextmanager
+async def telegram_running(
+    app: App, settings: Settings, stop: asyncio.Event
+) -> AsyncIterator[TelegramTransport]:
+    """Start the Telegram channel on ``app`` and yield its outbox transport; updates are served
+    until ``stop`` is set (a failure to serve sets it too). Start failures raise
+    :class:`~bot.channels.runner.StartFailed` with the exit code."""
+    from bot.channels.runner import StartFailed
+
     mode, reason = choose_mode(settings)
     log.info("telegram_start mode=%s reason=%s api=%s", mode, reason, _api_host(settings))
-    stop = asyncio.Event()
-    async with open_app(settings) as app:
-        application = build_application(settings, app)
-        with _stop_on_signals(stop):
-            try:
-                await _initialize(application)
-            except InvalidToken:
-                log.error("telegram_token_rejected (check TELEGRAM_BOT_TOKEN)")
-                return 2
-            except NetworkError as exc:
-                log.error("telegram_start_failed error=%s", type(exc).__name__)
-                return 1
-            try:
-                await _publish_quietly(application.bot, app.flow_commands)
-                transport = await _outbox_transport(settings)
-                try:
-                    async with background_workers(app, {"telegram": transport}):
-                        await serve(application, settings, stop)
-                finally:
-                    await transport.bot.shutdown()
-            finally:
-                await application.shutdown()
+    application = build_application(settings, app)
+    try:
+        try:
+            await _initialize(application)
+        except InvalidToken:
+            log.error("telegram_token_rejected (check TELEGRAM_BOT_TOKEN)")
+            raise StartFailed(2) from None
+        except NetworkError as exc:
+            log.error("telegram_start_failed error=%s", type(exc).__name__)
+            raise StartFailed(1) from None
+        await _publish_quietly(application.bot, app.flow_commands)
+        transport = await _outbox_transport(settings)
+        serving = asyncio.create_task(serve(application, settings, stop))
+        serving.add_done_callback(lambda task: _stop_on_failure(task, stop))
+        try:
+            yield transport
+        finally:
+            stop.set()
+            with suppress(Exception):
+                await serving
+            await transport.bot.shutdown()
+    finally:
+        await application.shutdown()
     log.info("telegram_stopped")
-    return 0
+
+
+def _stop_on_failure(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    error = None if task.cancelled() else task.exception()
+    if error is not None:
+        log.error("telegram_serve_failed error=%s", type(error).__name__, exc_info=error)
+        stop.set()
 
 
 def outbox_bot(settings: Settings) -> Bot:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from bot.channels.zalo import webserver
 from bot.channels.zalo.channel import ZaloChannel
-from bot.channels.zalo.client import ZaloClient, ZaloError
+from bot.channels.zalo.client import DEFAULT_API_URL, ZaloClient, ZaloError
 from bot.channels.zalo.files import FileLinks
 from bot.channels.zalo.transport import ZaloTransport
 from bot.config import Settings
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 POLL_WAIT_SECONDS = 30
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 60.0
+# Attempts to reach the API at start before giving up (a supervisor restarts us later).
+START_ATTEMPTS = 3
 
 
 def choose_mode(settings: Settings) -> tuple[str, str]:
@@ -94,6 +96,26 @@ async def poll(
             await channel.accept(update)
 
 
+async def _check_token(client: ZaloClient) -> dict[str, object]:
+    """getMe, retrying network trouble; a rejected token stops the start at once."""
+    from bot.channels.runner import StartFailed
+
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return await client.get_me()
+        except ZaloError as exc:
+            if exc.code in (401, 403):
+                log.error("zalo_token_rejected (check ZALO_BOT_TOKEN)")
+                raise StartFailed(2) from None
+            if attempt == START_ATTEMPTS:
+                log.error("zalo_start_failed code=%s", exc.code)
+                raise StartFailed(1) from None
+            delay = 2.0**attempt
+            log.warning("zalo_unreachable attempt=%d code=%s retry_in=%.0fs", attempt, exc.code, delay)
+            await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
 @contextlib.asynccontextmanager
 async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> AsyncIterator[ZaloTransport]:
     """Start the Zalo channel (checking the token), yield its outbox transport, stop cleanly."""
@@ -103,11 +125,17 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
     outbox_client = ZaloClient(token, settings.zalo_api_url)
     links = file_links(settings, app)
     channel = ZaloChannel(app, client, links)
-    mode, _ = choose_mode(settings)
+    mode, reason = choose_mode(settings)
+    log.info(
+        "zalo_start mode=%s reason=%s api=%s",
+        mode,
+        reason,
+        urlsplit(settings.zalo_api_url or DEFAULT_API_URL).netloc,
+    )
     server = None
     poller: asyncio.Task[None] | None = None
     try:
-        me = await client.get_me()
+        me = await _check_token(client)
         pending = await channel.resume_pending()
         if pending:
             log.warning("zalo_resumed updates=%d", pending)
@@ -141,3 +169,4 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
         await channel.drain()
         await client.aclose()
         await outbox_client.aclose()
+        log.info("zalo_stopped")
