@@ -22,7 +22,7 @@ from pydantic import SecretStr
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.zalo import webserver  # noqa: E402
+from bot import web as webserver  # noqa: E402
 from bot.channels.zalo.channel import ZaloChannel  # noqa: E402
 from bot.channels.zalo.client import ZaloClient  # noqa: E402
 from bot.channels.zalo.transport import ZaloTransport  # noqa: E402

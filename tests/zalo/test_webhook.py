@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from bot.channels.zalo import webserver
+from bot import web as webserver
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.files import FileLinks
 from tests.zalo.conftest import recorded
@@ -113,3 +113,35 @@ async def test_signed_links(server: str, links: FileLinks, tmp_path: Path) -> No
     async with httpx.AsyncClient() as http:
         late = await http.get(old)
     assert late.status_code == 403 and late.content == b""
+
+
+async def test_telegram_webhook_has_the_same_rules() -> None:
+    received: list[object] = []
+
+    async def accept(body: object) -> None:
+        received.append(body)
+
+    routes = webserver.build(
+        webhook_path="/telegram", secret=SECRET, accept=accept, header=webserver.TELEGRAM_SECRET_HEADER
+    )
+    http_server, port = webserver.listen(routes, "127.0.0.1", 0, limit=4096)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        right = {webserver.TELEGRAM_SECRET_HEADER: SECRET}
+        zalo_header = {webserver.SECRET_HEADER: SECRET}
+        huge = "POST /telegram HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n"
+        assert (await _raw(base, huge)).startswith(b"HTTP/1.1 403")
+        with_secret = (
+            f"POST /telegram HTTP/1.1\r\nHost: x\r\n{webserver.TELEGRAM_SECRET_HEADER}: {SECRET}\r\n"
+        )
+        assert (await _raw(base, with_secret + "Content-Length: 50000000\r\n\r\n")).startswith(
+            b"HTTP/1.1 413"
+        )
+        async with httpx.AsyncClient() as http:
+            other = await http.post(base + "/telegram", json={"update_id": 1}, headers=zalo_header)
+            bad = await http.post(base + "/telegram", content=b"[1,", headers=right)
+            good = await http.post(base + "/telegram", json={"update_id": 2}, headers=right)
+        assert (other.status_code, bad.status_code, good.status_code) == (403, 400, 200)
+        assert received == [{"update_id": 2}]
+    finally:
+        http_server.stop()

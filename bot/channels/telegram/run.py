@@ -1,7 +1,7 @@
 """Running the Telegram bot: build the PTB Application, poll or serve a webhook, stop cleanly.
 
 Mode: webhook when both ``TELEGRAM_WEBHOOK_URL`` and ``TELEGRAM_WEBHOOK_SECRET`` are set
-(PTB's tornado server answers 403 to requests without the secret header), polling otherwise.
+(served by :mod:`bot.web`: 403 without the secret header, size capped, 400 on bad JSON), polling otherwise.
 ``TELEGRAM_API_URL`` points the bot at another Bot API server (a local ``telegram-bot-api`` or
 the fake one in the tests).
 
@@ -18,11 +18,13 @@ from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
+from tornado.httpserver import HTTPServer
 
+from bot import web
 from bot.channels.telegram.channel import ALLOWED_UPDATES, AnyApplication, TelegramChannel
 from bot.channels.telegram.transport import RetryingRequest
 from bot.config import Settings
@@ -135,25 +137,23 @@ async def _initialize(application: AnyApplication) -> None:
 
 
 async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
-    """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order."""
+    """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order.
+
+    The webhook is served by :mod:`bot.web` rather than PTB's server, which reads the whole body
+    before checking the secret (and compares it in plain ``!=``): ours checks the secret in
+    constant time and the size before the body, and answers 400 to malformed JSON.
+    """
     updater = application.updater
     if updater is None:
         raise RuntimeError("the application has no updater")
     # The same rule as choose_mode(), spelled out so the type checker sees both values set.
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     mode = "webhook" if url and secret else "polling"
+    server = None
     await application.start()
     try:
         if url and secret:
-            await updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=urlsplit(url).path,
-                webhook_url=url,
-                secret_token=secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-            )
+            server = await _start_webhook(application, settings, url, secret.get_secret_value())
         else:
             await updater.start_polling(
                 timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
@@ -162,6 +162,8 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
         await stop.wait()
         log.info("telegram_stopping mode=%s", mode)
     finally:
+        if server is not None:
+            server.stop()
         if updater.running:
             await updater.stop()
         # Waits for the updates already fetched and the replies being sent.
@@ -171,6 +173,36 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
             await application.bot.delete_webhook()
         except TelegramError as exc:
             log.warning("telegram_delete_webhook_failed error=%s", type(exc).__name__)
+
+
+async def _start_webhook(
+    application: AnyApplication, settings: Settings, url: str, secret: str
+) -> HTTPServer:
+    """Listen for Telegram's calls, then register the webhook (retrying network trouble)."""
+
+    async def accept(body: object) -> None:
+        if isinstance(body, dict):
+            update = Update.de_json(body, application.bot)
+            if update is not None:
+                await application.update_queue.put(update)
+
+    routes = web.build(
+        webhook_path=urlsplit(url).path or "/",
+        secret=secret,
+        accept=accept,
+        header=web.TELEGRAM_SECRET_HEADER,
+    )
+    server, _ = web.listen(routes, settings.telegram_webhook_listen, settings.telegram_webhook_port)
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            break
+        except NetworkError:
+            if attempt == START_ATTEMPTS:
+                server.stop()
+                raise
+            await asyncio.sleep(2.0**attempt)
+    return server
 
 
 async def run_telegram(settings: Settings) -> int:

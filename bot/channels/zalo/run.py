@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bot.channels.zalo import webserver
+from bot import web as webserver
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import DEFAULT_API_URL, ZaloClient, ZaloError
 from bot.channels.zalo.files import FileLinks

@@ -1,4 +1,5 @@
-"""The bot's own HTTP endpoint (tornado, already a dependency): Zalo's webhook and file links.
+"""The bot's own HTTP endpoints (tornado, already a dependency): the Telegram and Zalo webhooks
+and the Zalo file links.
 
 Webhook requests are checked before their body is read: the secret header in constant time
 (403 without it), then the declared size (413 over the cap); a streamed body over the cap is
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 # Zalo's updates are small JSON objects; nothing legitimate comes near this.
 MAX_BODY_BYTES = 1024 * 1024
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 Accept = Callable[[object], Awaitable[None]]
 
@@ -116,15 +118,17 @@ def build(
     accept: Accept | None = None,
     links: FileLinks | None = None,
     limit: int = MAX_BODY_BYTES,
+    header: str = SECRET_HEADER,
 ) -> tornado.web.Application:
-    """The routes: the webhook (when a path, secret and handler are given) and file links."""
+    """The routes: a webhook (when a path, secret and handler are given; ``header`` carries the
+    secret) and file links."""
     routes: list[Any] = []
     if webhook_path and secret and accept is not None:
         routes.append(
             (
                 webhook_path,
                 WebhookHandler,
-                {"secret": secret.encode(), "accept": accept, "header": SECRET_HEADER, "limit": limit},
+                {"secret": secret.encode(), "accept": accept, "header": header, "limit": limit},
             )
         )
     if links is not None:
