@@ -16,7 +16,7 @@ FILE_ELSEWHERE = (
     "Nếu bạn không dùng {channel}, hãy liên hệ cán bộ tư pháp xã để nhận tệp."
 )
 CHANNEL_NAMES: dict[str, str] = {"telegram": "Telegram", "zalo": "Zalo", "console": "kênh dòng lệnh"}
-RSVP_HINT = "Bấm một nút bên dưới, hoặc gõ «sẽ tham dự», «không tham dự» hay «đã nhận»."
+RSVP_HINT = "Chọn một mục bên dưới, hoặc gõ «sẽ tham dự», «không tham dự» hay «đã nhận»."
 OPT_OUT_HINT = "(Không muốn nhận thông báo chung? Gõ «tắt thông báo».)"
 RSVP_LABELS: dict[RsvpAnswer, str] = {
     RsvpAnswer.YES: "✅ Sẽ tham dự",
@@ -70,7 +70,7 @@ ASK_LINK = (
 NO_LINK = "Không kèm đường link"
 LINK_BAD = "Đường link cần bắt đầu bằng http:// hoặc https:// và không có dấu cách, ví dụ https://stp.langson.gov.vn/tai-lieu."
 
-ASK_AUDIENCE = "Chọn người nhận (bấm để chọn hoặc bỏ chọn, có thể chọn nhiều nhóm), rồi bấm «Tiếp tục»."
+ASK_AUDIENCE = "Chọn người nhận (chọn một nhóm để đánh dấu hoặc bỏ đánh dấu, có thể chọn nhiều nhóm), rồi chọn «Tiếp tục»."
 AUDIENCE_NOW = "Đã chọn: {groups}\nPhạm vi: {places}"
 AUDIENCE_COUNT = "Hiện có {people} người nhận ({unreachable} người chưa kết nối Trợ lý)."
 AUDIENCE_NONE = "chưa chọn nhóm nào"
@@ -93,7 +93,7 @@ PLACES_PILOT = "các xã điểm"
 NEED_GROUP = "Hãy chọn ít nhất một nhóm người nhận."
 ASK_COMMUNE = "Gõ một phần tên xã, phường cần gửi (có dấu hay không dấu đều được), ví dụ «that khe»."
 
-ASK_TRAINING = "Đây có phải thư mời tập huấn, bồi dưỡng không? (Nếu có, mỗi tin kèm nút trả lời «Sẽ tham dự», «Không tham dự», «Đã nhận».)"
+ASK_TRAINING = "Đây có phải thư mời tập huấn, bồi dưỡng không? (Nếu có, mỗi tin kèm lựa chọn trả lời «Sẽ tham dự», «Không tham dự», «Đã nhận».)"
 ASK_SCHEDULE = "Gửi khi nào? Chọn «Gửi ngay» hoặc gõ ngày giờ gửi, ví dụ «25/03/2026 08:00» (giờ Việt Nam)."
 SEND_NOW = "🚀 Gửi ngay"
 SCHEDULE_BAD = "Tôi chưa hiểu thời gian «{text}». Hãy gõ theo mẫu «25/03/2026 08:00», hoặc chọn «Gửi ngay»."
@@ -104,7 +104,7 @@ ASK_URGENT = "Gửi khẩn? Tin khẩn được gửi cả trong giờ nghỉ ({
 # -- confirming --------------------------------------------------------------------------------------
 PREVIEW = "Xem trước — người nhận sẽ thấy đúng như sau:"
 RULE = "━━━━━━━━━━━━━━━━"
-PREVIEW_BUTTONS = "(kèm các nút: {labels})"
+PREVIEW_BUTTONS = "(kèm các lựa chọn: {labels})"
 PREVIEW_FILE = "(kèm tệp «{name}»)"
 PREVIEW_FILE_ELSEWHERE = "Người nhận không dùng {channel} sẽ thấy thêm dòng:\n{line}"
 SUMMARY = (

@@ -55,7 +55,7 @@ ASK_ETHNIC = "Dân tộc của bạn:"
 ETHNIC_KINH = "Kinh"
 ETHNIC_MINORITY = "Dân tộc thiểu số (Tày, Nùng, Dao…)"
 ASK_PHONE = (
-    "Số điện thoại di động của bạn? Bấm nút «Chia sẻ số điện thoại» nếu có, hoặc gõ số (ví dụ 0912 345 678)."
+    "Số điện thoại di động của bạn? (ví dụ 0912 345 678)"
 )
 PHONE_BAD = "«{text}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09). Gõ lại:"
 PHONE_TAKEN_RETRY = "Số điện thoại này đã được người khác đăng ký. Hãy gõ số khác:"

@@ -52,7 +52,7 @@ async def test_province_officer_composes_for_a_commune_with_an_invitation(
     assert reply.startswith(tb.PREVIEW)
     preview = "\n\n".join([tb.HEADER_PROVINCE, TEXT, tb.RSVP_HINT, tb.OPT_OUT_HINT])
     assert f"{tb.RULE}\n{preview}\n{tb.RULE}" in reply
-    assert "(kèm các nút: ✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận)" in reply
+    assert "(kèm các lựa chọn: ✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận)" in reply
     assert "Người nhận: Tất cả hòa giải viên — xã Tân Đoàn" in reply
     assert "Số người nhận: 4; trong đó 0 người chưa kết nối Trợ lý" in reply
     assert tb.SUMMARY_WHEN_NOW in reply and tb.EDIT_LABELS["urgent"] not in reply

@@ -47,3 +47,24 @@ def test_attachments(links: FileLinks) -> None:
     assert isinstance(note, Text) and "tl.pdf" in note.text
     [no_server] = attachment_parts(xlsx, None)
     assert isinstance(no_server, Text) and "báo cáo.xlsx" in no_server.text
+
+
+def test_no_button_wording_outside_telegram_texts() -> None:
+    """Zalo and the console have no buttons: shared sentences must not ask to press one."""
+    import importlib
+    import pkgutil
+
+    import bot.texts
+
+    offending = []
+    for info in pkgutil.iter_modules(bot.texts.__path__):
+        if info.name == "telegram":
+            continue
+        module = importlib.import_module(f"bot.texts.{info.name}")
+        for name, value in vars(module).items():
+            texts = [value] if isinstance(value, str) else []
+            for text in texts:
+                lowered = text.lower()
+                if ("bấm" in lowered or " nút" in lowered) and "telegram" not in lowered:
+                    offending.append(f"{info.name}.{name}")
+    assert offending == []
