@@ -50,7 +50,7 @@ class WebhookHandler(tornado.web.RequestHandler):
             self._refuse(403)
             return
         declared = self.request.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self._limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > self._limit:
             self._refuse(413)
             return
         # A chunked body has no declared size: the connection stops reading past the cap.

@@ -140,3 +140,10 @@ async def test_two_officers_deciding_the_same_registration(world: World) -> None
     assert await second("Trùng hồ sơ") == tr.NOT_PENDING
     assert (await reload(world.app, pending.id)).status == PersonStatus.ACTIVE
     assert await count(world.app, "SELECT COUNT(*) FROM outbox WHERE person_id = ?", pending.id) == 1
+
+
+async def test_a_forged_button_with_a_unicode_digit_is_refused_plainly(world: World) -> None:
+    # "²".isdigit() is true but int("²") fails: the button must be refused, not crash.
+    await _register(world, "newbie")
+    reply = await world.chat("officer").press("go:approve:²")
+    assert reply == tr.NOT_PENDING
