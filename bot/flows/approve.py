@@ -24,9 +24,8 @@ async def _begin(ctx: Ctx) -> None:
         ctx.data["pick"] = int(wanted)
     elif wanted:
         # Still pending but not this officer's to decide (a forwarded button): say so plainly.
-        candidate = (
-            await people_repo.get_person(ctx.tx, int(wanted)) if wanted.isascii() and wanted.isdigit() else None
-        )
+        is_id = wanted.isascii() and wanted.isdigit()
+        candidate = await people_repo.get_person(ctx.tx, int(wanted)) if is_id else None
         if candidate is not None and candidate.status == PersonStatus.PENDING:
             raise Invalid(tr.NOT_IN_SCOPE)
         raise Invalid(tr.NOT_PENDING)
