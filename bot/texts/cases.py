@@ -177,3 +177,15 @@ HISTORY_LINE = "{at} · {who}: {what}"
 HISTORY_CREATED = "tạo báo cáo"
 HISTORY_NOTE = "ghi chú «{note}»"
 HISTORY_CHANGE = "{field}: {old} → {new}"
+CORRECT_OUTCOME = "♻️ Sửa kết quả hoặc ngày có kết quả"
+ASK_CORRECTION_REASON = "Lý do sửa kết quả (bắt buộc, sẽ ghi vào lịch sử vụ việc), ví dụ: «Ghi nhầm, các bên đã ký biên bản hòa giải thành»:"
+CORRECTION_SAVED = (
+    "Đã sửa kết quả vụ việc {code}: {outcome}. Thống kê và thù lao ước tính tính theo kết quả mới."
+)
+CORRECTION_UNCHANGED = "Kết quả vụ việc {code} không thay đổi, không có gì để sửa."
+CORRECTION_WINDOW = (
+    "Bạn chỉ tự sửa được kết quả mình ghi trong {days} ngày. Đã quá thời hạn: nhờ tổ trưởng hoặc "
+    "công chức Tư pháp xã sửa (kèm lý do)."
+)
+HISTORY_CORRECTED = "sửa kết quả"
+HISTORY_CORRECTED_REASON = "sửa kết quả, lý do «{reason}»"
