@@ -30,7 +30,7 @@ async def test_reporter_records_the_outcome_with_audit_rows(world: World) -> Non
     assert "Thù lao" not in reply  # remuneration is for officers
     assert tc.RECORD_OUTCOME in reply and tc.ASK_UPDATE not in reply
     assert (await med("Ghi kết quả")).startswith(tc.ASK_OUTCOME)
-    await med.play(["Hòa giải thành", "có", "không"])
+    await med.play(["Hòa giải thành", "Có văn bản, không yêu cầu Tòa án"])
     reply = await med("1/3")
     assert reply.startswith(tc.OUTCOME_BEFORE_RECEIVED.format(outcome="01/03/2026", received="02/03/2026"))
     reply = await med("hôm nay")

@@ -35,7 +35,7 @@ async def test_recorder_corrects_a_wrong_tap_and_figures_follow(world: World) ->
     reply = await med.play(["/vuviec", "1"])
     assert tc.CORRECT_OUTCOME in reply
     assert (await med("Sửa kết quả hoặc ngày có kết quả")).startswith(tc.ASK_OUTCOME)
-    reply = await med.play(["Hòa giải thành", "có", "không", "hôm qua"])
+    reply = await med.play(["Hòa giải thành", "Có văn bản, không yêu cầu Tòa án", "hôm qua"])
     assert reply == tc.CORRECTION_SAVED.format(code=case.code, outcome="Hòa giải thành")
 
     stored = await _stored(world, case.id)
@@ -83,7 +83,9 @@ async def test_commune_officer_corrects_only_the_date(world: World) -> None:
     officer = world.chat("officer")
     reply = await officer.play(["/vuviec", "1"])
     assert tc.CORRECT_OUTCOME in reply and tc.ASK_UPDATE in reply
-    await officer.play(["Sửa kết quả hoặc ngày có kết quả", "Hòa giải thành", "có", "không", "5/3/2026"])
+    await officer.play(
+        ["Sửa kết quả hoặc ngày có kết quả", "Hòa giải thành", "Có văn bản, không yêu cầu Tòa án", "5/3/2026"]
+    )
     reply = await officer("Biên bản ghi ngày 05/03/2026")
     assert reply == tc.CORRECTION_SAVED.format(code=case.code, outcome="Hòa giải thành")
     stored = await _stored(world, case.id)
