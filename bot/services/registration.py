@@ -200,7 +200,15 @@ async def create_invite(
     valid_for: timedelta,
     now: datetime,
 ) -> Invite:
-    """Create an invite code; ``created_by`` None means the command line (the first admin)."""
+    """Create an invite code; ``created_by`` None means the command line (the deployer, who
+    holds the server). In the chat only an active admin may create one, for any role."""
+    if created_by is not None:
+        creator = await people_repo.get_person(conn, created_by)
+        if creator is None:
+            log.warning("scope_refused person=%s action=create_invite target=%s", created_by, role.value)
+            raise PermissionError(f"create_invite not allowed for unknown person {created_by}")
+        if not (creator.active and creator.role == Role.ADMIN):
+            raise refuse(creator, "create_invite", role.value)
     if role in (Role.COMMUNE_OFFICER, Role.MEDIATOR, Role.TEAM_LEADER) and not commune_code:
         raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
     invite = Invite(_new_code(), role, commune_code, now + valid_for)

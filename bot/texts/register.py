@@ -36,6 +36,10 @@ ASK_COMMUNE = (
     "Bạn hoạt động ở xã/phường nào? Gõ một phần tên, có dấu hay không dấu đều được "
     "(ví dụ: «tan doan», «Khánh Khê»). Có thể gõ tên xã cũ trước khi sáp nhập."
 )
+ASK_INVITE_COMMUNE = (
+    "Người được mời hoạt động ở xã/phường nào? Gõ một phần tên, có dấu hay không dấu đều được "
+    "(ví dụ: «tan doan», «Khánh Khê»). Có thể gõ tên xã cũ trước khi sáp nhập."
+)
 COMMUNE_NOT_FOUND = "Không tìm thấy xã/phường nào giống «{query}». Hãy gõ lại tên, ví dụ «that khe»."
 PICK_COMMUNE = "Chọn đúng xã/phường của bạn:"
 VIA_OLD_UNIT = "{label} (gồm {old} cũ)"
