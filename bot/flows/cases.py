@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.dates import format_date
 from bot.domain.deadlines import court_recognition_deadline
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, Role
 from bot.domain.people import Person
 from bot.domain.remuneration import RemunerationRates
 from bot.flows.common import require_active
@@ -183,7 +184,7 @@ async def _history(ctx: Ctx) -> str:
         if event.person_id is not None:
             if event.person_id not in names:
                 person = await people_repo.get_person(ctx.tx, event.person_id)
-                names[event.person_id] = person.full_name if person else "—"
+                names[event.person_id] = person.shown_name if person else "—"
             who = names[event.person_id]
         local = event.at.astimezone(ctx.app.tz)
         lines.append(tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=who, what=what))
@@ -296,6 +297,16 @@ async def _correct(ctx: Ctx, me: Person, case: CaseRow) -> list[Reply]:
     return replies
 
 
+def _allowed(actor: Actor) -> str | None:
+    # The team's mediators and the commune's officer; province officers and admins read cases
+    # in /thongke, so the menu does not offer them a list they would be refused.
+    refusal = require_active(actor)
+    person = actor.person
+    if refusal is None and person is not None and not (person.is_mediator or person.role == Role.COMMUNE_OFFICER):
+        return t.NOT_ALLOWED
+    return refusal
+
+
 def cases_flow() -> Flow:
     """The case list and case updates."""
     return Flow(
@@ -312,6 +323,6 @@ def cases_flow() -> Flow:
         first=lambda ctx: "action" if "case" in ctx.data else "pick",
         begin=_begin,
         finish=_finish,
-        allowed=require_active,
+        allowed=_allowed,
         command="vuviec",
     )

@@ -149,3 +149,9 @@ INVITE_MADE = (
     "Mã mời cho {role}{place}: {code}\n"
     "Dùng một lần, hết hạn ngày {until}. Người được mời gửi cho bot tin nhắn: /start {code}"
 )
+OWN_TEAM_HEADER = "Tổ của bạn:\n{line}\nThành viên:"
+OWN_TEAM_MEMBER = "• {name} — {role} — {phone}"
+OWN_TEAM_HINT = (
+    "Việc chuyển tổ hoặc ghi nhận thôi làm do công chức Tư pháp xã thực hiện: hãy báo công chức "
+    "khi tổ có thay đổi."
+)
