@@ -302,7 +302,8 @@ def _allowed(actor: Actor) -> str | None:
     # in /thongke, so the menu does not offer them a list they would be refused.
     refusal = require_active(actor)
     person = actor.person
-    if refusal is None and person is not None and not (person.is_mediator or person.role == Role.COMMUNE_OFFICER):
+    may_list = person is not None and (person.is_mediator or person.role == Role.COMMUNE_OFFICER)
+    if refusal is None and not may_list:
         return t.NOT_ALLOWED
     return refusal
 
