@@ -109,7 +109,9 @@ async def _target_prompt(ctx: Ctx) -> Reply:
     person = await people_repo.get_person(ctx.tx, ctx.data["mediator"])
     teams = await units.teams_of_commune(ctx.tx, ctx.data["commune"])
     choices = [
-        Choice(team.name, str(team.id)) for team in teams if person is None or team.id != person.team_id
+        Choice(team.name, str(team.id))
+        for team in teams
+        if team.confirmed and (person is None or team.id != person.team_id)
     ]
     return Reply(tr.PICK_TARGET_TEAM.format(name=person.shown_name if person else ""), choices=choices[:40])
 

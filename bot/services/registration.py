@@ -177,6 +177,9 @@ async def decide(
     if approve and candidate.team_id is not None:
         # The officer approving a mediator of a newly named thôn also confirms that team.
         await units.confirm_team(conn, candidate.team_id)
+    elif candidate.team_id is not None:
+        # A thôn proposed by a rejected registrant exists only once someone is approved in it.
+        await units.drop_proposed_team(conn, candidate.team_id)
     message = tr.YOU_ARE_APPROVED if approve else tr.YOU_ARE_REJECTED.format(reason=reason or "—")
     await notify_person(conn, person_id, Reply(message), f"decision:{person_id}", "notice", now)
     decided = await people_repo.get_person(conn, person_id)
@@ -274,6 +277,8 @@ async def _team_statuses(conn: aiosqlite.Connection, commune_code: str) -> list[
     needs_minority = bool(commune and commune.is_ethnic_area)
     result = []
     for team in await units.teams_of_commune(conn, commune_code):
+        if not team.confirmed:
+            continue  # proposed at a registration still waiting: not a team yet
         members = await people_repo.team_members(conn, team.id)
         facts = [
             MemberFacts(
