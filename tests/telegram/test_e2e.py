@@ -437,7 +437,7 @@ async def _mediator_registers(mediator: Member) -> None:
     assert (await mediator.press(ethnic, tr.ETHNIC_MINORITY))["text"] == tr.ASK_PHONE
     summary = await mediator.share_phone("84987654321")
     assert summary["text"].startswith(tr.SUMMARY.split("{")[0])
-    for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "+84987654321", tr.STATUS_LABELS[PersonStatus.PENDING]):
+    for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "0987 654 321", tr.STATUS_LABELS[PersonStatus.PENDING]):
         assert shown in summary["text"], shown
     submitted = await mediator.press(summary, tr.SEND)
     assert submitted["text"].startswith(tr.SUBMITTED.split("(")[0]), submitted["text"]
