@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     remuneration_per_case: int = Field(default=300_000, ge=0)
     remuneration_per_successful_case: int = Field(default=400_000, ge=0)
     remuneration_team_monthly: int = Field(default=150_000, ge=0)
+    # Days during which the mediator who recorded a case outcome may still correct it alone;
+    # team leaders and commune officers correct at any time, with a reason.
+    correction_days: int = Field(default=7, ge=0)
 
     @field_validator(
         "telegram_bot_token",

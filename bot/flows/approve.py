@@ -32,7 +32,7 @@ async def _begin(ctx: Ctx) -> None:
     elif not pending:
         raise Invalid(tr.NO_PENDING)
     ctx.data["options"] = [
-        [tr.PENDING_ITEM.format(name=p.full_name, role=tr.ROLE_LABELS[p.role]), str(p.id)] for p in pending
+        [tr.PENDING_ITEM.format(name=p.shown_name, role=tr.ROLE_LABELS[p.role]), str(p.id)] for p in pending
     ]
 
 
@@ -82,7 +82,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     except PermissionError:
         return [Reply(tr.NOT_IN_SCOPE)]
     done = tr.APPROVED_DONE if approve else tr.REJECTED_DONE
-    return [Reply(done.format(name=person.full_name))]
+    return [Reply(done.format(name=person.shown_name))]
 
 
 def approve_flow() -> Flow:
