@@ -106,7 +106,7 @@ LEGAL_LABELS: dict[LegalSupporterType, str] = {
 SUMMARY_TITLE = "Bước 5/5. Kiểm tra lại báo cáo:"
 SUMMARY_DEFAULTS = (
     "Các mục không hỏi đã điền sẵn (căn cứ, số bên, phạm vi, hỗ trợ pháp lý): nếu chưa đúng, "
-    "bấm nút ✏️ tương ứng để sửa."
+    "chọn mục ✏️ tương ứng để sửa."
 )
 CONFIRM_SAVE = "✅ Xác nhận lưu"
 EDIT_LABELS = {
