@@ -53,3 +53,29 @@ async def test_code_links_the_new_chat_once_and_never_across_people(app: App) ->
         ("zalo", "z1", mai),
         ("zalo", "z2", other),
     ]
+
+
+async def test_lienket_through_the_engine(app: App) -> None:
+    from bot.conversation.messages import Channel, Inbound
+    from bot.texts import linking as tl
+
+    mai = await _person(app, "Lý Thị Mai", "telegram", "t1")
+    counter = iter(range(100))
+
+    async def say(channel: Channel, user: str, text: str) -> str:
+        inbound = Inbound(channel, user, user, f"m{next(counter)}", text=text)
+        return "\n".join(reply.text for reply in await app.engine.handle(inbound))
+
+    shown = await say(Channel.TELEGRAM, "t1", "/lienket")
+    code = shown.split("Mã liên kết của bạn: ")[1].split("\n")[0]
+    assert len(code) == 6
+    assert tl.ASK_CODE in await say(Channel.ZALO, "z1", "/lienket")
+    assert tl.UNKNOWN in await say(Channel.ZALO, "z1", "ABCDEF")
+    assert tl.LINKED in await say(Channel.ZALO, "z1", code)
+    row = await app.db.fetchone(
+        "SELECT person_id FROM identities WHERE channel = 'zalo' AND external_id = 'z1'"
+    )
+    assert row is not None and row["person_id"] == mai
+    # A used code does not link a third chat.
+    assert tl.ASK_CODE in await say(Channel.ZALO, "z9", "/lienket")
+    assert tl.UNKNOWN in await say(Channel.ZALO, "z9", code)
