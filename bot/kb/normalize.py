@@ -113,7 +113,7 @@ STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 # for the terms only — FAQ question variants are framed the same way, so the fuzzy match
 # keeps it. In a KB made of rules "quy định" and "pháp luật" match almost every article:
 # a framed question ("tiêu chuẩn hòa giải viên được pháp luật quy định thế nào") was won by
-# whichever article repeats them most.
+# whichever article repeats them most. Quiz stems ("nội dung nào sau đây là …") frame too.
 _POLITENESS_TEXT = """
 cho em xin hoi | cho em hoi | cho toi hoi | cho chau hoi | cho minh hoi | cho hoi | xin hoi |
 em muon hoi | toi muon hoi | chau muon hoi | xin chao | chao anh | chao chi | chao ban |
@@ -122,7 +122,8 @@ chao tro ly | cam on
 _FRAMING_TEXT = """
 theo quy dinh cua phap luat | theo quy dinh phap luat | phap luat quy dinh | luat quy dinh |
 duoc quy dinh | quy dinh nhu the nao | quy dinh the nao | quy dinh ra sao | theo quy dinh |
-nhu the nao | ra sao
+nhu the nao | ra sao | noi dung nao sau day | y nao sau day | phuong an nao sau day |
+dap an nao sau day | nao sau day
 """
 
 

@@ -65,6 +65,11 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "nguoi su dung lao dong",
         "no luong",
         "cham luong",
+        # Questions on labour law itself (contest items: "theo pháp luật lao động, …").
+        "phap luat lao dong",
+        "bo luat lao dong",
+        "luat lao dong",
+        "tuoi lao dong",
     ),
     Regime.ARBITRATION: ("trong tai",),
     Regime.CRIMINAL: (

@@ -215,3 +215,17 @@ def test_partial_articles_rank_below_complete_ones(real_kb: KnowledgeBase) -> No
     expired = s.by_ref["ttlt-100-2014:dieu-4"]
     assert s.passages[expired].partial and s.factors_history[expired] >= 1.0
     assert real_kb.search("bau hoa giai vien nhu the nao").hits[0].ref == "faq:bau-hoa-giai-vien"
+
+
+def test_questions_on_labour_law_itself_are_declined_with_the_labour_note(real_kb: KnowledgeBase) -> None:
+    result = real_kb.search("Theo quy định của pháp luật lao động, tuổi lao động là bao nhiêu?")
+    assert result.decision == "decline" and result.regime == Regime.LABOUR
+
+
+def test_quiz_stems_frame_the_question(real_kb: KnowledgeBase) -> None:
+    # Contest items start "Nội dung nào sau đây là …"; the stem was half the question's words.
+    assert strip_scaffolding(terms("Nội dung nào sau đây là nguyên tắc hòa giải")) == terms(
+        "là nguyên tắc hòa giải"
+    )
+    result = real_kb.search("Nội dung nào sau đây là nguyên tắc của hòa giải ở cơ sở?")
+    assert result.decision == "answer" and _top_cites_or_is(result, "luat-35-2013:dieu-4")
