@@ -42,7 +42,7 @@ def build_answer(searcher: Searcher, ranking: Ranking, max_len: int = 4000) -> A
         passage = searcher.passages[ranking.order[0]]
         answer = _answer_passage(searcher, ranking, passage, max_len)
     elif ranking.decision == Decision.SUGGEST and ranking.order:
-        answer = _suggest(searcher, ranking)
+        answer = _suggest(searcher, ranking, max_len)
     else:
         answer = _decline(searcher, ranking)
     if did_you_mean and answer.decision != Decision.DECLINE:
@@ -179,21 +179,45 @@ def suggestion_label(searcher: Searcher, passage: Passage) -> str:
         label = t.SUGGEST_LABEL_ARTICLE.format(n=passage.number, doc=doc.short, title=passage.title)
     else:
         label = t.SUGGEST_LABEL_SECTION.format(title=passage.title, doc=doc.short)
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+    return cut_label(label)
 
 
-def _suggest(searcher: Searcher, ranking: Ranking) -> Answer:
-    picks = ranking.order[:SUGGESTIONS]
-    suggestions = [
-        (suggestion_label(searcher, searcher.passages[i]), searcher.passages[i].ref) for i in picks
-    ]
-    lines = [t.SUGGEST_INTRO]
-    lines.extend(f"{n}. {label}" for n, (label, _) in enumerate(suggestions, start=1))
-    lines.append(t.SUGGEST_PICK)
+def cut_label(label: str, limit: int = LABEL_CHARS) -> str:
+    """``label`` within ``limit`` characters, cut at a word boundary with "…".
+
+    A button reading "Điều 8 Luật Hòa giải ở cơ sở: Bầu, công nhận hòa g…" looks broken;
+    the last whole word (without a dangling comma or colon) reads as intended.
+    """
+    if len(label) <= limit:
+        return label
+    head = label[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:–-(") + "…"
+
+
+def _suggest(searcher: Searcher, ranking: Ranking, max_len: int) -> Answer:
+    """The best passage answered, with the next candidates offered once, as choices only.
+
+    An unsure bot still shows its best answer: a mediator reads it and, if it is not the
+    point, picks an alternative. The alternatives are not listed in the text as well —
+    every channel already shows the choices (buttons or a numbered list).
+    """
+    best = searcher.passages[ranking.order[0]]
+    others = [searcher.passages[i] for i in ranking.order[1:SUGGESTIONS]]
+    suggestions = [(suggestion_label(searcher, p), p.ref) for p in others]
+    frame = [t.SUGGEST_BEST, *([t.SUGGEST_ALSO] if suggestions else [])]
+    budget = max_len - sum(len(x) + 1 for x in frame)
+    quoted = _answer_passage(searcher, ranking, best, max(budget, 0))
+    # Only the alternatives are offered after a suggestion, so the hint to open the whole
+    # article would point to nothing.
+    body = quoted.text.replace("\n" + t.FULL_TEXT_HINT, "")
+    text = "\n".join([t.SUGGEST_BEST, body, *frame[1:]])
     return Answer(
-        text="\n".join(lines),
+        text=_fit(text, max_len),
         decision=Decision.SUGGEST.value,
-        refs=[ref for _, ref in suggestions],
+        refs=[*quoted.refs[:1], *(ref for _, ref in suggestions)],
         suggestions=suggestions,
     )
 

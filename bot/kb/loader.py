@@ -34,11 +34,16 @@ class Loaded:
     articles_by_file: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
+# Curators' notes kept next to the content (e.g. law/SOURCES.md: where each article's
+# text came from) are not knowledge documents and have no front matter.
+NOTE_FILES = frozenset({"README.md", "SOURCES.md"})
+
+
 def knowledge_files(folder: Path) -> list[Path]:
-    """The ``.md`` files of a knowledge folder, in a stable order."""
+    """The ``.md`` files of a knowledge folder, in a stable order (curators' notes left out)."""
     files: list[Path] = []
     for sub in SUBFOLDERS:
-        files.extend(sorted((folder / sub).glob("*.md")))
+        files.extend(p for p in sorted((folder / sub).glob("*.md")) if p.name not in NOTE_FILES)
     return files
 
 

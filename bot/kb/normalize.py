@@ -108,6 +108,60 @@ vay vi voi xin xem biet it nghia
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 
+# Phrases that frame a question without saying what it is about. Politeness ("cho em
+# hỏi", "xin chào") is noise everywhere; framing ("pháp luật quy định thế nào") is noise
+# for the terms only — FAQ question variants are framed the same way, so the fuzzy match
+# keeps it. In a KB made of rules "quy định" and "pháp luật" match almost every article:
+# a framed question ("tiêu chuẩn hòa giải viên được pháp luật quy định thế nào") was won by
+# whichever article repeats them most. Quiz stems ("nội dung nào sau đây là …") frame too.
+_POLITENESS_TEXT = """
+cho em xin hoi | cho em hoi | cho toi hoi | cho chau hoi | cho minh hoi | cho hoi | xin hoi |
+em muon hoi | toi muon hoi | chau muon hoi | xin chao | chao anh | chao chi | chao ban |
+chao tro ly | cam on
+"""
+_FRAMING_TEXT = """
+theo quy dinh cua phap luat | theo quy dinh phap luat | phap luat quy dinh | luat quy dinh |
+duoc quy dinh | quy dinh nhu the nao | quy dinh the nao | quy dinh ra sao | theo quy dinh |
+nhu the nao | ra sao | noi dung nao sau day | y nao sau day | phuong an nao sau day |
+dap an nao sau day | nao sau day
+"""
+
+
+def _phrase_table(text: str) -> dict[str, list[tuple[str, ...]]]:
+    """First token → phrases starting with it, longest first."""
+    phrases = sorted(
+        (tuple(p.split()) for p in text.replace("\n", " ").split("|") if p.strip()), key=len, reverse=True
+    )
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        table.setdefault(phrase[0], []).append(phrase)
+    return table
+
+
+_POLITENESS = _phrase_table(_POLITENESS_TEXT)
+_SCAFFOLDING = _phrase_table(_POLITENESS_TEXT + "|" + _FRAMING_TEXT)
+
+
+def strip_scaffolding(tokens: list[str], framing: bool = True) -> list[str]:
+    """``tokens`` without politeness phrases and, when ``framing``, question-framing ones.
+
+    Returns ``tokens`` unchanged when nothing else would be left, so "quy định" asked alone
+    is still a question.
+    """
+    table = _SCAFFOLDING if framing else _POLITENESS
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase in table.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out if content_terms(out) else tokens
+
+
 def display(text: str) -> str:
     """What we compare with diacritics: NFC, lower case, canonical tone placement, squeezed."""
     return squeeze(canonical(clean_input(text)))

@@ -26,9 +26,11 @@ from bot.kb.normalize import (
     bigrams,
     content_terms,
     find_article_refs,
+    strip_scaffolding,
     terms,
 )
 
+PARTIAL_FACTOR = 0.75
 DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots mediation
 
 # Neighbouring regimes, as folded phrases after abbreviation expansion. Narrow on purpose:
@@ -63,6 +65,11 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "nguoi su dung lao dong",
         "no luong",
         "cham luong",
+        # Questions on labour law itself (contest items: "theo pháp luật lao động, …").
+        "phap luat lao dong",
+        "bo luat lao dong",
+        "luat lao dong",
+        "tuoi lao dong",
     ),
     Regime.ARBITRATION: ("trong tai",),
     Regime.CRIMINAL: (
@@ -152,10 +159,14 @@ class GateConfig:
     """Thresholds of the confidence gate (see docs/kb.md for how they were chosen)."""
 
     answer_coverage: float = 0.7
-    suggest_coverage: float = 0.45
+    suggest_coverage: float = 0.4
     answer_fuzzy: float = 85.0
     suggest_fuzzy: float = 70.0
     min_margin: float = 0.1
+    # A clear lead answers even at middling coverage: chatty questions ("cho em hỏi … ạ")
+    # keep words no passage has, yet one passage stands well above the rest.
+    clear_margin: float = 0.3
+    clear_coverage: float = 0.55
     fuzzy_min_coverage: float = 0.3
     pair_weight: float = 0.5  # share of word pairs in the coverage (the rest: single words)
 
@@ -205,6 +216,10 @@ class Searcher:
         )
         # Missing articles rank below any passage with text: they can only say "not collected".
         missing = np.where([p.missing for p in passages], 0.5, 1.0)
+        # Partial articles quote only some clauses: a complete answer on the same topic
+        # (the FAQ citing the Law's article) serves better, unless they clearly win. An
+        # expired rule is kept only in part on purpose and has no complete rival.
+        missing = missing * np.where([p.partial and not p.history for p in passages], PARTIAL_FACTOR, 1.0)
         # Per-passage factors of the final score, fixed for the KB; one multiplication per
         # question. Expired passages are out unless the question is about earlier rules.
         self.factors_now = (missing * ~history).astype(np.float32)
@@ -312,9 +327,10 @@ class Searcher:
 
     def _score(self, ranking: Ranking, named: list[tuple[str, range]]) -> None:
         cfg = self.index.config
-        tokens = self._without_statute_names(ranking.tokens, named)
+        asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
         if cfg.typo_repair:
-            tokens, ranking.repairs = self.index.repair(tokens)
+            asked, ranking.repairs = self.index.repair(asked)
+        tokens = strip_scaffolding(asked)
         content = content_terms(tokens)
         query_terms = content + (_topic_bigrams(tokens) if cfg.bigrams else [])
         unit_scores = self.index.unit_scores(query_terms)
@@ -322,7 +338,7 @@ class Searcher:
         pooled = self.index.pool(unit_scores)
         top = float(pooled.max()) if len(pooled) else 0.0
         combined = pooled / top if top > 0 else pooled.copy()
-        fuzzy = self.index.fuzzy_scores(" ".join(tokens))
+        fuzzy = self.index.fuzzy_scores(" ".join(asked))
         if cfg.fuzzy_weight:
             combined = combined + cfg.fuzzy_weight * np.clip((fuzzy - 60.0) / 40.0, 0.0, 1.0)
         if named:
@@ -370,7 +386,7 @@ class Searcher:
 
     def _gate(self, ranking: Ranking, n_content: int) -> Decision:
         g = self.gate
-        margin = ranking.scores[0] - (ranking.scores[1] if len(ranking.scores) > 1 else 0.0)
+        margin = ranking.scores[0] - self._runner_up(ranking)
         # A close wording match to an FAQ question counts only if some topic word matches
         # too: short strings like "giá vàng hôm nay bao nhiêu" are near many "… bao nhiêu".
         fuzzy = ranking.fuzzy if ranking.coverage >= g.fuzzy_min_coverage else 0.0
@@ -381,9 +397,25 @@ class Searcher:
             return Decision.SUGGEST if fuzzy >= g.suggest_fuzzy else Decision.DECLINE
         if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
             return Decision.ANSWER
+        if ranking.coverage >= g.clear_coverage and margin >= g.clear_margin:
+            return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
             return Decision.SUGGEST
         return Decision.DECLINE
+
+    def _runner_up(self, ranking: Ranking) -> float:
+        """Score of the best passage that is a real alternative to the top one.
+
+        An FAQ entry and the article it cites (or two guides citing each other) say the same
+        thing; their closeness is agreement, not doubt, so it does not narrow the margin.
+        """
+        top = self.passages[ranking.order[0]]
+        for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
+            other = self.passages[i]
+            if other.ref in top.cites or top.ref in other.cites:
+                continue
+            return score
+        return 0.0
 
 
 def _topic_bigrams(tokens: list[str]) -> list[str]:

@@ -39,13 +39,49 @@ def test_real_answer_has_citation_and_full_option(real_kb: KnowledgeBase) -> Non
     assert long.full_ref == "tt-56-2023:dieu-3"
 
 
-def test_suggest_offers_three(real_kb: KnowledgeBase) -> None:
-    question = "hoaf giair vieen"
-    answer = real_kb.answer(question)
-    if answer.decision == "suggest":
-        assert 1 <= len(answer.suggestions) <= 3
-        assert all(len(label) <= 60 for label, _ in answer.suggestions)
-        assert [ref for _, ref in answer.suggestions] == answer.refs
+def test_suggest_answers_best_and_offers_each_alternative_once(real_kb: KnowledgeBase) -> None:
+    answer = real_kb.answer("thu lao")  # one topic word: too short to be sure
+    assert answer.decision == "suggest"
+    best = real_kb.passage(answer.refs[0])
+    assert best is not None
+    # The best candidate is answered (its text and "Căn cứ" line), not offered as a guess.
+    assert best.clauses[0][:40] in answer.text and "Căn cứ:" in answer.text
+    assert 1 <= len(answer.suggestions) <= 2
+    assert [ref for _, ref in answer.suggestions] == answer.refs[1:]
+    # Alternatives appear once: as choices, never also listed in the text.
+    for label, ref in answer.suggestions:
+        assert len(label) <= 60
+        assert label not in answer.text and ref != best.ref
+    assert "Xem toàn văn" not in answer.text  # no such choice after a suggestion
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        (
+            "Điều 8 Luật Hòa giải ở cơ sở: Bầu, công nhận hòa giải viên",
+            "Điều 8 Luật Hòa giải ở cơ sở: Bầu, công nhận hòa giải viên",
+        ),
+        (
+            "Điều 17 Nghị định 15/2014/NĐ-CP: Các khoản được hỗ trợ khi hòa giải viên gặp tai nạn",
+            "Điều 17 Nghị định 15/2014/NĐ-CP: Các khoản được hỗ trợ khi…",
+        ),
+        (
+            "Khi nào được thanh toán thù lao (Hướng dẫn: Thù lao và hỗ trợ)",
+            "Khi nào được thanh toán thù lao (Hướng dẫn: Thù lao và hỗ…",
+        ),
+        (
+            "Hỏi đáp: Tổ hòa giải, tổ trưởng, hòa giải viên, công nhận, bầu, thôi làm",
+            "Hỏi đáp: Tổ hòa giải, tổ trưởng, hòa giải viên, công nhận…",
+        ),
+        ("x" * 80, "x" * 59 + "…"),  # one long word: nothing better than a hard cut
+    ],
+)
+def test_labels_are_cut_between_words(label: str, expected: str) -> None:
+    from bot.kb.answer import cut_label
+
+    assert cut_label(label) == expected
+    assert len(cut_label(label)) <= 60
 
 
 def test_decline_points_to_justice_officer(real_kb: KnowledgeBase) -> None:

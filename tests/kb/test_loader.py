@@ -83,6 +83,15 @@ def test_front_matter_errors(tmp_path: Path) -> None:
     assert "encoding" in codes
 
 
+def test_curators_notes_are_not_documents(tmp_path: Path) -> None:
+    # law/SOURCES.md records where each article came from; it has no front matter.
+    (tmp_path / "law").mkdir()
+    (tmp_path / "law" / "SOURCES.md").write_text("# Nguồn từng điều\n", encoding="utf-8")
+    (tmp_path / "law" / "a.md").write_text("no front matter\n", encoding="utf-8")
+    codes = [p.code for p in check(tmp_path)]
+    assert codes.count("front-matter") == 1
+
+
 def test_split_clauses_keeps_points_with_their_clause() -> None:
     text = "Lead-in:\n1. Clause one:\na) point;\nb) point.\n2. Clause two."
     assert split_clauses(text, article=True) == [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.kb import KnowledgeBase, Regime, SearchResult
-from bot.kb.normalize import terms
-from bot.kb.search import PhraseTables
+from bot.kb.model import Decision
+from bot.kb.normalize import strip_scaffolding, terms
+from bot.kb.search import PhraseTables, Ranking
 
 
 def _top_cites_or_is(result: SearchResult, ref: str, within: int = 1) -> bool:
@@ -141,3 +142,90 @@ def test_named_documents_longest_alias_first() -> None:
     cues = tables.read(terms("thông tư liên tịch 100 và luật hòa giải"))
     # "thông tư" and "hòa giải" lie inside longer names already taken.
     assert cues.named == [("ttlt-100", range(0, 5)), ("luat-35", range(6, 9))]
+
+
+# --- gate recalibration (issue 12 item 3) -------------------------------------------------
+
+
+def test_question_framing_is_not_a_topic() -> None:
+    assert strip_scaffolding(terms("cho em hỏi tổ hòa giải có mấy người ạ")) == terms(
+        "tổ hòa giải có mấy người ạ"
+    )
+    framed = terms("tiêu chuẩn hòa giải viên được pháp luật quy định như thế nào")
+    assert strip_scaffolding(framed) == terms("tiêu chuẩn hòa giải viên được")
+    assert strip_scaffolding(framed, framing=False) == framed
+    # Nothing but framing: kept as asked, so it is still searched.
+    assert strip_scaffolding(terms("quy định như thế nào")) == terms("quy định như thế nào")
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        # Was answered from Điều 11 ("…theo quy định của pháp luật" repeated there).
+        ("tiêu chuẩn của hòa giải viên được pháp luật quy định thế nào", "luat-35-2013:dieu-7"),
+        ("tieu chuan cua hoa giai vien duoc phap luat quy dinh the nao", "luat-35-2013:dieu-7"),
+        # Was declined: "cho em hỏi … ạ" diluted the coverage below the suggest line.
+        ("cho em hỏi tổ hòa giải phải có ít nhất bao nhiêu người ạ", "luat-35-2013:dieu-12"),
+    ],
+)
+def test_framed_questions_are_answered(real_kb: KnowledgeBase, question: str, ref: str) -> None:
+    result = real_kb.search(question)
+    assert result.decision == "answer"
+    assert _top_cites_or_is(result, ref)
+
+
+def _ranking(real_kb: KnowledgeBase, refs: list[str], scores: list[float], coverage: float) -> Ranking:
+    s = real_kb.searcher
+    ranking = Ranking("q", ["a", "b"], Decision.DECLINE)
+    ranking.order = [s.by_ref[r] for r in refs]
+    ranking.scores = scores
+    ranking.coverage = coverage
+    return ranking
+
+
+def test_an_faq_and_the_article_it_cites_are_not_rivals(real_kb: KnowledgeBase) -> None:
+    s = real_kb.searcher
+    faq = "faq:tieu-chuan-hoa-giai-vien"
+    assert "luat-35-2013:dieu-7" in s.passages[s.by_ref[faq]].cites
+    close = _ranking(real_kb, [faq, "luat-35-2013:dieu-7", "luat-35-2013:dieu-11"], [1.2, 1.19, 0.8], 0.9)
+    assert s._runner_up(close) == 0.8
+    assert s._gate(close, 4).value == "answer"
+    rivals = _ranking(real_kb, [faq, "luat-35-2013:dieu-11"], [1.2, 1.19], 0.9)
+    assert s._gate(rivals, 4).value == "suggest"
+
+
+@pytest.mark.parametrize(
+    ("coverage", "decision"),
+    [(0.6, "answer"), (0.5, "suggest"), (0.42, "suggest"), (0.35, "decline")],
+)
+def test_a_clear_lead_answers_at_middling_coverage(
+    real_kb: KnowledgeBase, coverage: float, decision: str
+) -> None:
+    ranking = _ranking(real_kb, ["luat-35-2013:dieu-12", "luat-35-2013:dieu-8"], [1.3, 0.9], coverage)
+    assert real_kb.searcher._gate(ranking, 4).value == decision
+
+
+def test_partial_articles_rank_below_complete_ones(real_kb: KnowledgeBase) -> None:
+    s = real_kb.searcher
+    partial = s.by_ref["nqlt-01-2014:dieu-12"]
+    assert s.passages[partial].partial
+    assert s.factors_now[partial] == pytest.approx(0.75)
+    assert s.factors_now[s.by_ref["luat-35-2013:dieu-8"]] == 1.0
+    # An expired rule kept in part has no complete rival: not lowered when history is asked.
+    expired = s.by_ref["ttlt-100-2014:dieu-4"]
+    assert s.passages[expired].partial and s.factors_history[expired] >= 1.0
+    assert real_kb.search("bau hoa giai vien nhu the nao").hits[0].ref == "faq:bau-hoa-giai-vien"
+
+
+def test_questions_on_labour_law_itself_are_declined_with_the_labour_note(real_kb: KnowledgeBase) -> None:
+    result = real_kb.search("Theo quy định của pháp luật lao động, tuổi lao động là bao nhiêu?")
+    assert result.decision == "decline" and result.regime == Regime.LABOUR
+
+
+def test_quiz_stems_frame_the_question(real_kb: KnowledgeBase) -> None:
+    # Contest items start "Nội dung nào sau đây là …"; the stem was half the question's words.
+    assert strip_scaffolding(terms("Nội dung nào sau đây là nguyên tắc hòa giải")) == terms(
+        "là nguyên tắc hòa giải"
+    )
+    result = real_kb.search("Nội dung nào sau đây là nguyên tắc của hòa giải ở cơ sở?")
+    assert result.decision == "answer" and _top_cites_or_is(result, "luat-35-2013:dieu-4")
