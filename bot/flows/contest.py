@@ -1,6 +1,6 @@
 """``/thi``: contest rounds. A participant answers the open round's questions one by one in their
 own order (number, letter or option text); an officer opens a round for the mediators of their
-scope and reads the ranking with its XLSX."""
+scope, choosing which group of people in it may play, and reads the ranking with its XLSX."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ from bot.services import contests
 from bot.services.training import TrainingError, may_organise
 from bot.storage import training as repo
 from bot.texts import training as tt
+from bot.texts.broadcast import GROUP_LABELS
 from bot.training.content import Bank
 
 _DONE = [Choice(tt.STUDY_DONE, "done")]
+# Who an officer may open a round for, always within the officer's own scope.
+_AUDIENCES = (Group.MEDIATORS, Group.TEAM_LEADERS, Group.UNTRAINED, Group.TRAINERS)
 
 
 def _me(ctx: Ctx) -> Person:
@@ -135,6 +138,18 @@ async def _count_parse(ctx: Ctx, answer: Answer) -> int:
     return int(text)
 
 
+async def _audience_prompt(ctx: Ctx) -> Reply:
+    return Reply(
+        tt.ASK_CONTEST_AUDIENCE, choices=[Choice(GROUP_LABELS[g], f"aud:{g.value}") for g in _AUDIENCES]
+    )
+
+
+async def _audience_parse(ctx: Ctx, answer: Answer) -> str:
+    if answer.choice is None or not answer.choice.startswith("aud:"):
+        raise Invalid(tt.ASK_CONTEST_AUDIENCE)  # the engine re-asks unmatched input first
+    return answer.choice.removeprefix("aud:")
+
+
 async def _minutes_prompt(ctx: Ctx) -> Reply:
     return Reply(tt.ASK_CONTEST_MINUTES)
 
@@ -150,7 +165,7 @@ async def _minutes_parse(ctx: Ctx, answer: Answer) -> None:
             ctx.tx,
             me,
             title=str(ctx.data["title"]),
-            audience=Audience(frozenset({Group.MEDIATORS}), communes=communes),
+            audience=Audience(frozenset({Group(str(ctx.data["audience"]))}), communes=communes),
             question_ids=picked,
             bank=_bank(ctx),
             starts_at=ctx.now,
@@ -191,7 +206,8 @@ def contest_flow() -> Flow:
                 next=lambda ctx: None if ctx.data["home"] == "done" else str(ctx.data["home"]),
             ),
             "new": Step("new", _title_prompt, _title_parse, next="count", store="title"),
-            "count": Step("count", _count_prompt, _count_parse, next="minutes"),
+            "count": Step("count", _count_prompt, _count_parse, next="audience"),
+            "audience": Step("audience", _audience_prompt, _audience_parse, next="minutes"),
             "minutes": Step("minutes", _minutes_prompt, _minutes_parse, next=None, store=None),
         },
         first=lambda ctx: "home" if ctx.data.get("officer") else "play",

@@ -17,7 +17,9 @@ async def test_contest_round_in_the_chat(world: World, bank: Bank) -> None:
     await officer("Mở vòng thi mới")
     await officer("Hội thi hòa giải viên giỏi, vòng 1")
     assert "Hãy gõ một số từ 3 đến 6" in await officer("40")
-    await officer("6")
+    assert "Vòng thi dành cho ai" in await officer("6")
+    assert "Hãy chọn một mục" in await officer("ai cũng được")
+    await officer("1")  # every mediator of the officer's commune
     assert "Thời gian làm bài phải từ 5 đến 240 phút" in await officer("1")
     assert "Đã mở vòng thi" in await officer("30")
 
@@ -44,3 +46,17 @@ async def test_contest_round_in_the_chat(world: World, bank: Bank) -> None:
     assert "1. Hoàng Thị Lan — 6/6 câu đúng" in lines
     assert "2. Lăng Văn Tài — 0/6 câu đúng" in lines
     assert any(r.attachment is not None for r in officer.replies)
+
+
+async def test_round_for_team_leaders_is_not_offered_to_other_mediators(world: World, bank: Bank) -> None:
+    world.app.training = bank
+    officer = world.chat("officer")
+    await officer("/thi")
+    await officer("Mở vòng thi mới")
+    await officer("Vòng thi dành cho tổ trưởng")
+    await officer("3")
+    await officer("Tổ trưởng tổ hòa giải")
+    assert "Đã mở vòng thi" in await officer("30")
+    assert "Hiện không có vòng thi nào" in await world.chat("med")("/thi")
+    rows = await world.app.db.fetchall("SELECT audience FROM contest_rounds")
+    assert len(rows) == 1 and "team_leaders" in rows[0][0]
