@@ -42,6 +42,14 @@ class Settings(BaseSettings):
 
     session_idle_minutes: int = Field(default=120, ge=1)
     seen_retention_days: int = Field(default=30, ge=1)
+    # Personal data (docs/privacy.md): who keeps it, the notice file, and how long transient records live.
+    privacy_controller: str = "Sở Tư pháp tỉnh Lạng Sơn"
+    privacy_notice_file: Path | None = None  # default: <knowledge_dir>/privacy/notice.md
+    privacy_notice_url: str = ""
+    kb_log_retention_days: int = Field(default=365, ge=1)
+    left_session_retention_days: int = Field(default=7, ge=1)
+    outbox_payload_retention_days: int = Field(default=30, ge=1)
+    outbox_delivered_retention_days: int = Field(default=180, ge=1)
 
     outbox_rate_per_second: float = Field(default=25.0, gt=0)
     outbox_per_chat_interval_seconds: float = Field(default=1.0, ge=0)
@@ -61,7 +69,9 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("telegram_api_url", "telegram_webhook_url", "database_path", mode="before")
+    @field_validator(
+        "telegram_api_url", "telegram_webhook_url", "database_path", "privacy_notice_file", mode="before"
+    )
     @classmethod
     def _blank_path_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -81,6 +91,11 @@ class Settings(BaseSettings):
     def db_file(self) -> Path:
         """Where the SQLite file lives (``DATABASE_PATH`` or ``DATA_DIR/hoagiai.sqlite3``)."""
         return self.database_path or self.data_dir / "hoagiai.sqlite3"
+
+    @property
+    def notice_file(self) -> Path:
+        """The privacy notice (``PRIVACY_NOTICE_FILE`` or ``KNOWLEDGE_DIR/privacy/notice.md``)."""
+        return self.privacy_notice_file or self.knowledge_dir / "privacy" / "notice.md"
 
     @property
     def webhook_enabled(self) -> bool:
