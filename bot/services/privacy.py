@@ -97,11 +97,11 @@ async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, 
 # -- the data-subject view and leaving -------------------------------------------------------------
 
 
-async def describe_my_data(db: Database, person_id: int) -> str:
+async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
     """Everything the bot holds about one person, as a Vietnamese message for /hoso."""
-    person = await db.fetchone("SELECT * FROM people WHERE id = ?", (person_id,))
+    person = await query_one(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
     if person is None:
-        return tp.MY_DATA_NO_CASES
+        return tp.MY_DATA_NONE
     ethnic = person["ethnic_minority"]
     lines = [
         tp.MY_DATA_HEADER,
@@ -114,11 +114,11 @@ async def describe_my_data(db: Database, person_id: int) -> str:
             status=STATUS_LABELS[PersonStatus(person["status"])],
         ),
     ]
-    for row in await db.fetchall(
+    for row in await conn.execute_fetchall(
         "SELECT channel, created_at FROM identities WHERE person_id = ? ORDER BY created_at", (person_id,)
     ):
         lines.append(tp.MY_DATA_IDENTITY.format(channel=row["channel"], since=row["created_at"][:10]))
-    for row in await db.fetchall(
+    for row in await conn.execute_fetchall(
         "SELECT notice_version, accepted, at FROM privacy_consents WHERE person_id = ? ORDER BY at",
         (person_id,),
     ):
@@ -128,7 +128,9 @@ async def describe_my_data(db: Database, person_id: int) -> str:
         )
     codes = [
         r["code"]
-        for r in await db.fetchall("SELECT code FROM cases WHERE reported_by = ? ORDER BY code", (person_id,))
+        for r in await conn.execute_fetchall(
+            "SELECT code FROM cases WHERE reported_by = ? ORDER BY code", (person_id,)
+        )
     ]
     lines.append(
         tp.MY_DATA_CASES.format(count=len(codes), codes=", ".join(codes)) if codes else tp.MY_DATA_NO_CASES

@@ -19,6 +19,8 @@ ASSISTANT_DISCLAIMER = (
 )
 PSEUDONYM = "{role}, tổ {team} (đã rời)"
 PSEUDONYM_NO_TEAM = "{role} (đã rời)"
+MY_DATA_BUTTON = "📋 Dữ liệu trợ lý lưu về tôi"
+MY_DATA_NONE = "Trợ lý không lưu thông tin cá nhân nào về bạn."
 MY_DATA_HEADER = "Thông tin trợ lý đang lưu về bạn:"
 MY_DATA_PROFILE = "Hồ sơ: {name}; điện thoại {phone}; giới tính {sex}; dân tộc thiểu số: {ethnic}; vai trò {role}; trạng thái {status}."
 MY_DATA_IDENTITY = "Tài khoản trò chuyện: {channel} (từ {since})."

@@ -61,7 +61,8 @@ async def test_my_data_lists_profile_identities_consents_and_cases(app: App, wor
             tx, "console", "med", "2026-01", True, app.clock(), person_id=world.med.id
         )
     case = await report_case(app, world.med)
-    text = await privacy.describe_my_data(app.db, world.med.id)
+    async with app.db.transaction() as tx:
+        text = await privacy.describe_my_data(tx, world.med.id)
     assert "Hoàng Thị Lan" in text and "+8491" in text
     assert "console" in text and "2026-01" in text and "Đồng ý" in text
     assert case.code in text
