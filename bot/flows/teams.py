@@ -7,7 +7,7 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.flows.common import commune_steps, require_officer, yes_no_step
-from bot.services import registration
+from bot.services import privacy, registration
 from bot.storage import people as people_repo
 from bot.storage import units
 from bot.texts import common as t
@@ -68,6 +68,8 @@ async def _mediator_prompt(ctx: Ctx) -> Reply:
     people = await _mediators(ctx)
     if not people:
         raise Invalid(tr.NO_MEDIATORS)
+    scope = f"commune:{ctx.data['commune']}"
+    await privacy.record_access(ctx.tx, _officer(ctx).id, "team_members", scope, ctx.now)
     return Reply(tr.PICK_MEDIATOR, choices=[Choice(p.full_name, str(p.id)) for p in people[:40]])
 
 

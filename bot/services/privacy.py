@@ -196,6 +196,16 @@ async def record_access(
     )
 
 
+def scope_key(level: str, commune_code: str | None = None, team_id: int | None = None) -> str:
+    """The audit's name for a statistics scope: "team:7", "commune:06193", "pilot", "province"
+    (the forms :func:`list_audit` matches against a person's team and commune)."""
+    if level == "team" and team_id is not None:
+        return f"team:{team_id}"
+    if level == "commune" and commune_code:
+        return f"commune:{commune_code}"
+    return str(level)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
     """One logged access, with the actor's name as currently stored."""
@@ -216,9 +226,11 @@ async def list_audit(
     if subject_id is not None:
         where.append(
             "(a.subject_id = ? OR a.scope IN (SELECT 'team:' || team_id FROM people WHERE id = ? "
-            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ?) OR a.scope = 'province')"
+            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ?) OR a.scope = 'province' "
+            "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM people s "
+            "JOIN communes c ON c.code = s.commune_code WHERE s.id = ? AND c.is_pilot = 1)))"
         )
-        params += [subject_id, subject_id, subject_id]
+        params += [subject_id, subject_id, subject_id, subject_id]
     rows = await db.fetchall(
         "SELECT a.at, a.action, a.scope, p.full_name FROM access_audit a "
         "LEFT JOIN people p ON p.id = a.actor_id "

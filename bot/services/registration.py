@@ -19,6 +19,7 @@ from bot.domain.composition import CompositionResult, MemberFacts, check_composi
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.vntext import squeeze
+from bot.services import privacy
 from bot.services.notify import notify_person
 from bot.storage import invites as invites_repo
 from bot.storage import people as people_repo
@@ -103,6 +104,8 @@ async def submit(
     request = await approval_request(conn, candidate)
     for approver in approvers:
         await notify_person(conn, approver, request, f"approval:{person_id}:{approver}", "approval", now)
+        # The card carries the candidate's phone and ethnicity: its delivery is an access.
+        await privacy.record_access(conn, approver, "approval_card", f"person:{person_id}", now, person_id)
     by_commune = (
         bool(approvers)
         and candidate.is_mediator
