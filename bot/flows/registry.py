@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.conversation.flow import Flow
 from bot.flows.approve import approve_flow
 from bot.flows.ask import ask_flow
+from bot.flows.audit import audit_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.checkin import checkin_flow
@@ -20,6 +21,7 @@ from bot.flows.stats import stats_flow
 from bot.flows.study import study_flow
 from bot.flows.teams import teams_flow
 from bot.texts import menu as tm
+from bot.texts import privacy as tp
 
 # Display order; who sees an item is the item's flow's own ``allowed`` rule.
 MENU = [
@@ -33,6 +35,7 @@ MENU = [
     MenuItem(tm.COURSES, "courses"),
     MenuItem(tm.CONTEST, "contest"),
     MenuItem(tm.INVITE, "invite_admin"),
+    MenuItem(tp.AUDIT_TITLE, "audit"),
     MenuItem(tm.STUDY, "study"),
     MenuItem(tm.CHECKIN, "checkin"),
     MenuItem(tm.ASK, "ask"),
@@ -58,6 +61,7 @@ def build_flows() -> dict[str, Flow]:
         checkin_flow(),
         courses_flow(),
         contest_flow(),
+        audit_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     by_name["menu"] = menu_flow([item for item in MENU if item.flow in by_name], by_name)

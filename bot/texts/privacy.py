@@ -35,6 +35,7 @@ LEFT_DONE = (
     "Bạn đã rời khỏi danh sách hòa giải viên. Số điện thoại và tài khoản trò chuyện đã được xóa khỏi hồ sơ; "
     "các vụ việc bạn ghi vẫn được giữ trong sổ theo dõi, chỉ ghi vai trò và tổ."
 )
+AUDIT_TITLE = "🔎 Nhật ký truy cập dữ liệu"
 AUDIT_HEADER = "Nhật ký truy cập dữ liệu cá nhân ({count} lượt gần nhất):"
 AUDIT_LINE = "{at} — {actor}: {action}, phạm vi {scope}"
 AUDIT_EMPTY = "Chưa có lượt truy cập nào được ghi."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.enums import PersonStatus, Role
 from bot.runtime import App
 from bot.services import privacy
+from bot.texts import common as t
 from tests.flows.support import TAN_DOAN, World, add_person
 
 
@@ -29,3 +30,11 @@ async def test_member_list_of_to_is_logged(app: App, world: World) -> None:
     await officer.play(["/to", "2"])
     assert "Hoàng Thị Lan" in officer.text
     assert await _audit(app) == [(world.officer.id, "team_members", f"commune:{TAN_DOAN}", None)]
+
+
+async def test_province_officer_reads_the_audit_in_chat(app: App, world: World) -> None:
+    async with app.db.transaction() as tx:
+        await privacy.record_access(tx, world.officer.id, "export_xlsx", f"commune:{TAN_DOAN}", app.clock())
+    shown = await world.chat("province")("/nhatky")
+    assert "Lương Thị Hạnh: xuất tệp Excel" in shown
+    assert t.NOT_ALLOWED in await world.chat("officer")("/nhatky")  # a commune officer is refused
