@@ -77,6 +77,14 @@ async def record_consent(
     )
 
 
+async def link_consents(conn: aiosqlite.Connection, channel: str, chat_id: str, person_id: int) -> None:
+    """Attach a chat's answers given before registration to the person it became."""
+    await conn.execute(
+        "UPDATE privacy_consents SET person_id = ? WHERE channel = ? AND chat_id = ? AND person_id IS NULL",
+        (person_id, channel, chat_id),
+    )
+
+
 async def latest_consent(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Consent | None:
     """The chat's most recent answer, or None if it never answered."""
     row = await query_one(

@@ -45,7 +45,7 @@ class Registration:
     role: Role
     full_name: str
     sex: str
-    ethnic_minority: bool
+    ethnic_minority: bool | None  # None: not answered (it is sensitive data, and optional)
     phone: str
     commune_code: str | None = None
     team_id: int | None = None
@@ -88,7 +88,7 @@ async def submit(
         now,
         full_name=reg.full_name,
         sex=reg.sex,
-        ethnic_minority=int(reg.ethnic_minority),
+        ethnic_minority=None if reg.ethnic_minority is None else int(reg.ethnic_minority),
         phone=reg.phone,
         role=reg.role.value,
         status=PersonStatus.PENDING.value,
@@ -145,7 +145,7 @@ async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | N
         role=tr.ROLE_LABELS[person.role],
         place=place or "—",
         sex=tr.SEX_LABELS.get(person.sex or "", "—"),
-        ethnic=tr.YES_NO[bool(person.ethnic_minority)],
+        ethnic=tr.YES_NO[person.ethnic_minority] if person.ethnic_minority is not None else "—",
         phone=person.phone or "—",
         status=tr.STATUS_LABELS[person.status],
     )

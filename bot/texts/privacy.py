@@ -4,6 +4,7 @@ from __future__ import annotations
 
 CONSENT_ACCEPT = "Đồng ý"
 CONSENT_REFUSE = "Không đồng ý"
+SKIP = "Không muốn trả lời"
 NOTICE_CHANGED = "Thông báo về dữ liệu cá nhân đã được cập nhật. Xin đọc lại và chọn «Đồng ý» để tiếp tục."
 REFUSED = (
     "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "

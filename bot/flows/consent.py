@@ -1,0 +1,70 @@
+"""The privacy-notice step that opens registration (issue 17), kept apart from the flow itself.
+
+``consent_begin`` checks whether this chat already accepted the current notice version; if so
+the flow starts at its first personal question, otherwise at ``consent``, which shows the notice
+with «Đồng ý» / «Không đồng ý» and stores the answer with the version and time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.conversation.flow import Answer, Ctx, Step
+from bot.conversation.messages import Choice, Reply
+from bot.services import privacy
+from bot.texts import privacy as tp
+
+_ACCEPTED = "consent"
+
+
+def current_notice(ctx: Ctx) -> privacy.Notice:
+    """The notice as configured (file, controller, link)."""
+    settings = ctx.app.settings
+    return privacy.load_notice(settings.notice_file, settings.privacy_controller, settings.privacy_notice_url)
+
+
+async def consent_begin(ctx: Ctx) -> None:
+    """Remember whether the chat already accepted the current notice (then it is not shown again)."""
+    notice = current_notice(ctx)
+    needed = await privacy.needs_consent(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, notice)
+    ctx.data[_ACCEPTED] = None if needed else "accept"
+
+
+def consent_first(first_question: str) -> Callable[[Ctx], str]:
+    """The flow's first step: the notice unless it was already accepted."""
+    return lambda ctx: first_question if ctx.data.get(_ACCEPTED) == "accept" else "consent"
+
+
+async def _prompt(ctx: Ctx) -> Reply:
+    choices = [Choice(tp.CONSENT_ACCEPT, "accept"), Choice(tp.CONSENT_REFUSE, "refuse")]
+    return Reply(current_notice(ctx).text, choices=choices, columns=2)
+
+
+async def _parse(ctx: Ctx, answer: Answer) -> str:
+    accepted = answer.choice == "accept"
+    notice = current_notice(ctx)
+    await privacy.record_consent(
+        ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, notice.version, accepted, ctx.now
+    )
+    return "accept" if accepted else "refuse"
+
+
+def consent_step(next_step: str) -> Step:
+    """The notice step; a refusal finishes the flow (see :func:`refused`)."""
+    return Step(
+        "consent",
+        _prompt,
+        _parse,
+        next=lambda ctx: next_step if ctx.data.get(_ACCEPTED) == "accept" else None,
+        store=_ACCEPTED,
+    )
+
+
+def refused(ctx: Ctx) -> bool:
+    """True when the flow ended because the notice was refused."""
+    return ctx.data.get(_ACCEPTED) == "refuse"
+
+
+async def link_consent(ctx: Ctx, person_id: int) -> None:
+    """Attach this chat's consents to the person just created (they show in /hoso)."""
+    await privacy.link_consents(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, person_id)
