@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     seen_retention_days: int = Field(default=30, ge=1)
     # Personal data (docs/privacy.md): who keeps it, the notice file, and how long transient records live.
     privacy_controller: str = "Sở Tư pháp tỉnh Lạng Sơn"
-    privacy_notice_file: Path | None = None  # default: <knowledge_dir>/privacy/notice.md
+    privacy_notice_file: Path | None = None  # default: the bundled knowledge/privacy/notice.md
     privacy_notice_url: str = ""
     kb_log_retention_days: int = Field(default=365, ge=1)
     left_session_retention_days: int = Field(default=7, ge=1)
@@ -94,8 +94,9 @@ class Settings(BaseSettings):
 
     @property
     def notice_file(self) -> Path:
-        """The privacy notice (``PRIVACY_NOTICE_FILE`` or ``KNOWLEDGE_DIR/privacy/notice.md``)."""
-        return self.privacy_notice_file or self.knowledge_dir / "privacy" / "notice.md"
+        """The privacy notice: ``PRIVACY_NOTICE_FILE``, else the one shipped in ``knowledge/privacy``
+        (not under ``KNOWLEDGE_DIR``: a separate law corpus must not lose the notice)."""
+        return self.privacy_notice_file or DEFAULT_KNOWLEDGE_DIR / "privacy" / "notice.md"
 
     @property
     def webhook_enabled(self) -> bool:

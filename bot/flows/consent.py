@@ -1,4 +1,5 @@
-"""The privacy-notice step that opens registration (issue 17), kept apart from the flow itself.
+"""Privacy in the conversation (issue 17): the notice step that opens registration, and the
+once-per-conversation "automated assistant, information not a decision" line.
 
 ``consent_begin`` checks whether this chat already accepted the current notice version; if so
 the flow starts at its first personal question, otherwise at ``consent``, which shows the notice
@@ -8,6 +9,7 @@ with «Đồng ý» / «Không đồng ý» and stores the answer with the versi
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.conversation.flow import Answer, Ctx, Step
 from bot.conversation.messages import Choice, Reply
@@ -68,3 +70,11 @@ def refused(ctx: Ctx) -> bool:
 async def link_consent(ctx: Ctx, person_id: int) -> None:
     """Attach this chat's consents to the person just created (they show in /hoso)."""
     await privacy.link_consents(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, person_id)
+
+
+async def with_disclaimer(ctx: Ctx, text: str) -> str:
+    """``text`` followed by the automated-assistant line, once per conversation."""
+    idle = timedelta(minutes=ctx.app.settings.session_idle_minutes)
+    if await privacy.disclaimer_due(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, ctx.now, idle):
+        return f"{text}\n\n{tp.ASSISTANT_DISCLAIMER}"
+    return text

@@ -9,6 +9,7 @@ from bot.conversation.actor import Actor
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
 from bot.flows.common import inactive_notice
+from bot.flows.consent import with_disclaimer
 from bot.texts import common as t
 
 RESUME = "resume"
@@ -36,7 +37,7 @@ def menu_flow(items: list[MenuItem], flows: Mapping[str, Flow]) -> Flow:
     async def prompt(ctx: Ctx) -> Reply:
         person = ctx.actor.person
         if person is None:
-            text = t.WELCOME_NEW
+            text = await with_disclaimer(ctx, t.WELCOME_NEW)
         elif not person.active:
             text = inactive_notice(person) + "\n\n" + t.MENU_TITLE
         else:

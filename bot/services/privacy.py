@@ -102,6 +102,24 @@ async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, 
     return consent is None or not consent.accepted or consent.version != notice.version
 
 
+async def disclaimer_due(
+    conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
+) -> bool:
+    """True once per conversation: when the chat was never told, or not within ``idle``, that it
+    talks to an automated assistant; the telling is recorded (so the caller must then show it)."""
+    row = await query_one(
+        conn,
+        "SELECT shown_at FROM assistant_disclaimers WHERE channel = ? AND chat_id = ?",
+        (channel, chat_id),
+    )
+    await conn.execute(
+        "INSERT INTO assistant_disclaimers(channel, chat_id, shown_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(channel, chat_id) DO UPDATE SET shown_at = excluded.shown_at",
+        (channel, chat_id, iso(now)),
+    )
+    return row is None or row["shown_at"] < iso(now - idle)
+
+
 # -- the data-subject view and leaving -------------------------------------------------------------
 
 

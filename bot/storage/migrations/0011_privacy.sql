@@ -24,3 +24,12 @@ CREATE TABLE access_audit (
 );
 CREATE INDEX access_audit_at ON access_audit(at);
 CREATE INDEX access_audit_subject ON access_audit(subject_id, at);
+
+-- When a chat was last told "automated assistant, information not a decision" (shown once per
+-- conversation: again only after the chat was idle for longer than a session lasts).
+CREATE TABLE assistant_disclaimers (
+    channel   TEXT NOT NULL,
+    chat_id   TEXT NOT NULL,
+    shown_at  TEXT NOT NULL,
+    PRIMARY KEY (channel, chat_id)
+);
