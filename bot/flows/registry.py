@@ -9,6 +9,7 @@ from bot.flows.audit import audit_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.checkin import checkin_flow
+from bot.flows.consent import notice_flow
 from bot.flows.contest import contest_flow
 from bot.flows.courses import courses_flow
 from bot.flows.invite import invite_flow
@@ -62,6 +63,7 @@ def build_flows() -> dict[str, Flow]:
         courses_flow(),
         contest_flow(),
         audit_flow(),
+        notice_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     by_name["menu"] = menu_flow([item for item in MENU if item.flow in by_name], by_name)

@@ -5,7 +5,14 @@ from __future__ import annotations
 CONSENT_ACCEPT = "Đồng ý"
 CONSENT_REFUSE = "Không đồng ý"
 SKIP = "Không muốn trả lời"
-NOTICE_CHANGED = "Thông báo về dữ liệu cá nhân đã được cập nhật. Xin đọc lại và chọn «Đồng ý» để tiếp tục."
+READ_NOTICE = "🔒 Đọc thông báo dữ liệu cá nhân mới"
+NOTICE_AT_REGISTRATION = "Thông báo về dữ liệu cá nhân được hiển thị khi bạn đăng ký (gõ /dangky)."
+NOTICE_THANKS = "Cảm ơn bạn đã đọc và đồng ý với thông báo mới."
+NOTICE_REFUSED_REGISTERED = (
+    "Đã ghi nhận bạn chưa đồng ý. Nếu muốn rời và xóa thông tin liên lạc, vào /hoso; "
+    "muốn hỏi thêm, xin liên hệ công chức tư pháp xã."
+)
+NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin bấm nút bên dưới để đọc."
 REFUSED = (
     "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "
     "Bạn vẫn có thể hỏi về pháp luật hòa giải; muốn đăng ký sau, gõ /dangky."
