@@ -48,6 +48,9 @@ def load_notice(path: Path, controller: str, full_notice_url: str) -> Notice:
     if head is None or version is None:
         raise NoticeError(f"privacy notice {path} has no 'version:' front matter")
     body = raw[head.end() :].strip()
+    if not full_notice_url:
+        # No published full text: drop the line that would point to it rather than show a stub.
+        body = "\n".join(line for line in body.splitlines() if "{full_notice_url}" not in line).strip()
     return Notice(version.group("v"), body.format(controller=controller, full_notice_url=full_notice_url))
 
 

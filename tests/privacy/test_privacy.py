@@ -25,6 +25,8 @@ def test_bundled_notice_has_a_version_and_fills_the_controller() -> None:
     assert notice.version
     assert "Sở Tư pháp X" in notice.text and "https://x.vn/bm" in notice.text
     assert "{" not in notice.text and "---" not in notice.text
+    unpublished = privacy.load_notice(DEFAULT_KNOWLEDGE_DIR / "privacy" / "notice.md", "Sở X", "")
+    assert "Toàn văn" not in unpublished.text and "/hoso" in unpublished.text
 
 
 def test_notice_without_version_is_refused(tmp_path: Path) -> None:
