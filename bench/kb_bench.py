@@ -2,6 +2,11 @@
 
 Run: ``python bench/kb_bench.py [--knowledge DIR] [--eval FILE] [--no-synthetic] [--json]``.
 
+Besides the eval set written by the team, the real-question sets (``tests/kb/real_dev.jsonl``,
+tune on it; ``tests/kb/real_test.jsonl``, report on it, never tune on it) are scored one by one
+with the gate's outcome: answered and correct, answered but wrong, declined although in scope,
+out-of-scope declined, phone-style variants against their originals, and p95 latency.
+
 Scoring (documented in docs/kb.md): a hit is correct when its reference is in the
 question's gold list, or is cited by a gold FAQ/guide passage (FAQ refs and the statute refs
 they cite both count), or is an FAQ/guide passage that cites a gold ref (its answer ends with
@@ -12,6 +17,7 @@ k; a decline is "correct" for out-of-scope questions only.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import statistics
@@ -35,6 +41,8 @@ from bot.kb.model import Passage  # noqa: E402
 from bot.kb.normalize import folded, tokenize  # noqa: E402
 
 EVAL = ROOT / "tests" / "kb" / "eval_questions.jsonl"
+REAL_DEV = ROOT / "tests" / "kb" / "real_dev.jsonl"
+REAL_TEST = ROOT / "tests" / "kb" / "real_test.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +51,7 @@ class Outcome:
 
     refs: list[str]
     declined: bool
+    answered: bool = False
 
 
 System = Callable[[str], Outcome]
@@ -105,12 +114,73 @@ def evaluate(system: System, rows: list[dict[str, object]], passages: dict[str, 
     return result
 
 
+def real_part(original_id: str) -> str:
+    """The part ("dev" or "test") a real question belongs to, fixed forever by its original's id.
+
+    A phone-style variant passes its ``variant_of`` so it lands with its original; the hash
+    makes the split independent of file order, so adding items never moves old ones.
+    """
+    return "dev" if hashlib.sha256(original_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def _share(count: int, total: int) -> float:
+    return count / total if total else 0.0
+
+
+def evaluate_real(
+    system: System, rows: list[dict[str, object]], passages: dict[str, Passage]
+) -> dict[str, object]:
+    """Gate outcomes on a real-question set, each as ``{"count", "share"}``.
+
+    In scope (share of in-scope items): answered and correct (the gate answered and its top hit
+    is correct), answered but wrong, declined although in scope, and the rest ("suggested").
+    Out of scope: declined (share of out-of-scope items). Phone variants: top-1 / top-3 of the
+    variants against the same measure on their originals.
+    """
+    inside = [r for r in rows if r["in_scope"]]
+    outside = [r for r in rows if not r["in_scope"]]
+    counts = {"answered_correct": 0, "answered_wrong": 0, "declined_in_scope": 0, "suggested": 0}
+    top1: dict[str, float] = {}
+    top3: dict[str, float] = {}
+    for row in inside:
+        out = system(str(row["q"]))
+        ok = acceptable([str(g) for g in row["gold"]], passages)  # type: ignore[attr-defined]
+        ranks = [i for i, r in enumerate(out.refs[:10]) if is_correct(r, ok, passages)]
+        first_ok = bool(ranks) and ranks[0] == 0
+        top1[str(row["id"])] = float(first_ok)
+        top3[str(row["id"])] = float(bool(ranks) and ranks[0] < 3)
+        if out.declined:
+            counts["declined_in_scope"] += 1
+        elif out.answered:
+            counts["answered_correct" if first_ok else "answered_wrong"] += 1
+        else:
+            counts["suggested"] += 1
+    declined_out = sum(system(str(r["q"])).declined for r in outside)
+    phones = [r for r in inside if r.get("kind") == "phone" and str(r.get("variant_of")) in top1]
+    originals = [str(r["variant_of"]) for r in phones]
+    result: dict[str, object] = {
+        "questions": len(rows),
+        "in_scope": len(inside),
+        "out_of_scope": len(outside),
+        **{k: {"count": v, "share": _share(v, len(inside))} for k, v in counts.items()},
+        "out_of_scope_declined": {"count": declined_out, "share": _share(declined_out, len(outside))},
+        "phone": {
+            "pairs": len(phones),
+            "top1_phone": _share(int(sum(top1[str(r["id"])] for r in phones)), len(phones)),
+            "top1_original": _share(int(sum(top1[o] for o in originals)), len(originals)),
+            "top3_phone": _share(int(sum(top3[str(r["id"])] for r in phones)), len(phones)),
+            "top3_original": _share(int(sum(top3[o] for o in originals)), len(originals)),
+        },
+    }
+    return result
+
+
 def ranker(kb: KnowledgeBase) -> System:
     """The production ranker: hits and the gate's decision."""
 
     def run(q: str) -> Outcome:
         res = kb.search(q, k=10)
-        return Outcome([h.ref for h in res.hits], res.decision == "decline")
+        return Outcome([h.ref for h in res.hits], res.decision == "decline", res.decision == "answer")
 
     return run
 
@@ -228,11 +298,53 @@ def fmt(row: dict[str, float]) -> str:
     return " ".join(f"{100 * row[k]:6.1f}" for k in keys)
 
 
+def _num(value: object) -> float:
+    """A metric read back from the report (a number by construction)."""
+    assert isinstance(value, int | float)
+    return float(value)
+
+
+def print_sets(per_set: dict[str, dict[str, object]]) -> None:
+    """One block per set: ranking, gate outcomes (count and share), phone variants, p95."""
+    for name, m in per_set.items():
+        print(
+            f"\nset {name}: {m['questions']} questions, {m['in_scope']} in scope, "
+            f"{m['out_of_scope']} out of scope"
+        )
+        print(
+            f"  top1 {100 * _num(m['top1']):5.1f}  top3 {100 * _num(m['top3']):5.1f}  "
+            f"MRR {100 * _num(m['mrr']):5.1f}"
+        )
+        for key, label in (
+            ("answered_correct", "answered and correct"),
+            ("answered_wrong", "answered but wrong"),
+            ("declined_in_scope", "declined although in scope"),
+            ("suggested", "suggested (Có phải…)"),
+            ("out_of_scope_declined", "out-of-scope declined"),
+        ):
+            cell = m[key]
+            assert isinstance(cell, dict)
+            print(f"  {label:28s} {cell['count']:4d}  {100 * cell['share']:5.1f} %")
+        ph = m["phone"]
+        assert isinstance(ph, dict)
+        if ph["pairs"]:
+            print(
+                f"  phone variants ({ph['pairs']}): top1 {100 * ph['top1_phone']:5.1f} vs originals "
+                f"{100 * ph['top1_original']:5.1f}; top3 {100 * ph['top3_phone']:5.1f} "
+                f"vs {100 * ph['top3_original']:5.1f}"
+            )
+        print(f"  search p95 {_num(m['search_p95_ms']):.2f} ms")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the benchmark tables (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--eval", type=Path, default=EVAL)
+    parser.add_argument(
+        "--real", type=Path, nargs="*", default=[REAL_DEV, REAL_TEST], help="real-question sets"
+    )
     parser.add_argument("--no-synthetic", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -264,6 +376,16 @@ def main(argv: list[str] | None = None) -> int:
         "build_ms": round(build_ms, 1),
         "systems": {name: evaluate(fn, rows, passages) for name, fn in systems.items()},
     }
+    sets = {"eval": rows} | {path.stem: load_eval(path) for path in args.real if path.exists()}
+    per_set: dict[str, dict[str, object]] = {}
+    for name, set_rows in sets.items():
+        # the eval set has no ids; every set has the fields evaluate() reads
+        set_rows = [{"id": str(i), "diacritics": True, **r} for i, r in enumerate(set_rows)]
+        scored: dict[str, object] = dict(evaluate(ranker(kb), set_rows, passages))
+        scored |= evaluate_real(ranker(kb), set_rows, passages)
+        scored["search_p95_ms"] = latency(lambda q: kb.search(q), [str(r["q"]) for r in set_rows])[1]
+        per_set[name] = scored
+    report["sets"] = per_set
     questions = [str(r["q"]) for r in rows]
     p50, p95 = latency(lambda q: kb.search(q), questions)
     a50, a95 = latency(lambda q: kb.answer(q), questions)
@@ -294,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'system':28s}{header}")
     for name, row in report["systems"].items():  # type: ignore[attr-defined]
         print(f"{name:28s}{fmt(row)}")
+    print_sets(per_set)
     lat = report["latency_ms"]
     print(
         f"latency real KB: search p50 {lat['search_p50']:.2f} ms p95 {lat['search_p95']:.2f} ms; "  # type: ignore[index]

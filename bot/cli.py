@@ -107,17 +107,18 @@ async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    if settings.telegram_bot_token is None:
+    from bot.channels.runner import configured, plan_lines, run_channels
+
+    channels = configured(settings)
+    if not channels:
         print(tc.CONSOLE_BECAUSE_NO_TOKEN, file=sys.stderr)
         args.as_who = ""
         args.user = ""
         args.script = None
         return await _cmd_chat(args, settings)
-    from bot.channels.telegram.run import run_telegram
-
-    mode = "webhook" if settings.webhook_enabled else "polling"
-    print(tc.TELEGRAM_STARTING.format(mode=mode), file=sys.stderr)
-    return await run_telegram(settings)
+    for channel, mode, reason in plan_lines(settings, channels):
+        print(tc.CHANNEL_STARTING.format(channel=channel, mode=mode, reason=reason), file=sys.stderr)
+    return await run_channels(settings, channels)
 
 
 async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:

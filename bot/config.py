@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
 
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_url: str | None = None
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = Field(default=None, min_length=8, max_length=256)
+    zalo_webhook_listen: str = "127.0.0.1"
+    zalo_webhook_port: int = Field(default=8444, ge=1, le=65535)
+    # Public HTTPS base (e.g. https://bot.example.vn) of the signed file links; default: the
+    # scheme and host of ZALO_WEBHOOK_URL.
+    zalo_public_url: str | None = None
+    zalo_file_link_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # Zalo publishes no limit but answers 429: stay well below what users notice.
+    zalo_rate_per_second: float = Field(default=5.0, gt=0)
+    zalo_per_chat_interval_seconds: float = Field(default=1.5, ge=0)
+
     session_idle_minutes: int = Field(default=120, ge=1)
     seen_retention_days: int = Field(default=30, ge=1)
     # Personal data (docs/privacy.md): who keeps it, the notice file, and how long transient records live.
@@ -63,14 +77,30 @@ class Settings(BaseSettings):
     remuneration_per_case: int = Field(default=300_000, ge=0)
     remuneration_per_successful_case: int = Field(default=400_000, ge=0)
     remuneration_team_monthly: int = Field(default=150_000, ge=0)
+    # Days during which the mediator who recorded a case outcome may still correct it alone;
+    # team leaders and commune officers correct at any time, with a reason.
+    correction_days: int = Field(default=7, ge=0)
 
-    @field_validator("telegram_bot_token", "telegram_webhook_secret", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_webhook_secret",
+        "zalo_bot_token",
+        "zalo_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator(
-        "telegram_api_url", "telegram_webhook_url", "database_path", "privacy_notice_file", mode="before"
+        "telegram_api_url",
+        "telegram_webhook_url",
+        "database_path",
+        "zalo_api_url",
+        "zalo_webhook_url",
+        "zalo_public_url",
+        "privacy_notice_file",
+        mode="before",
     )
     @classmethod
     def _blank_path_is_none(cls, value: object) -> object:
@@ -102,6 +132,11 @@ class Settings(BaseSettings):
     def webhook_enabled(self) -> bool:
         """Webhook mode needs both a public URL and a secret; otherwise we poll."""
         return bool(self.telegram_webhook_url and self.telegram_webhook_secret)
+
+    @property
+    def zalo_webhook_enabled(self) -> bool:
+        """Zalo webhook mode needs both a public URL and a secret; otherwise we poll."""
+        return bool(self.zalo_webhook_url and self.zalo_webhook_secret)
 
 
 def load_settings(env_file: Path | str | None = ".env") -> Settings:

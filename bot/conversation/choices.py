@@ -33,15 +33,17 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
     if not choices or not text.strip():
         return None
     raw = text.strip()
-    for choice in choices:
-        if raw == choice.value:
-            return choice
+    # A typed number is always a position in the list the user sees: values are often database
+    # ids, and matching "1" against an id opened the wrong case.
     number = _NUMBER.match(fold(raw))
     if number:
         index = int(number.group(1))
         if 1 <= index <= len(choices):
             return choices[index - 1]
         return None
+    for choice in choices:
+        if raw == choice.value and not _looks_numeric(choice.value):
+            return choice
     typed = _label_key(raw)
     keys = [_label_key(choice.label) for choice in choices]
     for choice, key in zip(choices, keys, strict=True):
@@ -67,6 +69,11 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
     if best_score >= _TYPO_MIN_SCORE and best_score - runner_up >= _TYPO_MARGIN:
         return choices[best_index]
     return None
+
+
+def _looks_numeric(value: str) -> bool:
+    """Whether a choice value looks like an id (digits, possibly with a prefix such as ``go:x:12``)."""
+    return any(part.isdigit() for part in value.split(":"))
 
 
 def numbered(choices: Sequence[Choice]) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.enums import PersonStatus, Role, Sex
+from bot.domain.vntext import display_name
 
 OFFICER_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER, Role.ADMIN})
 MEDIATOR_ROLES = frozenset({Role.MEDIATOR, Role.TEAM_LEADER})
@@ -29,6 +30,11 @@ class Person:
     trained_on: date | None = None
     is_trainer: bool = False
     legal_supporter: str | None = None
+
+    @property
+    def shown_name(self) -> str:
+        """The name as every message shows it (capitalised however it was typed)."""
+        return display_name(self.full_name)
 
     @property
     def active(self) -> bool:

@@ -43,4 +43,17 @@ def mask_phone(e164: str) -> str:
     return e164[:5] + "***" + e164[-3:]
 
 
-__all__ = ["mask_phone", "normalize_vn_mobile"]
+def display_phone(e164: str | None) -> str:
+    """A stored number as Vietnamese users write it: "+84912345678" → "0912 345 678".
+
+    Anything that is not a stored Vietnamese mobile number is shown unchanged ("—" when empty).
+    """
+    if not e164:
+        return "—"
+    if not (e164.startswith("+84") and len(e164) == 12 and e164[1:].isdigit()):
+        return e164
+    national = "0" + e164[3:]
+    return f"{national[:4]} {national[4:7]} {national[7:]}"
+
+
+__all__ = ["display_phone", "mask_phone", "normalize_vn_mobile"]

@@ -76,4 +76,11 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != squeeze(text.lower())
 
 
-__all__ = ["canonical", "clean_input", "fold", "has_diacritics", "squeeze"]
+def display_name(name: str) -> str:
+    """A person's name as shown: each word typed all in lower (or upper) case gets a capital
+    first letter ("tran thi lan" → "Tran Thi Lan"); words typed in mixed case stay as typed."""
+    words = squeeze(name).split(" ")
+    return " ".join(w.capitalize() if w.islower() or w.isupper() else w for w in words)
+
+
+__all__ = ["canonical", "clean_input", "display_name", "fold", "has_diacritics", "squeeze"]

@@ -24,14 +24,15 @@ async def _begin(ctx: Ctx) -> None:
         ctx.data["pick"] = int(wanted)
     elif wanted:
         # Still pending but not this officer's to decide (a forwarded button): say so plainly.
-        candidate = await people_repo.get_person(ctx.tx, int(wanted)) if wanted.isdigit() else None
+        is_id = wanted.isascii() and wanted.isdigit()
+        candidate = await people_repo.get_person(ctx.tx, int(wanted)) if is_id else None
         if candidate is not None and candidate.status == PersonStatus.PENDING:
             raise Invalid(tr.NOT_IN_SCOPE)
         raise Invalid(tr.NOT_PENDING)
     elif not pending:
         raise Invalid(tr.NO_PENDING)
     ctx.data["options"] = [
-        [tr.PENDING_ITEM.format(name=p.full_name, role=tr.ROLE_LABELS[p.role]), str(p.id)] for p in pending
+        [tr.PENDING_ITEM.format(name=p.shown_name, role=tr.ROLE_LABELS[p.role]), str(p.id)] for p in pending
     ]
 
 
@@ -83,7 +84,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     except PermissionError:
         return [Reply(tr.NOT_IN_SCOPE)]
     done = tr.APPROVED_DONE if approve else tr.REJECTED_DONE
-    return [Reply(done.format(name=person.full_name))]
+    return [Reply(done.format(name=person.shown_name))]
 
 
 def approve_flow() -> Flow:

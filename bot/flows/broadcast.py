@@ -27,7 +27,7 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Attachment, Channel, Choice, FileRef, InboundFile, Reply
 from bot.domain.broadcasts import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, Audience, Group
 from bot.domain.people import Person
-from bot.domain.vntext import fold
+from bot.domain.vntext import display_name, fold
 from bot.flows.common import EDITING, commune_steps, require_officer, then, yes_no_step
 from bot.services import broadcasts
 from bot.services.broadcasts import BroadcastError, Draft, Report
@@ -150,7 +150,27 @@ def _after_home(ctx: Ctx) -> str | None:
     home = str(ctx.data.get("home"))
     if home == "new":
         return "text"
+    if home == "history":
+        return "history"
     return "cancel" if home.startswith("cancel:") else None
+
+
+async def _history_prompt(ctx: Ctx) -> Reply:
+    # The history is a step, not the end of the flow: what is typed next is an answer here,
+    # not a question for the law search.
+    choices = [Choice(tb.NEW, "new"), Choice(tb.HISTORY_BACK, "back"), Choice(tb.HISTORY_DONE, "done")]
+    return Reply(await _history(ctx) + "\n\n" + tb.HISTORY_NEXT, choices=choices)
+
+
+async def _history_parse(ctx: Ctx, answer: Answer) -> str:
+    assert answer.choice is not None
+    if answer.choice == "new":
+        ctx.data["home"] = "new"
+    return answer.choice
+
+
+def _after_history(ctx: Ctx) -> str | None:
+    return {"new": "text", "back": "home"}.get(str(ctx.data.get("history")))
 
 
 def _cancel_id(ctx: Ctx) -> int:
@@ -185,6 +205,11 @@ async def _history(ctx: Ctx) -> str:
     return "\n\n".join(items)
 
 
+def _names(names: list[str], shown: int = 30) -> str:
+    text = ", ".join(display_name(n) for n in names[:shown])
+    return text + (tb.RSVP_MORE.format(n=len(names) - shown) if len(names) > shown else "")
+
+
 async def _history_item(ctx: Ctx, report: Report) -> str:
     item: BroadcastRow = report.broadcast
     lines = [
@@ -204,6 +229,12 @@ async def _history_item(ctx: Ctx, report: Report) -> str:
         lines.append(tb.HISTORY_UNREACHABLE.format(n=item.unreachable))
     if item.training:
         lines.append(broadcasts.rsvp_line(report.rsvp, tb.HISTORY_RSVP))
+        names = await broadcasts.rsvp_names(ctx.tx, _me(ctx), item.id)
+        for answer, label in tb.RSVP_LABELS.items():
+            if names.get(answer):
+                lines.append(
+                    tb.RSVP_NAMES.format(label=label, n=len(names[answer]), names=_names(names[answer]))
+                )
     return "\n".join(lines)
 
 
@@ -357,7 +388,13 @@ def _commune_steps() -> dict[str, Step]:
 
 
 async def _schedule_prompt(ctx: Ctx) -> Reply:
-    return Reply(tb.ASK_SCHEDULE, choices=[Choice(tb.SEND_NOW, "now")])
+    return Reply(tb.ASK_SCHEDULE.format(example=_example(ctx)), choices=[Choice(tb.SEND_NOW, "now")])
+
+
+def _example(ctx: Ctx) -> str:
+    """An example send time that is always ahead: tomorrow at 08:00, Vietnam time."""
+    tomorrow = ctx.now.astimezone(ctx.app.tz).date() + timedelta(days=1)
+    return f"{tomorrow:%d/%m/%Y} 08:00"
 
 
 async def _schedule_parse(ctx: Ctx, answer: Answer) -> str | None:
@@ -366,7 +403,7 @@ async def _schedule_parse(ctx: Ctx, answer: Answer) -> str | None:
     typed = answer.text.strip()
     match = _WHEN.match(fold(typed))
     if match is None:
-        raise Invalid(tb.SCHEDULE_BAD.format(text=typed[:40]))
+        raise Invalid(tb.SCHEDULE_BAD.format(text=typed[:40], example=_example(ctx)))
     day, month, year, hour, minute = match.groups()
     local_now = ctx.now.astimezone(ctx.app.tz)
     try:
@@ -379,7 +416,7 @@ async def _schedule_parse(ctx: Ctx, answer: Answer) -> str | None:
             tzinfo=ctx.app.tz,
         )
     except ValueError:
-        raise Invalid(tb.SCHEDULE_BAD.format(text=typed[:40])) from None
+        raise Invalid(tb.SCHEDULE_BAD.format(text=typed[:40], example=_example(ctx))) from None
     if local <= local_now:
         raise Invalid(tb.SCHEDULE_PAST.format(at=_local(ctx, local)))
     if local - local_now > timedelta(days=SCHEDULE_MAX_DAYS):
@@ -467,7 +504,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     me = _me(ctx)
     home = str(ctx.data.get("home", ""))
     if home == "history":
-        return [Reply(await _history(ctx))]
+        return []
     if home.startswith("cancel:"):
         broadcast_id = _cancel_id(ctx)
         if not ctx.data.get("cancel"):
@@ -484,16 +521,18 @@ async def _finish(ctx: Ctx) -> list[Reply]:
         return [Reply(exc.message)]
     except PermissionError:
         return [Reply(tb.NOT_ALLOWED_SCOPE)]
+    count = queued.count
+    missing = tb.QUEUED_MISSING.format(n=count.unreachable) if count.unreachable else ""
+    numbers = {
+        "id": queued.id,
+        "reached": count.people - count.unreachable,
+        "people": count.people,
+        "messages": count.messages,
+        "missing": missing,
+    }
     if queued.send_at is not None:
-        text = tb.QUEUED_LATER.format(
-            id=queued.id,
-            at=_local(ctx, queued.send_at),
-            messages=queued.count.messages,
-            people=queued.count.people,
-        )
-    else:
-        text = tb.QUEUED.format(id=queued.id, messages=queued.count.messages, people=queued.count.people)
-    return [Reply(text)]
+        return [Reply(tb.QUEUED_LATER.format(at=_local(ctx, queued.send_at), **numbers))]
+    return [Reply(tb.QUEUED.format(**numbers))]
 
 
 def broadcast_flow() -> Flow:
@@ -504,6 +543,7 @@ def broadcast_flow() -> Flow:
         steps={
             "home": Step("home", _home_prompt, _home_parse, next=_after_home),
             "cancel": Step("cancel", _cancel_prompt, _yes),
+            "history": Step("history", _history_prompt, _history_parse, next=_after_history),
             "text": Step("text", _text_prompt, _text_parse, next=then("file")),
             "file": Step(
                 "file", _file_prompt, _file_parse, next=then("link"), free_text=True, accepts_file=True

@@ -1,6 +1,7 @@
-"""``/vuviec``: the team's cases (open ones first); record an outcome, add a follow-up note (Art. 26),
-correct the summary, see the audit trail. Commune officers read their commune's cases and may
-ask the team for an update.
+"""``/vuviec``: the team's cases (open ones first); record an outcome, correct a concluded outcome
+or its date, add a follow-up note (Art. 26), correct the summary, see the audit trail. Commune
+officers read their commune's cases, may ask the team for an update and correct an outcome
+with a reason.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.dates import format_date
 from bot.domain.deadlines import court_recognition_deadline
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, Role
 from bot.domain.people import Person
 from bot.domain.remuneration import RemunerationRates
 from bot.flows.common import require_active
@@ -129,12 +131,21 @@ async def _action_prompt(ctx: Ctx) -> Reply:
             amount=f"{cases.remuneration(case, rates):,}".replace(",", ".")
         )
     choices: list[Choice] = []
+    days = ctx.app.settings.correction_days
+    right = await cases.correction_right(ctx.tx, me, case, ctx.now, days)
+    ctx.data["correction"] = right.value if right else None
     if cases.may_change(me, case):
         if case.outcome == CaseOutcome.DANG_HOA_GIAI:
             choices.append(Choice(tc.RECORD_OUTCOME, "outcome"))
+        elif right is not None:
+            choices.append(Choice(tc.CORRECT_OUTCOME, "correct"))
+        elif CaseOutcome(case.outcome) in cases.CONCLUDED:
+            text += "\n\n" + tc.CORRECTION_WINDOW.format(days=days)
         choices += [Choice(tc.ADD_NOTE, "note"), Choice(tc.EDIT_SUMMARY, "summary")]
     elif me.is_officer:
         choices.append(Choice(tc.ASK_UPDATE, "ask_update"))
+        if right is not None:
+            choices.append(Choice(tc.CORRECT_OUTCOME, "correct"))
     elif me.is_mediator:
         text += "\n\n" + tc.NOT_YOURS
     choices.append(Choice(tc.HISTORY, "history"))
@@ -157,6 +168,9 @@ async def _history(ctx: Ctx) -> str:
     for event in trail[-15:]:
         if event.kind == "created":
             what = tc.HISTORY_CREATED
+        elif event.kind == "corrected":
+            reason = event.new_value
+            what = tc.HISTORY_CORRECTED_REASON.format(reason=reason) if reason else tc.HISTORY_CORRECTED
         elif event.kind == "note":
             what = tc.HISTORY_NOTE.format(note=event.new_value)
         else:
@@ -170,7 +184,7 @@ async def _history(ctx: Ctx) -> str:
         if event.person_id is not None:
             if event.person_id not in names:
                 person = await people_repo.get_person(ctx.tx, event.person_id)
-                names[event.person_id] = person.full_name if person else "—"
+                names[event.person_id] = person.shown_name if person else "—"
             who = names[event.person_id]
         local = event.at.astimezone(ctx.app.tz)
         lines.append(tc.HISTORY_LINE.format(at=local.strftime("%d/%m/%Y %H:%M"), who=who, what=what))
@@ -196,7 +210,35 @@ def _shown(field: str, value: str | None) -> str:
 
 def _after_action(ctx: Ctx) -> str | None:
     action = ctx.data.get("action")
-    return {"outcome": "new_outcome", "note": "note", "summary": "new_summary"}.get(str(action))
+    return {"outcome": "new_outcome", "correct": "new_outcome", "note": "note", "summary": "new_summary"}.get(
+        str(action)
+    )
+
+
+def _after_new_outcome(ctx: Ctx) -> str | None:
+    # A leader's or officer's correction says why; the recorder's own correction does not need to.
+    correcting = ctx.data.get("action") == "correct"
+    needs_reason = ctx.data.get("correction") == cases.CorrectionRight.WITH_REASON
+    return "reason" if correcting and needs_reason else None
+
+
+async def _reason_prompt(ctx: Ctx) -> Reply:
+    return Reply(tc.ASK_CORRECTION_REASON)
+
+
+def _outcome_changes(ctx: Ctx) -> dict[str, Any]:
+    """The case fields the newly chosen outcome sets (the others of its kind stay empty)."""
+    outcome = CaseOutcome(ctx.data["new_outcome"])
+    changes: dict[str, Any] = {"outcome": outcome.value}
+    if outcome == CaseOutcome.THANH:
+        changes |= {
+            "written_agreement": int(bool(ctx.data.get("agreement"))),
+            "wants_court_recognition": int(bool(ctx.data.get("court"))),
+            "outcome_on": ctx.data["outcome_on"],
+        }
+    elif outcome == CaseOutcome.KHONG_THANH:
+        changes |= {"next_step": ctx.data["next_step"], "outcome_on": ctx.data["outcome_on"]}
+    return changes
 
 
 async def _text_prompt_note(ctx: Ctx) -> Reply:
@@ -221,18 +263,11 @@ async def _finish(ctx: Ctx) -> list[Reply]:
         if action == "summary":
             await cases.update(ctx.tx, me, case.id, {"summary": ctx.data["new_summary"]}, ctx.now)
             return [Reply(tc.SUMMARY_SAVED.format(code=case.code))]
+        if action == "correct":
+            return await _correct(ctx, me, case)
         if action == "outcome":
             outcome = CaseOutcome(ctx.data["new_outcome"])
-            changes: dict[str, Any] = {"outcome": outcome.value}
-            if outcome == CaseOutcome.THANH:
-                changes |= {
-                    "written_agreement": int(bool(ctx.data.get("agreement"))),
-                    "wants_court_recognition": int(bool(ctx.data.get("court"))),
-                    "outcome_on": ctx.data["outcome_on"],
-                }
-            elif outcome == CaseOutcome.KHONG_THANH:
-                changes |= {"next_step": ctx.data["next_step"], "outcome_on": ctx.data["outcome_on"]}
-            await cases.update(ctx.tx, me, case.id, changes, ctx.now)
+            await cases.update(ctx.tx, me, case.id, _outcome_changes(ctx), ctx.now)
             replies = [Reply(tc.OUTCOME_SAVED.format(code=case.code, outcome=tc.OUTCOME_LABELS[outcome]))]
             if outcome == CaseOutcome.THANH and ctx.data.get("court"):
                 deadline = court_recognition_deadline(date.fromisoformat(ctx.data["outcome_on"]))
@@ -243,6 +278,36 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     return []
 
 
+async def _correct(ctx: Ctx, me: Person, case: CaseRow) -> list[Reply]:
+    days = ctx.app.settings.correction_days
+    try:
+        changed = await cases.correct_outcome(
+            ctx.tx, me, case.id, _outcome_changes(ctx), ctx.data.get("reason"), ctx.now, days
+        )
+    except PermissionError:
+        # The window closed (or the role changed) while the correction was being typed.
+        return [Reply(tc.CORRECTION_WINDOW.format(days=days) if me.is_mediator else tc.NOT_YOURS)]
+    if not changed:
+        return [Reply(tc.CORRECTION_UNCHANGED.format(code=case.code))]
+    outcome = CaseOutcome(ctx.data["new_outcome"])
+    replies = [Reply(tc.CORRECTION_SAVED.format(code=case.code, outcome=tc.OUTCOME_LABELS[outcome]))]
+    if outcome == CaseOutcome.THANH and ctx.data.get("court"):
+        deadline = court_recognition_deadline(date.fromisoformat(ctx.data["outcome_on"]))
+        replies.append(Reply(tc.COURT_REMINDER.format(deadline=format_date(deadline))))
+    return replies
+
+
+def _allowed(actor: Actor) -> str | None:
+    # The team's mediators and the commune's officer; province officers and admins read cases
+    # in /thongke, so the menu does not offer them a list they would be refused.
+    refusal = require_active(actor)
+    person = actor.person
+    may_list = person is not None and (person.is_mediator or person.role == Role.COMMUNE_OFFICER)
+    if refusal is None and not may_list:
+        return t.NOT_ALLOWED
+    return refusal
+
+
 def cases_flow() -> Flow:
     """The case list and case updates."""
     return Flow(
@@ -251,13 +316,14 @@ def cases_flow() -> Flow:
         steps={
             "pick": Step("pick", _pick_prompt, _pick_parse, next="action", store="case"),
             "action": Step("action", _action_prompt, _action_parse, next=_after_action),
-            **outcome_steps("new_outcome", None),
+            **outcome_steps("new_outcome", _after_new_outcome),
+            "reason": Step("reason", _reason_prompt, parse_summary),
             "note": Step("note", _text_prompt_note, parse_summary),
             "new_summary": Step("new_summary", _text_prompt_summary, parse_summary),
         },
         first=lambda ctx: "action" if "case" in ctx.data else "pick",
         begin=_begin,
         finish=_finish,
-        allowed=require_active,
+        allowed=_allowed,
         command="vuviec",
     )

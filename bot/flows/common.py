@@ -37,11 +37,12 @@ def yes_no_step(name: str, question: str, next: str | NextFn | None) -> Step:
 
 
 def parse_person_name(text: str) -> str:
-    """A person's full name as typed: 4–80 letters and spaces, capitalised when typed all lower."""
+    """A person's full name as typed (spaces squeezed): 4–80 letters and spaces. It is stored as
+    typed; messages show it capitalised (:attr:`Person.shown_name`)."""
     name = squeeze(text)
     if not 4 <= len(name) <= 80 or not _NAME.match(name):
         raise Invalid(tr.NAME_BAD)
-    return name.title() if name.islower() else name
+    return name
 
 
 def name_step(name: str, question: str, next: str | NextFn | None) -> Step:

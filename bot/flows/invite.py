@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Reply
 from bot.domain.enums import Role
+from bot.domain.vntext import display_name
 from bot.flows.common import name_step, phone_step
 from bot.services import registration
 from bot.storage import units
@@ -52,7 +53,9 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]
     role = tr.ROLE_LABELS[Role(invite.role)]
-    return [Reply(tr.INVITE_DONE.format(role=role, name=ctx.data["name"]), remove_keyboard=True)]
+    return [
+        Reply(tr.INVITE_DONE.format(role=role, name=display_name(ctx.data["name"])), remove_keyboard=True)
+    ]
 
 
 def invite_flow() -> Flow:

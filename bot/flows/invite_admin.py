@@ -35,6 +35,9 @@ async def _finish(ctx: Ctx) -> list[Reply]:
         )
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]
+    except PermissionError:
+        # The admin role was withdrawn while the invite was being made.
+        return [Reply(t.NOT_ALLOWED)]
     commune = await units.commune_by_code(ctx.tx, commune_code) if commune_code else None
     until = invite.expires_at.astimezone(ctx.app.tz).strftime("%d/%m/%Y")
     return [
@@ -62,7 +65,7 @@ def invite_admin_flow() -> Flow:
                 roles,
                 next=lambda ctx: "commune_query" if Role(ctx.data["role"]) in _NEEDS_COMMUNE else None,
             ),
-            **commune_steps("commune_query", "commune", tr.ASK_COMMUNE, next=None),
+            **commune_steps("commune_query", "commune", tr.ASK_INVITE_COMMUNE, next=None),
         },
         first="role",
         finish=_finish,

@@ -51,7 +51,9 @@ def _after_commune(ctx: Ctx) -> str | None:
 async def _team_prompt(ctx: Ctx) -> Reply:
     commune = await units.commune_by_code(ctx.tx, ctx.data["commune"])
     label = commune.label if commune else ""
-    teams = await units.teams_of_commune(ctx.tx, ctx.data["commune"])
+    # A thôn proposed by someone still waiting for approval is not offered: typing its name
+    # joins the same proposal, and a rejection leaves nothing behind.
+    teams = [team for team in await units.teams_of_commune(ctx.tx, ctx.data["commune"]) if team.confirmed]
     if not teams:
         return Reply(tr.ASK_TEAM_EMPTY.format(commune=label))
     choices = [Choice(team.name, str(team.id)) for team in teams[:30]]

@@ -14,6 +14,7 @@ from bot.flows.contest import contest_flow
 from bot.flows.courses import courses_flow
 from bot.flows.invite import invite_flow
 from bot.flows.invite_admin import invite_admin_flow
+from bot.flows.link import link_flow
 from bot.flows.menu import MenuItem, menu_flow
 from bot.flows.profile import profile_flow
 from bot.flows.register import register_flow
@@ -64,6 +65,7 @@ def build_flows() -> dict[str, Flow]:
         contest_flow(),
         audit_flow(),
         notice_flow(),
+        link_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}
     by_name["menu"] = menu_flow([item for item in MENU if item.flow in by_name], by_name)

@@ -1,13 +1,17 @@
 """``/baocao``: a mediator reports a case in under two minutes, step by step.
 
-received date → origin (Art. 16) → field → summary → scope check (Art. 3) → parties →
-outcome (+ agreement / court recognition, or next step; outcome date) → legal support →
-summary with an edit button per field → confirm. The draft is the session: it is committed
-after every step, so a restart resumes it. The draft key makes a double-tapped confirm save once.
+received date → field → summary → [scope check (Art. 3), only when the field or the summary
+suggests doubt] → outcome (+ agreement and court recognition in one question, or next step;
+outcome date) → summary with an edit button per field → confirm. What is not asked gets a
+sensible default the summary shows and lets them change: origin "parties requested" (Art. 16),
+two parties with nobody vulnerable, in scope, no legal support. The common «hòa giải thành»
+path is 8 messages, /baocao included. The draft is the session: it is committed after every
+step, so a restart resumes it. The draft key makes a double-tapped confirm save once.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -28,7 +32,7 @@ from bot.domain.enums import (
     OutOfScopeReason,
 )
 from bot.domain.privacy import mask_sensitive
-from bot.domain.vntext import squeeze
+from bot.domain.vntext import fold, squeeze
 from bot.flows.common import EDITING, require_active, then, yes_no_step
 from bot.services import cases
 from bot.texts import cases as tc
@@ -49,8 +53,51 @@ def _allowed(actor: Actor) -> str | None:
     return None
 
 
+# Folded words in a summary that suggest a crime, an administrative violation or public
+# property (Art. 3.1): then the scope question is asked instead of assumed.
+_DOUBT_WORDS = (
+    "trom",
+    "cuop",
+    "danh nhau",
+    "danh dap",
+    "danh bi thuong",
+    "thuong tich",
+    "gay thuong",
+    "ma tuy",
+    "co bac",
+    "danh bac",
+    "lo de",
+    "lua dao",
+    "hiep dam",
+    "xam hai",
+    "bao luc",
+    "dam chem",
+    "giet",
+    "dat cong",
+    "lan chiem",
+    "rung phong ho",
+    "xu phat",
+    "hinh su",
+    "buon lau",
+    "vu khi",
+)
+_DOUBT_FIELDS = frozenset({CaseField.VI_PHAM_NHO, CaseField.KHAC})
+
+
+def scope_in_doubt(field: str, summary: str) -> bool:
+    """Whether the scope check (Art. 3) must be asked: a "minor violation" or "other" field, or a
+    summary naming something that may be a crime, a fine or State/public property."""
+    if CaseField(field) in _DOUBT_FIELDS:
+        return True
+    # Whole words only: "trom" (trộm) must not match "trong".
+    words = f" {' '.join(re.findall(r'[a-z0-9]+', fold(summary)))} "
+    return any(f" {word} " in words for word in _DOUBT_WORDS)
+
+
 async def _begin(ctx: Ctx) -> None:
     ctx.data["draft_key"] = uuid.uuid4().hex
+    # Defaults for what the common path does not ask; the summary shows them with an edit button.
+    ctx.data.update(origin=CaseOrigin.PARTIES_REQUESTED.value, parties=2, vulnerable=False, legal="none")
 
 
 def date_step(
@@ -102,7 +149,7 @@ async def check_outcome_on(ctx: Ctx, outcome_on: date) -> None:
 
 
 def _after_received(ctx: Ctx) -> str | None:
-    return "received_confirm" if ctx.data.get("received_warning") else then("origin")(ctx)
+    return "received_confirm" if ctx.data.get("received_warning") else then("field")(ctx)
 
 
 async def _received_confirm_prompt(ctx: Ctx) -> Reply:
@@ -117,7 +164,7 @@ async def _yes(ctx: Ctx, answer: Answer) -> bool:
 def _after_received_confirm(ctx: Ctx) -> str | None:
     if not ctx.data.get("received_confirm"):
         return "received"
-    return then("origin")(ctx)
+    return then("field")(ctx)
 
 
 async def _summary_prompt(ctx: Ctx) -> Reply:
@@ -151,12 +198,21 @@ async def _scope_parse(ctx: Ctx, answer: Answer) -> str:
     return answer.choice
 
 
+def _after_summary(ctx: Ctx) -> str | None:
+    if ctx.data.get(EDITING):
+        return "confirm"
+    if scope_in_doubt(ctx.data["field"], ctx.data["summary"]):
+        return "scope"
+    ctx.data["scope"] = "ok"
+    return "outcome"
+
+
 def _after_scope(ctx: Ctx) -> str | None:
-    # Out of scope: nothing was mediated, so no parties/outcome questions.
+    # Out of scope: nothing was mediated, so no outcome questions.
     if ctx.data.get("scope") != "ok":
         return "confirm"
-    # Switching an out-of-scope draft back to "ok" needs the questions it skipped.
-    return then("parties")(ctx) if "outcome" in ctx.data else "parties"
+    # Switching an out-of-scope draft back to "ok" needs the outcome it skipped.
+    return then("outcome")(ctx) if "outcome" in ctx.data else "outcome"
 
 
 def _after_vulnerable(ctx: Ctx) -> str | None:
@@ -165,16 +221,25 @@ def _after_vulnerable(ctx: Ctx) -> str | None:
 
 
 async def _parties_prompt(ctx: Ctx) -> Reply:
-    return Reply(tc.ASK_PARTIES, choices=[Choice(str(n), str(n)) for n in (2, 3, 4, 5)], columns=4)
+    # No buttons: a numbered list of numbers makes "1" mean both "the first" and "one party".
+    return Reply(tc.ASK_PARTIES)
 
 
 async def _parties_parse(ctx: Ctx, answer: Answer) -> int:
-    # A typed number is the count itself, not the position of a button ("1" is not "2").
     typed = answer.text.strip()
-    value = typed if typed.isdigit() else answer.value.strip()
-    if not value.isdigit() or not 2 <= int(value) <= 99:
+    if not typed.isascii() or not typed.isdigit() or not 2 <= int(typed) <= 99:
         raise Invalid(tc.PARTIES_BAD)
-    return int(value)
+    return int(typed)
+
+
+async def _agreement_prompt(ctx: Ctx) -> Reply:
+    return Reply(tc.ASK_AGREEMENT, choices=[Choice(label, key) for key, label in tc.AGREEMENT_LABELS.items()])
+
+
+async def _agreement_parse(ctx: Ctx, answer: Answer) -> None:
+    # One question for two facts: a court recognition request presupposes the written agreement.
+    ctx.data["agreement"] = answer.choice in ("court", "written")
+    ctx.data["court"] = answer.choice == "court"
 
 
 def outcome_steps(name: str, after: str | NextFn | None) -> dict[str, Step]:
@@ -197,8 +262,7 @@ def outcome_steps(name: str, after: str | NextFn | None) -> dict[str, Step]:
 
     return {
         name: choice_step(name, tc.ASK_OUTCOME, choices, next=after_outcome),
-        "agreement": yes_no_step("agreement", tc.ASK_AGREEMENT, next="court"),
-        "court": yes_no_step("court", tc.ASK_COURT, next="outcome_on"),
+        "agreement": Step("agreement", _agreement_prompt, _agreement_parse, next="outcome_on", store=None),
         "next_step": choice_step(
             "next_step",
             tc.ASK_NEXT_STEP,
@@ -225,6 +289,7 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
     if data.get("scope", "ok") != "ok":
         lines.append(tc.LINE_SCOPE.format(value=tc.SCOPE_LABELS[OutOfScopeReason(data["scope"])]))
         return lines
+    lines.append(tc.LINE_SCOPE.format(value=tc.SCOPE_IN))
     lines.append(
         tc.LINE_PARTIES.format(value=data.get("parties", "—"), vulnerable=_yn(data.get("vulnerable")))
     )
@@ -251,7 +316,7 @@ def _yn(value: object) -> str:
 
 async def _confirm_prompt(ctx: Ctx) -> Reply:
     ctx.data[EDITING] = True
-    text = tc.SUMMARY_TITLE + "\n" + "\n".join(summary_lines(ctx.data))
+    text = tc.SUMMARY_TITLE + "\n" + "\n".join(summary_lines(ctx.data)) + "\n\n" + tc.SUMMARY_DEFAULTS
     edits = ["received", "origin", "field", "summary", "scope"]
     if ctx.data.get("scope") == "ok":
         edits += ["parties", "outcome", "legal"]
@@ -318,16 +383,16 @@ def report_flow() -> Flow:
             "origin",
             tc.ASK_ORIGIN,
             [Choice(v, k.value) for k, v in tc.ORIGIN_LABELS.items()],
-            next=then("field"),
+            next="confirm",
         ),
         "field": choice_step(
             "field", tc.ASK_FIELD, [Choice(v, k.value) for k, v in FIELD_LABELS.items()], next=then("summary")
         ),
-        "summary": Step("summary", _summary_prompt, parse_summary, next=then("scope")),
+        "summary": Step("summary", _summary_prompt, parse_summary, next=_after_summary),
         "scope": Step("scope", _scope_prompt, _scope_parse, next=_after_scope),
         "parties": Step("parties", _parties_prompt, _parties_parse, next="vulnerable", free_text=True),
         "vulnerable": yes_no_step("vulnerable", tc.ASK_VULNERABLE, next=_after_vulnerable),
-        **outcome_steps("outcome", then("legal")),
+        **outcome_steps("outcome", "confirm"),
         "legal": Step("legal", _legal_prompt, _pick, next="confirm"),
         "confirm": Step(
             "confirm",

@@ -1,12 +1,15 @@
-"""``/to``: officers list a commune's teams with their Art. 12 status, move mediators, mark leavers."""
+"""``/to``: officers list a commune's teams with their Art. 12 status, move mediators, mark leavers;
+a team leader sees their own team: its members and whether it meets Art. 12."""
 
 from __future__ import annotations
 
+from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import Role
 from bot.domain.people import Person
-from bot.flows.common import commune_steps, require_officer, yes_no_step
+from bot.domain.phone import display_phone
+from bot.flows.common import commune_steps, require_active, yes_no_step
 from bot.services import privacy, registration
 from bot.storage import people as people_repo
 from bot.storage import units
@@ -19,10 +22,43 @@ def _officer(ctx: Ctx) -> Person:
     return ctx.actor.person
 
 
+def _allowed(actor: Actor) -> str | None:
+    refusal = require_active(actor)
+    person = actor.person
+    if refusal is None and person is not None and not (person.is_officer or person.role == Role.TEAM_LEADER):
+        return t.NOT_ALLOWED
+    return refusal
+
+
 async def _begin(ctx: Ctx) -> None:
     officer = _officer(ctx)
-    if officer.role == Role.COMMUNE_OFFICER:
+    if officer.role in (Role.COMMUNE_OFFICER, Role.TEAM_LEADER):
         ctx.data["commune"] = officer.commune_code
+
+
+def _team_line(status: registration.TeamStatus) -> str:
+    active = sum(1 for m in status.members if m.active)
+    if status.composition.ok:
+        return tr.TEAM_LINE_OK.format(name=status.team.name, members=active)
+    problems = "; ".join(tr.SHORTFALL_LABELS[s.code.value] for s in status.composition.shortfalls)
+    return tr.TEAM_LINE_SHORT.format(name=status.team.name, members=active, problems=problems)
+
+
+async def _own_team_prompt(ctx: Ctx) -> Reply:
+    try:
+        status = await registration.own_team(ctx.tx, _officer(ctx))
+    except PermissionError:
+        raise Invalid(tr.NOT_IN_SCOPE) from None
+    members = [
+        tr.OWN_TEAM_MEMBER.format(
+            name=m.shown_name, role=tr.ROLE_LABELS[m.role], phone=display_phone(m.phone)
+        )
+        for m in status.members
+        if m.active
+    ]
+    text = tr.OWN_TEAM_HEADER.format(line=_team_line(status)) + "\n" + "\n".join(members)
+    await privacy.record_access(ctx.tx, _officer(ctx).id, "team_members", f"team:{status.team.id}", ctx.now)
+    return Reply(text + "\n\n" + tr.OWN_TEAM_HINT, choices=[Choice(tr.DONE, "done")])
 
 
 async def _overview(ctx: Ctx) -> str:
@@ -36,13 +72,7 @@ async def _overview(ctx: Ctx) -> str:
     if not statuses:
         return tr.NO_TEAMS.format(commune=label)
     lines = [tr.TEAMS_HEADER.format(commune=label, n=len(statuses))]
-    for status in statuses:
-        active = sum(1 for m in status.members if m.active)
-        if status.composition.ok:
-            lines.append(tr.TEAM_LINE_OK.format(name=status.team.name, members=active))
-        else:
-            problems = "; ".join(tr.SHORTFALL_LABELS[s.code.value] for s in status.composition.shortfalls)
-            lines.append(tr.TEAM_LINE_SHORT.format(name=status.team.name, members=active, problems=problems))
+    lines += [_team_line(status) for status in statuses]
     return "\n".join(lines)
 
 
@@ -70,7 +100,7 @@ async def _mediator_prompt(ctx: Ctx) -> Reply:
         raise Invalid(tr.NO_MEDIATORS)
     scope = f"commune:{ctx.data['commune']}"
     await privacy.record_access(ctx.tx, _officer(ctx).id, "team_members", scope, ctx.now)
-    return Reply(tr.PICK_MEDIATOR, choices=[Choice(p.full_name, str(p.id)) for p in people[:40]])
+    return Reply(tr.PICK_MEDIATOR, choices=[Choice(p.shown_name, str(p.id)) for p in people[:40]])
 
 
 async def _mediator_parse(ctx: Ctx, answer: Answer) -> int:
@@ -82,9 +112,11 @@ async def _target_prompt(ctx: Ctx) -> Reply:
     person = await people_repo.get_person(ctx.tx, ctx.data["mediator"])
     teams = await units.teams_of_commune(ctx.tx, ctx.data["commune"])
     choices = [
-        Choice(team.name, str(team.id)) for team in teams if person is None or team.id != person.team_id
+        Choice(team.name, str(team.id))
+        for team in teams
+        if team.confirmed and (person is None or team.id != person.team_id)
     ]
-    return Reply(tr.PICK_TARGET_TEAM.format(name=person.full_name if person else ""), choices=choices[:40])
+    return Reply(tr.PICK_TARGET_TEAM.format(name=person.shown_name if person else ""), choices=choices[:40])
 
 
 async def _target_parse(ctx: Ctx, answer: Answer) -> int:
@@ -97,7 +129,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     if action == "done":
         return []
     person = await people_repo.get_person(ctx.tx, ctx.data["mediator"])
-    name = person.full_name if person else ""
+    name = person.shown_name if person else ""
     try:
         if action == "move":
             await registration.move_mediator(
@@ -113,8 +145,14 @@ async def _finish(ctx: Ctx) -> list[Reply]:
     return [Reply(t.CANCELLED_PLAIN)]
 
 
+def _first(ctx: Ctx) -> str:
+    if _officer(ctx).role == Role.TEAM_LEADER:
+        return "own_team"
+    return "list" if ctx.data.get("commune") else "commune_query"
+
+
 def teams_flow() -> Flow:
-    """Officers' team tools."""
+    """Officers' team tools, and a team leader's view of their own team."""
     return Flow(
         name="teams",
         title="Các tổ hòa giải",
@@ -134,10 +172,11 @@ def teams_flow() -> Flow:
             ),
             "target": Step("target", _target_prompt, _target_parse),
             "confirm_left": yes_no_step("confirm_left", tr.LEAVE_CONFIRM_OFFICER, next=None),
+            "own_team": Step("own_team", _own_team_prompt, _choice, store="list"),
         },
-        first=lambda ctx: "list" if ctx.data.get("commune") else "commune_query",
+        first=_first,
         begin=_begin,
         finish=_finish,
-        allowed=require_officer,
+        allowed=_allowed,
         command="to",
     )

@@ -269,6 +269,16 @@ async def find(conn: aiosqlite.Connection, person: Person, broadcast_id: int) ->
     return broadcast if broadcast is not None and may_manage(person, broadcast) else None
 
 
+async def rsvp_names(
+    conn: aiosqlite.Connection, person: Person, broadcast_id: int
+) -> dict[RsvpAnswer, list[str]]:
+    """Who answered a training invitation, by answer (the organiser and who may manage it only)."""
+    broadcast = await repo.get(conn, broadcast_id)
+    if broadcast is None or not may_manage(person, broadcast):
+        raise _refuse(person, "rsvp_names", broadcast_id)
+    return await repo.rsvp_names(conn, broadcast_id)
+
+
 async def cancel(conn: aiosqlite.Connection, person: Person, broadcast_id: int, now: datetime) -> int:
     """Cancel what is still queued; sent messages stay sent. Returns how many were cancelled."""
     broadcast = await repo.get(conn, broadcast_id)

@@ -2,13 +2,16 @@
 
 A mediator sees their team's cases and changes the ones they reported; a team leader changes
 any case of the team; a commune officer reads the commune's cases (and may ask for an update);
-province officers and admins read everything.
+province officers and admins read everything. A concluded outcome (and its date) may be
+corrected by the mediator who recorded it within ``correction_days``, and at any time, with a
+reason, by the team's leader or the commune officer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import aiosqlite
@@ -89,6 +92,70 @@ async def report(
     case = await repo.get_case(conn, case_id)
     assert case is not None
     return case, True
+
+
+class CorrectionRight(StrEnum):
+    """Who may correct a concluded outcome, and whether they must say why."""
+
+    OWN = "own"  # the mediator who recorded it, within the correction window
+    WITH_REASON = "with_reason"  # the team's leader or the commune's officer, at any time
+
+
+CONCLUDED = frozenset({CaseOutcome.THANH, CaseOutcome.KHONG_THANH})
+# Fields an outcome decides; a correction resets the ones the new outcome does not use.
+_OUTCOME_FIELDS = ("outcome", "outcome_on", "written_agreement", "wants_court_recognition", "next_step")
+
+
+async def outcome_recorder(conn: aiosqlite.Connection, case: repo.CaseRow) -> tuple[int | None, datetime]:
+    """Who recorded the case's current outcome and when: the last outcome change, else the report."""
+    recorder: int | None = case.reported_by
+    at: datetime | None = None
+    for event in await repo.events(conn, case.id):
+        if event.kind == "created" or (event.kind == "changed" and event.field == "outcome"):
+            recorder, at = event.person_id, event.at
+    return recorder, at or case.updated_at
+
+
+async def correction_right(
+    conn: aiosqlite.Connection, person: Person, case: repo.CaseRow, now: datetime, days: int
+) -> CorrectionRight | None:
+    """Whether ``person`` may correct ``case``'s concluded outcome now, and how."""
+    if not person.active or CaseOutcome(case.outcome) not in CONCLUDED:
+        return None
+    if person.role == Role.TEAM_LEADER and person.team_id == case.team_id:
+        return CorrectionRight.WITH_REASON
+    if person.role == Role.COMMUNE_OFFICER and person.commune_code == case.commune_code:
+        return CorrectionRight.WITH_REASON
+    recorder, at = await outcome_recorder(conn, case)
+    own = person.is_mediator and person.team_id == case.team_id and recorder == person.id
+    return CorrectionRight.OWN if own and now - at <= timedelta(days=days) else None
+
+
+async def correct_outcome(
+    conn: aiosqlite.Connection,
+    person: Person,
+    case_id: int,
+    changes: dict[str, Any],
+    reason: str | None,
+    now: datetime,
+    days: int,
+) -> list[str]:
+    """Correct a concluded outcome and its date (stats and remuneration read the case, so they
+    follow). Every changed field gets an audit row, and the correction itself one with its reason."""
+    case = await repo.get_case(conn, case_id)
+    if case is None:
+        raise refuse(person, "correct_case", case_id)
+    right = await correction_right(conn, person, case, now, days)
+    if right is None or (right == CorrectionRight.WITH_REASON and not (reason or "").strip()):
+        raise refuse(person, "correct_case", case_id)
+    outcome = CaseOutcome(changes["outcome"])
+    if outcome not in CONCLUDED and outcome != CaseOutcome.DANG_HOA_GIAI:
+        raise ValueError(f"not an outcome a correction may set: {outcome}")
+    complete = {field: changes.get(field) for field in _OUTCOME_FIELDS}
+    changed = await repo.update_fields(conn, case, person.id, complete, now)
+    if changed:
+        await repo.add_event(conn, case.id, person.id, now, "corrected", None, None, (reason or "").strip())
+    return changed
 
 
 def _int(value: bool | None) -> int | None:

@@ -80,6 +80,8 @@ WIPED_TABLES = (
     "invites",
     "sessions",
     "inbound_seen",
+    "zalo_inbox",
+    "link_codes",
     "identities",
     "people",
     "teams",

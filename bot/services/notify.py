@@ -11,9 +11,14 @@ from bot.storage import outbox
 
 
 async def reachable_identities(conn: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
-    """(channel, chat_id) of the person's identities that have not blocked the bot."""
+    """The (channel, chat_id) a proactive message to the person goes to: of their identities that
+    have not blocked the bot, the one they wrote from last (a person on Telegram and Zalo gets it
+    once, where they are active). An empty list when none is reachable."""
     async with conn.execute(
-        "SELECT channel, chat_id FROM identities WHERE person_id = ? AND unreachable = 0 ORDER BY channel",
+        "SELECT i.channel, i.chat_id FROM identities i WHERE i.person_id = ? AND i.unreachable = 0 "
+        "ORDER BY (SELECT MAX(s.seen_at) FROM inbound_seen s "
+        "          WHERE s.channel = i.channel AND s.chat_id = i.chat_id) DESC, i.created_at DESC, i.channel "
+        "LIMIT 1",
         (person_id,),
     ) as cur:
         return [(row["channel"], row["chat_id"]) for row in await cur.fetchall()]
@@ -27,7 +32,7 @@ async def notify_person(
     kind: str,
     now: datetime,
 ) -> int:
-    """Queue ``reply`` to each reachable identity of the person; returns how many rows were new.
+    """Queue ``reply`` to the person's preferred reachable chat; returns how many rows were new.
 
     ``dedupe_key`` identifies the message's subject (e.g. ``approval:42``); the channel is
     appended, so queuing the same subject twice sends it once per channel.

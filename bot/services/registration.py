@@ -18,6 +18,7 @@ from bot.domain.access import may_approve, may_manage_mediator
 from bot.domain.composition import CompositionResult, MemberFacts, check_composition
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
+from bot.domain.phone import display_phone
 from bot.domain.vntext import squeeze
 from bot.services import privacy
 from bot.services.notify import notify_person
@@ -141,12 +142,12 @@ async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | N
         if commune is not None:
             place = f"{place}, {commune.label}" if place else commune.label
     return tr.PERSON_CARD.format(
-        name=person.full_name,
+        name=person.shown_name,
         role=tr.ROLE_LABELS[person.role],
         place=place or "—",
         sex=tr.SEX_LABELS.get(person.sex or "", "—"),
         ethnic=tr.YES_NO[person.ethnic_minority] if person.ethnic_minority is not None else "—",
-        phone=person.phone or "—",
+        phone=display_phone(person.phone),
         status=tr.STATUS_LABELS[person.status],
     )
 
@@ -179,6 +180,9 @@ async def decide(
     if approve and candidate.team_id is not None:
         # The officer approving a mediator of a newly named thôn also confirms that team.
         await units.confirm_team(conn, candidate.team_id)
+    elif candidate.team_id is not None:
+        # A thôn proposed by a rejected registrant exists only once someone is approved in it.
+        await units.drop_proposed_team(conn, candidate.team_id)
     message = tr.YOU_ARE_APPROVED if approve else tr.YOU_ARE_REJECTED.format(reason=reason or "—")
     await notify_person(conn, person_id, Reply(message), f"decision:{person_id}", "notice", now)
     decided = await people_repo.get_person(conn, person_id)
@@ -203,7 +207,15 @@ async def create_invite(
     valid_for: timedelta,
     now: datetime,
 ) -> Invite:
-    """Create an invite code; ``created_by`` None means the command line (the first admin)."""
+    """Create an invite code; ``created_by`` None means the command line (the deployer, who
+    holds the server). In the chat only an active admin may create one, for any role."""
+    if created_by is not None:
+        creator = await people_repo.get_person(conn, created_by)
+        if creator is None:
+            log.warning("scope_refused person=%s action=create_invite target=%s", created_by, role.value)
+            raise PermissionError(f"create_invite not allowed for unknown person {created_by}")
+        if not (creator.active and creator.role == Role.ADMIN):
+            raise refuse(creator, "create_invite", role.value)
     if role in (Role.COMMUNE_OFFICER, Role.MEDIATOR, Role.TEAM_LEADER) and not commune_code:
         raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
     invite = Invite(_new_code(), role, commune_code, now + valid_for)
@@ -260,10 +272,16 @@ async def commune_teams(conn: aiosqlite.Connection, officer: Person, commune_cod
     """Every team of a commune with its composition status (officers of that commune and above)."""
     if not officer.may_see_commune(commune_code):
         raise refuse(officer, "list_teams", commune_code)
+    return await _team_statuses(conn, commune_code)
+
+
+async def _team_statuses(conn: aiosqlite.Connection, commune_code: str) -> list[TeamStatus]:
     commune = await units.commune_by_code(conn, commune_code)
     needs_minority = bool(commune and commune.is_ethnic_area)
     result = []
     for team in await units.teams_of_commune(conn, commune_code):
+        if not team.confirmed:
+            continue  # proposed at a registration still waiting: not a team yet
         members = await people_repo.team_members(conn, team.id)
         facts = [
             MemberFacts(
@@ -276,6 +294,16 @@ async def commune_teams(conn: aiosqlite.Connection, officer: Person, commune_cod
         ]
         result.append(TeamStatus(team, members, check_composition(facts, needs_minority)))
     return result
+
+
+async def own_team(conn: aiosqlite.Connection, leader: Person) -> TeamStatus:
+    """The team a team leader leads, with its members and the Art. 12 check (leaders only)."""
+    if not (leader.active and leader.role == Role.TEAM_LEADER and leader.team_id and leader.commune_code):
+        raise refuse(leader, "own_team", leader.team_id)
+    for status in await _team_statuses(conn, leader.commune_code):
+        if status.team.id == leader.team_id:
+            return status
+    raise refuse(leader, "own_team", leader.team_id)
 
 
 async def move_mediator(
@@ -320,6 +348,6 @@ async def leave(conn: aiosqlite.Connection, mediator: Person, now: datetime) -> 
     """A mediator stops (Art. 11) on their own request; the commune's officers are told."""
     await mark_left(conn, mediator, mediator.id, tr.LEFT_SELF_REASON, now)
     team = await units.team_by_id(conn, mediator.team_id) if mediator.team_id else None
-    notice = Reply(tr.LEFT_NOTICE.format(name=mediator.full_name, team=team.name if team else "—"))
+    notice = Reply(tr.LEFT_NOTICE.format(name=mediator.shown_name, team=team.name if team else "—"))
     for officer_id in await approvers_for(conn, mediator):
         await notify_person(conn, officer_id, notice, f"left:{mediator.id}:{officer_id}", "notice", now)

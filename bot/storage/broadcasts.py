@@ -338,6 +338,20 @@ async def rsvp_counts(conn: aiosqlite.Connection, broadcast_id: int) -> dict[Rsv
         return {RsvpAnswer(row["answer"]): row["n"] for row in await cur.fetchall()}
 
 
+async def rsvp_names(conn: aiosqlite.Connection, broadcast_id: int) -> dict[RsvpAnswer, list[str]]:
+    """Who gave each answer, by name in alphabetical order (answers nobody gave are absent)."""
+    async with conn.execute(
+        "SELECT r.answer, p.full_name FROM training_rsvp r JOIN people p ON p.id = r.person_id "
+        "WHERE r.broadcast_id = ? ORDER BY p.full_name",
+        (broadcast_id,),
+    ) as cur:
+        rows = await cur.fetchall()
+    names: dict[RsvpAnswer, list[str]] = {}
+    for row in rows:
+        names.setdefault(RsvpAnswer(row["answer"]), []).append(row["full_name"])
+    return names
+
+
 async def latest_invitation(
     conn: aiosqlite.Connection, channel: str, chat_id: str, since: datetime
 ) -> int | None:

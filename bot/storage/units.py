@@ -492,6 +492,26 @@ __all__ = [
 ]
 
 
+async def drop_proposed_team(conn: aiosqlite.Connection, team_id: int) -> bool:
+    """Remove a team proposed at registration once nobody is left who could still join it
+    (no active or pending member, no case, no legal supporter); True if it was removed.
+    Rejected registrants keep their record, without the team."""
+    async with conn.execute(
+        "SELECT confirmed, "
+        "(SELECT COUNT(*) FROM people WHERE team_id = teams.id AND status IN ('active', 'pending')) AS live, "
+        "(SELECT COUNT(*) FROM cases WHERE team_id = teams.id) AS cases, "
+        "(SELECT COUNT(*) FROM legal_support WHERE team_id = teams.id) AS helpers "
+        "FROM teams WHERE id = ?",
+        (team_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None or row["confirmed"] or row["live"] or row["cases"] or row["helpers"]:
+        return False
+    await conn.execute("UPDATE people SET team_id = NULL WHERE team_id = ?", (team_id,))
+    await conn.execute("DELETE FROM teams WHERE id = ?", (team_id,))
+    return True
+
+
 async def confirm_team(conn: aiosqlite.Connection, team_id: int) -> None:
     """An officer confirms a team proposed at registration."""
     await conn.execute("UPDATE teams SET confirmed = 1 WHERE id = ?", (team_id,))

@@ -16,7 +16,7 @@ FILE_ELSEWHERE = (
     "Nếu bạn không dùng {channel}, hãy liên hệ cán bộ tư pháp xã để nhận tệp."
 )
 CHANNEL_NAMES: dict[str, str] = {"telegram": "Telegram", "zalo": "Zalo", "console": "kênh dòng lệnh"}
-RSVP_HINT = "Bấm một nút bên dưới, hoặc gõ «sẽ tham dự», «không tham dự» hay «đã nhận»."
+RSVP_HINT = "Chọn một mục bên dưới, hoặc gõ «sẽ tham dự», «không tham dự» hay «đã nhận»."
 OPT_OUT_HINT = "(Không muốn nhận thông báo chung? Gõ «tắt thông báo».)"
 RSVP_LABELS: dict[RsvpAnswer, str] = {
     RsvpAnswer.YES: "✅ Sẽ tham dự",
@@ -39,6 +39,11 @@ HISTORY_FILE = "Kèm tệp «{name}»."
 HISTORY_CANCELLED = "Đã hủy lúc {at}."
 HISTORY_UNREACHABLE = "{n} người chưa kết nối với Trợ lý nên không nhận được."
 HISTORY_RSVP = "Trả lời mời tập huấn: {yes} sẽ tham dự, {no} không tham dự, {ack} đã nhận."
+RSVP_NAMES = "{label} ({n}): {names}"
+RSVP_MORE = " và {n} người khác"
+HISTORY_NEXT = "Bạn muốn làm gì tiếp?"
+HISTORY_BACK = "↩️ Quay lại"
+HISTORY_DONE = "✔️ Xong"
 ASK_CANCEL = "Hủy thông báo #{id} «{preview}»? {progress}\nTin đã gửi thì không thu hồi được."
 CANCEL_DONE = (
     "Đã hủy thông báo #{id}: {n} tin chưa gửi sẽ không được gửi. Những tin đã gửi thì không thu hồi được."
@@ -70,7 +75,7 @@ ASK_LINK = (
 NO_LINK = "Không kèm đường link"
 LINK_BAD = "Đường link cần bắt đầu bằng http:// hoặc https:// và không có dấu cách, ví dụ https://stp.langson.gov.vn/tai-lieu."
 
-ASK_AUDIENCE = "Chọn người nhận (bấm để chọn hoặc bỏ chọn, có thể chọn nhiều nhóm), rồi bấm «Tiếp tục»."
+ASK_AUDIENCE = "Chọn người nhận (chọn một nhóm để đánh dấu hoặc bỏ đánh dấu, có thể chọn nhiều nhóm), rồi chọn «Tiếp tục»."
 AUDIENCE_NOW = "Đã chọn: {groups}\nPhạm vi: {places}"
 AUDIENCE_COUNT = "Hiện có {people} người nhận ({unreachable} người chưa kết nối Trợ lý)."
 AUDIENCE_NONE = "chưa chọn nhóm nào"
@@ -93,10 +98,10 @@ PLACES_PILOT = "các xã điểm"
 NEED_GROUP = "Hãy chọn ít nhất một nhóm người nhận."
 ASK_COMMUNE = "Gõ một phần tên xã, phường cần gửi (có dấu hay không dấu đều được), ví dụ «that khe»."
 
-ASK_TRAINING = "Đây có phải thư mời tập huấn, bồi dưỡng không? (Nếu có, mỗi tin kèm nút trả lời «Sẽ tham dự», «Không tham dự», «Đã nhận».)"
-ASK_SCHEDULE = "Gửi khi nào? Chọn «Gửi ngay» hoặc gõ ngày giờ gửi, ví dụ «25/03/2026 08:00» (giờ Việt Nam)."
+ASK_TRAINING = "Đây có phải thư mời tập huấn, bồi dưỡng không? (Nếu có, mỗi tin kèm lựa chọn trả lời «Sẽ tham dự», «Không tham dự», «Đã nhận».)"
+ASK_SCHEDULE = "Gửi khi nào? Chọn «Gửi ngay» hoặc gõ ngày giờ gửi, ví dụ «{example}» (giờ Việt Nam)."
 SEND_NOW = "🚀 Gửi ngay"
-SCHEDULE_BAD = "Tôi chưa hiểu thời gian «{text}». Hãy gõ theo mẫu «25/03/2026 08:00», hoặc chọn «Gửi ngay»."
+SCHEDULE_BAD = "Tôi chưa hiểu thời gian «{text}». Hãy gõ theo mẫu «{example}», hoặc chọn «Gửi ngay»."
 SCHEDULE_PAST = "Thời gian {at} đã qua. Hãy gõ một thời điểm trong tương lai, hoặc chọn «Gửi ngay»."
 SCHEDULE_TOO_FAR = "Chỉ hẹn gửi được trong vòng {days} ngày tới."
 ASK_URGENT = "Gửi khẩn? Tin khẩn được gửi cả trong giờ nghỉ ({start}–{end}); chỉ dùng khi thật cần."
@@ -104,7 +109,7 @@ ASK_URGENT = "Gửi khẩn? Tin khẩn được gửi cả trong giờ nghỉ ({
 # -- confirming --------------------------------------------------------------------------------------
 PREVIEW = "Xem trước — người nhận sẽ thấy đúng như sau:"
 RULE = "━━━━━━━━━━━━━━━━"
-PREVIEW_BUTTONS = "(kèm các nút: {labels})"
+PREVIEW_BUTTONS = "(kèm các lựa chọn: {labels})"
 PREVIEW_FILE = "(kèm tệp «{name}»)"
 PREVIEW_FILE_ELSEWHERE = "Người nhận không dùng {channel} sẽ thấy thêm dòng:\n{line}"
 SUMMARY = (
@@ -129,12 +134,14 @@ EDIT_LABELS = {
 }
 NOBODY = "Không có ai nhận được thông báo này (không ai trong nhóm đã chọn kết nối với Trợ lý). Hãy chọn lại người nhận."
 QUEUED = (
-    "Đã xếp hàng thông báo #{id}: {messages} tin tới {people} người. "
+    "✅ Thông báo #{id} đang được gửi tới {reached} trong số {people} người nhận ({messages} tin nhắn).{missing} "
     "Bạn sẽ nhận báo cáo tiến độ khi gửi được mỗi 10% và khi xong. Gõ /thongbao để theo dõi hoặc hủy."
 )
 QUEUED_LATER = (
-    "Thông báo #{id} sẽ được gửi lúc {at}: {messages} tin tới {people} người. Gõ /thongbao để hủy nếu cần."
+    "🕒 Thông báo #{id} sẽ được gửi lúc {at} tới {reached} trong số {people} người nhận ({messages} tin nhắn)."
+    "{missing} Gõ /thongbao để hủy nếu cần."
 )
+QUEUED_MISSING = " {n} người chưa kết nối Trợ lý nên sẽ không nhận được."
 NOT_ALLOWED_SCOPE = "Công chức xã chỉ gửi được thông báo tới người trong xã, phường của mình."
 
 # -- progress (sent to the creator) --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from bot.domain.enums import CaseOrigin, CaseOutcome, LegalSupporterType, NextSt
 NEED_TEAM = (
     "Tài khoản của bạn chưa gắn với tổ hòa giải nào nên chưa báo cáo được. Liên hệ công chức Tư pháp xã."
 )
-ASK_RECEIVED = "📋 Báo cáo vụ việc (bước 1/8). Tổ nhận vụ việc ngày nào? Chọn, hoặc gõ ngày dạng 25/11/2026."
+ASK_RECEIVED = "📋 Báo cáo vụ việc — bước 1/5. Tổ nhận vụ việc ngày nào? Chọn, hoặc gõ ngày dạng 25/11/2026."
 TODAY = "Hôm nay"
 YESTERDAY = "Hôm qua"
 DATE_ERRORS: dict[DateError, str] = {
@@ -23,24 +23,23 @@ DATE_WARNINGS: dict[DateWarning, str] = {
     DateWarning.OVER_A_YEAR: "Ngày {date} đã hơn một năm trước.",
 }
 CONFIRM_DATE = "{warnings} Bạn chắc chắn ngày này đúng?"
-ASK_ORIGIN = "(2/8) Vì sao tổ tiến hành hòa giải? (Điều 16 Luật Hòa giải ở cơ sở)"
+ASK_ORIGIN = "Vì sao tổ tiến hành hòa giải? (Điều 16 Luật Hòa giải ở cơ sở)"
 ORIGIN_LABELS: dict[CaseOrigin, str] = {
     CaseOrigin.PARTIES_REQUESTED: "Các bên yêu cầu",
     CaseOrigin.WITNESSED: "Tôi chứng kiến hoặc biết việc",
     CaseOrigin.ASSIGNED: "Tổ trưởng phân công / cơ quan, người khác đề nghị",
 }
-ASK_FIELD = "(3/8) Vụ việc thuộc lĩnh vực nào?"
+ASK_FIELD = "Bước 2/5. Vụ việc thuộc lĩnh vực nào?"
 ASK_SUMMARY = (
-    "Tóm tắt ngắn vụ việc (tối đa 500 ký tự). Không cần ghi tên các bên; "
+    "Bước 3/5. Tóm tắt ngắn vụ việc (tối đa 500 ký tự). Không cần ghi tên các bên; "
     "KHÔNG ghi số căn cước, số điện thoại."
 )
 SUMMARY_TOO_SHORT = "Tóm tắt quá ngắn. Hãy ghi vài từ cho biết mâu thuẫn về việc gì (ít nhất 5 ký tự)."
 SUMMARY_TOO_LONG = "Tóm tắt dài {length} ký tự, quá giới hạn 500. Hãy viết gọn lại."
 MASKED = "🔒 Tôi đã che {n} dãy số giống số căn cước/điện thoại trong tóm tắt để bảo vệ thông tin cá nhân."
-ASK_SCOPE = (
-    "(4/8) Vụ việc có thuộc trường hợp KHÔNG được hòa giải ở cơ sở không? (Điều 3 Luật Hòa giải ở cơ sở)"
-)
+ASK_SCOPE = "Cần kiểm tra thêm: vụ việc có thuộc trường hợp KHÔNG được hòa giải ở cơ sở không? (Điều 3 Luật Hòa giải ở cơ sở)"
 SCOPE_OK = "✅ Được hòa giải ở cơ sở"
+SCOPE_IN = "được hòa giải ở cơ sở"
 SCOPE_LABELS: dict[OutOfScopeReason, str] = {
     OutOfScopeReason.CRIME: "Có dấu hiệu tội phạm",
     OutOfScopeReason.ADMINISTRATIVE_VIOLATION: "Vi phạm phải xử phạt hành chính",
@@ -66,21 +65,25 @@ SCOPE_EXPLAIN: dict[OutOfScopeReason, str] = {
     ),
 }
 OUT_OF_SCOPE_RECORDED = "Vụ việc sẽ được ghi là «ngoài phạm vi hòa giải»."
-ASK_PARTIES = "(5/8) Có bao nhiêu bên (cá nhân/hộ gia đình) liên quan? Chọn hoặc gõ số."
+ASK_PARTIES = "Có bao nhiêu bên (cá nhân/hộ gia đình) liên quan? Gõ một số, ví dụ 2."
 PARTIES_BAD = "Hãy gõ một số từ 2 đến 99, ví dụ 2."
 ASK_VULNERABLE = "Có phụ nữ, trẻ em, người cao tuổi hoặc người khuyết tật liên quan không? (Điều 4 khoản 2)"
-ASK_OUTCOME = "(6/8) Kết quả hiện nay?"
+ASK_OUTCOME = "Bước 4/5. Kết quả hiện nay?"
 OUTCOME_LABELS: dict[CaseOutcome, str] = {
     CaseOutcome.THANH: "Hòa giải thành",
     CaseOutcome.KHONG_THANH: "Hòa giải không thành",
     CaseOutcome.DANG_HOA_GIAI: "Đang hòa giải",
     CaseOutcome.NGOAI_PHAM_VI: "Ngoài phạm vi hòa giải",
 }
-ASK_AGREEMENT = "Các bên có lập văn bản hòa giải thành không? (Điều 24)"
-ASK_COURT = (
-    "Các bên có muốn yêu cầu Tòa án công nhận kết quả hòa giải thành không? "
-    "(Điều 416–419 Bộ luật Tố tụng dân sự; nộp đơn trong 6 tháng)"
+ASK_AGREEMENT = (
+    "Các bên có lập văn bản hòa giải thành (Điều 24) không, và có muốn yêu cầu Tòa án công nhận "
+    "kết quả hòa giải thành không? (Điều 416–419 Bộ luật Tố tụng dân sự; nộp đơn trong 6 tháng)"
 )
+AGREEMENT_LABELS = {
+    "court": "Có văn bản, sẽ yêu cầu Tòa án công nhận",
+    "written": "Có văn bản, không yêu cầu Tòa án",
+    "none": "Không lập văn bản",
+}
 ASK_NEXT_STEP = "Sau khi hòa giải không thành, các bên sẽ làm gì? (Điều 27)"
 NEXT_STEP_LABELS: dict[NextStep, str] = {
     NextStep.CONTINUE: "Tiếp tục hòa giải",
@@ -89,7 +92,7 @@ NEXT_STEP_LABELS: dict[NextStep, str] = {
 }
 ASK_OUTCOME_ON = "Ngày có kết quả? Chọn, hoặc gõ ngày dạng 25/11/2026."
 OUTCOME_BEFORE_RECEIVED = "Ngày có kết quả ({outcome}) không thể trước ngày nhận vụ việc ({received})."
-ASK_LEGAL = "(7/8) Có người có chuyên môn pháp luật hỗ trợ không? Nếu có, là ai?"
+ASK_LEGAL = "Có người có chuyên môn pháp luật hỗ trợ không? Nếu có, là ai?"
 LEGAL_NONE = "Không có"
 LEGAL_LABELS: dict[LegalSupporterType, str] = {
     LegalSupporterType.LAWYER: "Luật sư",
@@ -100,7 +103,11 @@ LEGAL_LABELS: dict[LegalSupporterType, str] = {
     LegalSupporterType.FORMER_JUDICIAL: "Nguyên thẩm phán, kiểm sát viên, điều tra viên",
     LegalSupporterType.OTHER: "Người khác",
 }
-SUMMARY_TITLE = "(8/8) Kiểm tra lại báo cáo:"
+SUMMARY_TITLE = "Bước 5/5. Kiểm tra lại báo cáo:"
+SUMMARY_DEFAULTS = (
+    "Các mục không hỏi đã điền sẵn (căn cứ, số bên, phạm vi, hỗ trợ pháp lý): nếu chưa đúng, "
+    "chọn mục ✏️ tương ứng để sửa."
+)
 CONFIRM_SAVE = "✅ Xác nhận lưu"
 EDIT_LABELS = {
     "received": "✏️ Sửa ngày nhận",
@@ -177,3 +184,15 @@ HISTORY_LINE = "{at} · {who}: {what}"
 HISTORY_CREATED = "tạo báo cáo"
 HISTORY_NOTE = "ghi chú «{note}»"
 HISTORY_CHANGE = "{field}: {old} → {new}"
+CORRECT_OUTCOME = "♻️ Sửa kết quả hoặc ngày có kết quả"
+ASK_CORRECTION_REASON = "Lý do sửa kết quả (bắt buộc, sẽ ghi vào lịch sử vụ việc), ví dụ: «Ghi nhầm, các bên đã ký biên bản hòa giải thành»:"
+CORRECTION_SAVED = (
+    "Đã sửa kết quả vụ việc {code}: {outcome}. Thống kê và thù lao ước tính tính theo kết quả mới."
+)
+CORRECTION_UNCHANGED = "Kết quả vụ việc {code} không thay đổi, không có gì để sửa."
+CORRECTION_WINDOW = (
+    "Bạn chỉ tự sửa được kết quả mình ghi trong {days} ngày. Đã quá thời hạn: nhờ tổ trưởng hoặc "
+    "công chức Tư pháp xã sửa (kèm lý do)."
+)
+HISTORY_CORRECTED = "sửa kết quả"
+HISTORY_CORRECTED_REASON = "sửa kết quả, lý do «{reason}»"

@@ -9,10 +9,11 @@ NOTIFICATION = "📨 [Tin nhắn chủ động tới {chat}]"
 FILE_SAVED = "[Tệp đính kèm đã lưu tại: {path}]"
 FILE_ATTACHED = "[Đã đính kèm tệp «{name}»; kênh dòng lệnh không hiển thị tệp.]"
 CONSOLE_BECAUSE_NO_TOKEN = (
-    "Chưa cấu hình TELEGRAM_BOT_TOKEN → chạy kênh dòng lệnh (console). "
-    "Đặt TELEGRAM_BOT_TOKEN trong .env để chạy bot Telegram."
+    "Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN → chạy kênh dòng lệnh (console). "
+    "Đặt một trong hai (hoặc cả hai) trong .env để chạy bot Telegram/Zalo."
 )
-TELEGRAM_STARTING = "Đã có TELEGRAM_BOT_TOKEN → khởi động kênh Telegram ({mode})."
+# One line per channel at start: which mode and why (the reason names the settings).
+CHANNEL_STARTING = "Khởi động kênh {channel}: {mode} ({reason})."
 BACKUP_DONE = "Đã sao lưu vào {path} (kiểm tra toàn vẹn: tốt)."
 BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}"
 DB_UNREADABLE = "Không đọc được cơ sở dữ liệu {path}: {error}. Khôi phục từ bản sao lưu (xem docs/deploy.md)."

@@ -12,7 +12,7 @@ NOTICE_REFUSED_REGISTERED = (
     "Đã ghi nhận bạn chưa đồng ý. Nếu muốn rời và xóa thông tin liên lạc, vào /hoso; "
     "muốn hỏi thêm, xin liên hệ công chức tư pháp xã."
 )
-NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin bấm nút bên dưới để đọc."
+NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin chọn «Đọc thông báo» bên dưới."
 REFUSED = (
     "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "
     "Bạn vẫn có thể hỏi về pháp luật hòa giải; muốn đăng ký sau, gõ /dangky."

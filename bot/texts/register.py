@@ -36,6 +36,10 @@ ASK_COMMUNE = (
     "Bạn hoạt động ở xã/phường nào? Gõ một phần tên, có dấu hay không dấu đều được "
     "(ví dụ: «tan doan», «Khánh Khê»). Có thể gõ tên xã cũ trước khi sáp nhập."
 )
+ASK_INVITE_COMMUNE = (
+    "Người được mời hoạt động ở xã/phường nào? Gõ một phần tên, có dấu hay không dấu đều được "
+    "(ví dụ: «tan doan», «Khánh Khê»). Có thể gõ tên xã cũ trước khi sáp nhập."
+)
 COMMUNE_NOT_FOUND = "Không tìm thấy xã/phường nào giống «{query}». Hãy gõ lại tên, ví dụ «that khe»."
 PICK_COMMUNE = "Chọn đúng xã/phường của bạn:"
 VIA_OLD_UNIT = "{label} (gồm {old} cũ)"
@@ -55,7 +59,7 @@ ASK_ETHNIC = "Dân tộc của bạn:"
 ETHNIC_KINH = "Kinh"
 ETHNIC_MINORITY = "Dân tộc thiểu số (Tày, Nùng, Dao…)"
 ASK_PHONE = (
-    "Số điện thoại di động của bạn? Bấm nút «Chia sẻ số điện thoại» nếu có, hoặc gõ số (ví dụ 0912 345 678)."
+    "Số điện thoại di động của bạn? (ví dụ 0912 345 678)"
 )
 PHONE_BAD = "«{text}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09). Gõ lại:"
 PHONE_TAKEN_RETRY = "Số điện thoại này đã được người khác đăng ký. Hãy gõ số khác:"
@@ -144,4 +148,10 @@ ASK_INVITE_ROLE = "Tạo mã mời dùng một lần. Người được mời s�
 INVITE_MADE = (
     "Mã mời cho {role}{place}: {code}\n"
     "Dùng một lần, hết hạn ngày {until}. Người được mời gửi cho bot tin nhắn: /start {code}"
+)
+OWN_TEAM_HEADER = "Tổ của bạn:\n{line}\nThành viên:"
+OWN_TEAM_MEMBER = "• {name} — {role} — {phone}"
+OWN_TEAM_HINT = (
+    "Việc chuyển tổ hoặc ghi nhận thôi làm do công chức Tư pháp xã thực hiện: hãy báo công chức "
+    "khi tổ có thay đổi."
 )

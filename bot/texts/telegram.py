@@ -39,6 +39,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lophoc", "Lớp tập huấn: tạo lớp, điểm danh (cán bộ)"),
     ("thongbao", "Gửi thông báo, mời tập huấn (cán bộ)"),
     ("moi", "Tạo mã mời (quản trị)"),
+    ("lienket", "Liên kết tài khoản Telegram và Zalo"),
     ("huy", "Hủy việc đang làm dở"),
     ("trogiup", "Hướng dẫn sử dụng"),
 )

@@ -32,7 +32,7 @@ import math
 import random
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -125,6 +125,18 @@ class SenderConfig:
             quiet_end=settings.quiet_hours_end,
             timezone=settings.timezone,
         )
+
+    @classmethod
+    def for_channel(cls, settings: Settings, channel: str) -> SenderConfig:
+        """The deployment's values for ``channel``: Zalo has its own, more cautious, limits."""
+        config = cls.from_settings(settings)
+        if channel == "zalo":
+            return replace(
+                config,
+                rate_per_second=settings.zalo_rate_per_second,
+                per_chat_interval=settings.zalo_per_chat_interval_seconds,
+            )
+        return config
 
     @property
     def burst(self) -> int:
@@ -475,9 +487,9 @@ async def run_senders(
     *,
     clock: Callable[[], datetime] = utcnow,
 ) -> None:
-    """Run one sender per channel until ``stop`` is set (each with the settings' limits)."""
-    config = SenderConfig.from_settings(settings)
+    """Run one sender per channel until ``stop`` is set (each with its channel's limits)."""
     async with asyncio.TaskGroup() as group:
         for channel, transport in transports.items():
+            config = SenderConfig.for_channel(settings, channel)
             sender = OutboxSender(db, channel, transport, config, clock=clock)
             group.create_task(sender.run(stop), name=f"outbox-sender-{channel}")

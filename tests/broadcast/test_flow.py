@@ -47,18 +47,18 @@ async def test_province_officer_composes_for_a_commune_with_an_invitation(
     assert tb.CLEAR_COMMUNES in reply
 
     assert (await chat("Tiếp tục")).startswith(tb.ASK_TRAINING)
-    assert (await chat("Có")).startswith(tb.ASK_SCHEDULE)
+    assert (await chat("Có")).startswith(tb.ASK_SCHEDULE.split("{")[0])
     reply = await chat("Gửi ngay")
     assert reply.startswith(tb.PREVIEW)
     preview = "\n\n".join([tb.HEADER_PROVINCE, TEXT, tb.RSVP_HINT, tb.OPT_OUT_HINT])
     assert f"{tb.RULE}\n{preview}\n{tb.RULE}" in reply
-    assert "(kèm các nút: ✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận)" in reply
+    assert "(kèm các lựa chọn: ✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận)" in reply
     assert "Người nhận: Tất cả hòa giải viên — xã Tân Đoàn" in reply
     assert "Số người nhận: 4; trong đó 0 người chưa kết nối Trợ lý" in reply
     assert tb.SUMMARY_WHEN_NOW in reply and tb.EDIT_LABELS["urgent"] not in reply
 
     reply = await chat("Gửi")
-    assert reply == tb.QUEUED.format(id=1, messages=4, people=4)
+    assert reply == tb.QUEUED.format(id=1, reached=4, people=4, messages=4, missing="")
     assert (
         await count(world.app, "SELECT COUNT(*) FROM outbox WHERE broadcast_id = 1 AND kind = 'broadcast'")
         == 4
@@ -78,7 +78,9 @@ async def test_commune_officer_only_sees_their_commune(world: World, app_with_fl
     assert "Phạm vi: xã Tân Đoàn" in reply
     assert tb.AUDIENCE_COUNT.format(people=1, unreachable=0) in await chat("Tổ trưởng tổ hòa giải")
     await chat.play(["Tiếp tục", "Không", "Gửi ngay"])
-    assert (await chat("Gửi")).startswith(tb.QUEUED.format(id=1, messages=1, people=1)[:20])
+    assert (await chat("Gửi")).startswith(
+        tb.QUEUED.format(id=1, reached=1, people=1, messages=1, missing="")[:20]
+    )
     assert list(await statuses(world.app, 1)) == [world.leader.id]
 
 
@@ -99,7 +101,7 @@ async def test_admin_schedules_and_sends_urgent(world: World, app_with_flow: App
     reply = await chat("Có")
     assert tb.SUMMARY_URGENT in reply and "giờ nghỉ (" not in reply
 
-    assert (await chat("Gửi")).startswith("Thông báo #1 sẽ được gửi lúc 22:30 ngày 11/03/2026")
+    assert (await chat("Gửi")).startswith("🕒 Thông báo #1 sẽ được gửi lúc 22:30 ngày 11/03/2026")
     rows = await world.app.db.fetchall("SELECT urgent, next_attempt_at FROM outbox WHERE broadcast_id = 1")
     assert {(r["urgent"], r["next_attempt_at"]) for r in rows} == {(1, iso(local(2026, 3, 11, 22, 30)))}
 
@@ -117,10 +119,14 @@ async def test_bad_answers_are_explained(world: World, app_with_flow: App) -> No
     assert (await chat("https://stp.langson.gov.vn/a.pdf")).startswith(tb.ASK_AUDIENCE)
     assert (await chat("Tiếp tục")).startswith(tb.NEED_GROUP)
     await chat.play(["1", "Tiếp tục", "Không"])
-    assert (await chat("mai nhé")).startswith(tb.SCHEDULE_BAD.format(text="mai nhé"))
+    assert (await chat("mai nhé")).startswith(
+        tb.SCHEDULE_BAD.format(text="mai nhé", example="11/03/2026 08:00")
+    )
     assert (await chat("01/03/2026 08:00")).startswith("Thời gian 08:00 ngày 01/03/2026 đã qua.")
     assert (await chat("01/12/2026 08:00")).startswith(tb.SCHEDULE_TOO_FAR.format(days=60))
-    assert (await chat("31/02/2026 08:00")).startswith(tb.SCHEDULE_BAD.format(text="31/02/2026 08:00"))
+    assert (await chat("31/02/2026 08:00")).startswith(
+        tb.SCHEDULE_BAD.format(text="31/02/2026 08:00", example="11/03/2026 08:00")
+    )
     reply = await chat("Gửi ngay")
     assert "📎 Tài liệu: https://stp.langson.gov.vn/a.pdf" in reply
 

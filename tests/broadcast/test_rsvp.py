@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from bot.domain.broadcasts import Audience, Group, RsvpAnswer
 from bot.runtime import App
+from bot.services import broadcasts
 from bot.services.broadcasts import Draft, Queued
 from bot.services.reminders import Rule
 from bot.storage.db import iso
@@ -137,3 +140,24 @@ async def test_delivered_invitation_lookup_uses_the_sent_time(world: World, cloc
             (iso(clock.now - timedelta(days=6, hours=23)), invitation.id, world.leader.id),
         )
     assert await world.chat("leader")("sẽ tham dự") == tb.RSVP_SAVED[RsvpAnswer.YES]
+
+
+async def test_the_organiser_sees_who_answered_and_the_history_is_not_a_dead_end(world: World) -> None:
+    invitation = await _invite(world)
+    await world.chat("med").press(f"go:rsvp:{invitation.id}:yes")
+    await world.chat("leader").press(f"go:rsvp:{invitation.id}:no")
+    officer = world.chat("officer")
+    await officer("/thongbao")
+    reply = await officer("Lịch sử thông báo")
+    assert (
+        tb.RSVP_NAMES.format(label=tb.RSVP_LABELS[RsvpAnswer.YES], n=1, names=world.med.shown_name) in reply
+    )
+    assert (
+        tb.RSVP_NAMES.format(label=tb.RSVP_LABELS[RsvpAnswer.NO], n=1, names=world.leader.shown_name) in reply
+    )
+    assert reply.rstrip().endswith(tb.HISTORY_DONE)
+    # A typed number answers the history's own question (here "new announcement"), not the law search.
+    assert (await officer("1")).startswith(tb.ASK_TEXT[:30])
+    with pytest.raises(PermissionError):
+        async with world.app.db.transaction() as tx:
+            await broadcasts.rsvp_names(tx, world.officer2, invitation.id)

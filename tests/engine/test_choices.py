@@ -158,3 +158,17 @@ async def test_button_at_a_typing_step_is_not_taken_as_the_answer(chat: Chat, st
     replies = await chat.press("3")
     assert replies[0].text == f"{t.STALE_BUTTON}\n\n{PROMPTS[step]}"
     assert snapshot(await chat.session()) == before
+
+
+def test_typed_number_is_the_position_never_an_id() -> None:
+    # Cases listed newest first: the ids run opposite to the positions the user sees.
+    listed = [Choice("HG-2026-00002", "2"), Choice("HG-2026-00001", "1")]
+    assert match_choice("1", listed) == listed[0]
+    assert match_choice("2", listed) == listed[1]
+    assert match_choice("3", listed) is None
+
+
+def test_an_id_typed_as_text_is_not_matched() -> None:
+    listed = [Choice("Nguyễn Văn An", "417"), Choice("Lò Thị Bình", "52")]
+    assert match_choice("417", listed) is None
+    assert match_choice("go:approve:52", listed) is None

@@ -82,10 +82,31 @@ async def test_approving_a_mediator_of_a_new_thon_confirms_the_team(world: World
     assert team is not None and team["confirmed"] == 1
 
 
-async def test_rejecting_a_mediator_of_a_new_thon_leaves_the_team_unconfirmed(world: World) -> None:
+async def test_rejecting_the_only_mediator_of_a_new_thon_leaves_no_phantom_team(world: World) -> None:
     pending = await _register(world, "newbie", team_answer="Thôn Pò Mới")
+    # While the registration waits, the proposal is no team: /to neither lists it nor moves people to it.
+    officer = world.chat("officer")
+    assert "Thôn Pò Mới" not in await officer("/to")
+    await officer("Xong")
+    await officer.play(["/duyet", "1", "2", "Thôn không có thật"])
+    assert await count(world.app, "SELECT COUNT(*) FROM teams WHERE name = 'Thôn Pò Mới'") == 0
+    rejected = await reload(world.app, pending.id)
+    assert (rejected.status, rejected.team_id) == (PersonStatus.REJECTED, None)
+    assert "Thôn Pò Mới" not in await officer("/to")
+    await officer("Xong")
+    # The next newcomer of the commune is not offered it.
+    newcomer = Chat(world.app, "newcomer")
+    await newcomer.play(["/dangky", "Đồng ý", "1", "tan doan"])
+    offered = await newcomer("1")
+    assert "Thôn Nà Pàn" in offered and "Thôn Pò Mới" not in offered
+
+
+async def test_a_proposed_thon_another_newcomer_waits_for_survives_one_rejection(world: World) -> None:
+    first = await _register(world, "newbie", team_answer="Thôn Pò Mới")
+    second = await _register(world, "newbie2", team_answer="thon po moi", phone="0912000999")
+    assert second.team_id == first.team_id
     await world.chat("officer").play(["/duyet", "1", "2", "Thôn không có thật"])
-    team = await world.app.db.fetchone("SELECT confirmed FROM teams WHERE id = ?", (pending.team_id,))
+    team = await world.app.db.fetchone("SELECT confirmed FROM teams WHERE id = ?", (first.team_id,))
     assert team is not None and team["confirmed"] == 0
 
 
@@ -142,3 +163,10 @@ async def test_two_officers_deciding_the_same_registration(world: World) -> None
     assert await second("Trùng hồ sơ") == tr.NOT_PENDING
     assert (await reload(world.app, pending.id)).status == PersonStatus.ACTIVE
     assert await count(world.app, "SELECT COUNT(*) FROM outbox WHERE person_id = ?", pending.id) == 1
+
+
+async def test_a_forged_button_with_a_unicode_digit_is_refused_plainly(world: World) -> None:
+    # "²".isdigit() is true but int("²") fails: the button must be refused, not crash.
+    await _register(world, "newbie")
+    reply = await world.chat("officer").press("go:approve:²")
+    assert reply == tr.NOT_PENDING

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.enums import Role
 from bot.runtime import App
 from bot.texts import cases as tc
 from bot.texts import common as t
-from tests.flows.support import World, count, outbox_for, report_case
+from tests.flows.support import World, add_person, count, outbox_for, report_case
 
 
 async def _events(app: App, case_id: int) -> list[tuple[object, ...]]:
@@ -30,7 +31,7 @@ async def test_reporter_records_the_outcome_with_audit_rows(world: World) -> Non
     assert "Thù lao" not in reply  # remuneration is for officers
     assert tc.RECORD_OUTCOME in reply and tc.ASK_UPDATE not in reply
     assert (await med("Ghi kết quả")).startswith(tc.ASK_OUTCOME)
-    await med.play(["Hòa giải thành", "có", "không"])
+    await med.play(["Hòa giải thành", "Có văn bản, không yêu cầu Tòa án"])
     reply = await med("1/3")
     assert reply.startswith(tc.OUTCOME_BEFORE_RECEIVED.format(outcome="01/03/2026", received="02/03/2026"))
     reply = await med("hôm nay")
@@ -170,8 +171,14 @@ async def test_officer_of_another_commune_is_refused(world: World) -> None:
 
 async def test_province_officer_is_told_instead_of_an_error(world: World) -> None:
     await report_case(world.app, world.med)
-    # Their menu offers the case list, but they have no commune of their own to list.
+    # They have no commune of their own to list, and their menu does not offer the list.
     assert await world.chat("province")("/vuviec") == t.NOT_ALLOWED
+    assert "Vụ việc của tổ" not in await world.chat("province")("menu")
+    admin = await add_person(world.app, Role.ADMIN, commune=None, name="Nông Văn Quản", user="admin")
+    assert admin.active
+    assert "Vụ việc của tổ" not in await world.chat("admin")("menu")
+    for user in ("med", "leader", "officer"):
+        assert "Vụ việc của tổ" in await world.chat(user)("menu"), user
 
 
 async def test_case_list_puts_open_cases_first(world: World) -> None:

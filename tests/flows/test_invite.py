@@ -9,8 +9,9 @@ import pytest
 from bot.domain.enums import PersonStatus, Role
 from bot.runtime import App
 from bot.services import registration
+from bot.texts import common as t
 from bot.texts import register as tr
-from tests.flows.support import TAN_DOAN, Chat, Clock, World, count
+from tests.flows.support import TAN_DOAN, Chat, Clock, World, add_person, count
 
 
 async def _invite(
@@ -125,3 +126,31 @@ async def test_invite_service_checks_expiry_and_use(app: App, clock: Clock) -> N
             await registration.redeem_invite(
                 tx, invite, "console", "y", "Lê Văn Nam", "+84912345679", clock()
             )
+
+
+async def test_only_an_active_admin_may_create_an_invite_in_the_service(world: World) -> None:
+    admin = await add_person(world.app, Role.ADMIN, commune=None, name="Nông Văn Quản", user="admin")
+    async with world.app.db.transaction() as tx:
+        for caller in (world.med, world.leader, world.officer, world.province):
+            with pytest.raises(PermissionError):
+                await registration.create_invite(
+                    tx, Role.ADMIN, None, caller.id, timedelta(days=7), world.app.clock()
+                )
+        invite = await registration.create_invite(
+            tx, Role.MEDIATOR, TAN_DOAN, admin.id, timedelta(days=7), world.app.clock()
+        )
+    assert invite.role == Role.MEDIATOR
+    assert await count(world.app, "SELECT COUNT(*) FROM invites") == 1
+
+
+async def test_moi_asks_where_the_invitee_works(world: World) -> None:
+    await add_person(world.app, Role.ADMIN, commune=None, name="Nông Văn Quản", user="admin")
+    admin = Chat(world.app, "admin")
+    await admin("/moi")
+    reply = await admin("Hòa giải viên")
+    assert reply == tr.ASK_INVITE_COMMUNE
+    assert "Bạn hoạt động" not in reply
+    await admin("tan doan")
+    reply = await admin("1")
+    assert reply.startswith("Mã mời cho Hòa giải viên (xã Tân Đoàn): ")
+    assert await world.chat("med")("/moi") == t.NOT_ALLOWED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.enums import PersonStatus, Role
+from bot.domain.phone import display_phone
 from bot.texts import common as t
 from bot.texts import register as tr
 from tests.flows.support import TAN_DOAN, World, add_person, add_team, reload
@@ -48,7 +49,24 @@ async def test_officer_of_another_commune_only_sees_their_own(world: World) -> N
 
 
 async def test_mediators_have_no_team_tools(world: World) -> None:
-    assert await world.chat("leader")("/to") == t.NOT_ALLOWED
+    assert await world.chat("med")("/to") == t.NOT_ALLOWED
+    assert "Các tổ hòa giải" not in await world.chat("med")("menu")
+
+
+async def test_team_leader_sees_their_own_team(world: World) -> None:
+    reply = await world.chat("leader")("/to")
+    assert reply.startswith(
+        tr.OWN_TEAM_HEADER.format(line=tr.TEAM_LINE_OK.format(name="Thôn Nà Pàn", members=3))
+    )
+    member = tr.OWN_TEAM_MEMBER.format(
+        name=world.med.shown_name, role="Hòa giải viên", phone=display_phone(world.med.phone)
+    )
+    assert member in reply and "+84" not in reply
+    assert "Bản Khuổi Cáp" not in reply  # not the other team of the commune
+    assert tr.MOVE_MEDIATOR not in reply
+    assert tr.OWN_TEAM_HINT in reply
+    assert (await world.chat("leader")("Xong")).startswith("Xong.")
+    assert "Các tổ hòa giải" in await world.chat("leader")("menu")
 
 
 async def test_officer_moves_a_mediator(world: World) -> None:

@@ -28,7 +28,7 @@ import httpx
 import pytest
 
 from bot.channels.telegram.render import split_text
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOrigin, CaseOutcome, PersonStatus, Role
+from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, PersonStatus, Role
 from bot.flows.registry import build_flows
 from bot.texts import cases as tc
 from bot.texts import common as t
@@ -440,7 +440,7 @@ async def _mediator_registers(mediator: Member) -> None:
     assert (await mediator.press(ethnic, tr.ETHNIC_MINORITY))["text"] == tr.ASK_PHONE
     summary = await mediator.share_phone("84987654321")
     assert summary["text"].startswith(tr.SUMMARY.split("{")[0])
-    for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "+84987654321", tr.STATUS_LABELS[PersonStatus.PENDING]):
+    for shown in ("Lý Thị Mai", NEW_THON, "Thất Khê", "0987 654 321", tr.STATUS_LABELS[PersonStatus.PENDING]):
         assert shown in summary["text"], shown
     submitted = await mediator.press(summary, tr.SEND)
     assert submitted["text"].startswith(tr.SUBMITTED.split("(")[0]), submitted["text"]
@@ -514,41 +514,29 @@ async def test_invite_register_approve_report_across_a_crash(
         ask_received = await mediator.say("/baocao")
         assert ask_received["text"] == tc.ASK_RECEIVED
         day_before = _local_today()
-        ask_origin = await mediator.press(ask_received, tc.YESTERDAY)
+        ask_field = await mediator.press(ask_received, tc.YESTERDAY)
         received_days = {day_before - timedelta(days=1), _local_today() - timedelta(days=1)}
-        assert ask_origin["text"] == tc.ASK_ORIGIN
-        ask_field = await mediator.press(ask_origin, tc.ORIGIN_LABELS[CaseOrigin.PARTIES_REQUESTED])
         assert ask_field["text"] == tc.ASK_FIELD
         ask_summary = await mediator.press(ask_field, FIELD_LABELS[CaseField.DAT_DAI])
         assert ask_summary["text"] == tc.ASK_SUMMARY
-        ask_scope = await mediator.say(CASE_SUMMARY)
-        assert ask_scope["text"] == tc.ASK_SCOPE
-        assert _session(data_dir, mediator.user.chat_id) == ("report", "scope")
+        ask_outcome = await mediator.say(CASE_SUMMARY)
+        assert ask_outcome["text"] == tc.ASK_OUTCOME
+        assert _session(data_dir, mediator.user.chat_id) == ("report", "outcome")
 
         await bot.kill()
         # The mediator answers while the bot is down: Telegram keeps the press for later.
-        mediator.user.press(ask_scope, tc.SCOPE_OK)
+        mediator.user.press(ask_outcome, tc.OUTCOME_LABELS[CaseOutcome.THANH])
         since = len(server.api.calls)
         await bot.start()
         await _wait_polling(server, since)
-        ask_parties = await mediator.reply(START_WITHIN)
-        assert ask_parties["text"] == tc.ASK_PARTIES
-
-        ask_vulnerable = await mediator.press(ask_parties, "2")
-        assert ask_vulnerable["text"] == tc.ASK_VULNERABLE
-        ask_outcome = await mediator.press(ask_vulnerable, t.YES)
-        assert ask_outcome["text"] == tc.ASK_OUTCOME
-        ask_agreement = await mediator.press(ask_outcome, tc.OUTCOME_LABELS[CaseOutcome.THANH])
+        ask_agreement = await mediator.reply(START_WITHIN)
         assert ask_agreement["text"] == tc.ASK_AGREEMENT
-        ask_court = await mediator.press(ask_agreement, t.YES)
-        assert ask_court["text"] == tc.ASK_COURT
-        ask_outcome_on = await mediator.press(ask_court, t.NO)
+
+        ask_outcome_on = await mediator.press(ask_agreement, tc.AGREEMENT_LABELS["written"])
         assert ask_outcome_on["text"] == tc.ASK_OUTCOME_ON
         day_before = _local_today()
-        ask_legal = await mediator.press(ask_outcome_on, tc.TODAY)
+        confirm = await mediator.press(ask_outcome_on, tc.TODAY)
         outcome_days = {day_before, _local_today()}
-        assert ask_legal["text"] == tc.ASK_LEGAL
-        confirm = await mediator.press(ask_legal, tc.LEGAL_NONE)
         assert confirm["text"].startswith(tc.SUMMARY_TITLE)
         assert tc.LINE_SUMMARY.format(value=CASE_SUMMARY) in confirm["text"]
         receipt = await mediator.press(confirm, tc.CONFIRM_SAVE)
@@ -586,7 +574,7 @@ async def test_invite_register_approve_report_across_a_crash(
         CASE_SUMMARY,
         None,  # in scope
         2,  # parties
-        1,  # vulnerable people involved
+        0,  # nobody vulnerable (the default the summary shows)
         "thanh",
         1,  # written agreement
         0,  # no court recognition asked

@@ -1,7 +1,7 @@
 """Running the Telegram bot: build the PTB Application, poll or serve a webhook, stop cleanly.
 
 Mode: webhook when both ``TELEGRAM_WEBHOOK_URL`` and ``TELEGRAM_WEBHOOK_SECRET`` are set
-(PTB's tornado server answers 403 to requests without the secret header), polling otherwise.
+(served by :mod:`bot.web`: 403 without the secret header, size capped, 400 on bad JSON), polling otherwise.
 ``TELEGRAM_API_URL`` points the bot at another Bot API server (a local ``telegram-bot-api`` or
 the fake one in the tests).
 
@@ -13,21 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand
+from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest, HTTPXRequest
+from tornado.httpserver import HTTPServer
 
+from bot import web
 from bot.channels.telegram.channel import ALLOWED_UPDATES, AnyApplication, TelegramChannel
 from bot.channels.telegram.transport import RetryingRequest
 from bot.config import Settings
-from bot.runtime import background_workers, open_app
 from bot.texts import telegram as tt
 from bot.workers.telegram_transport import TelegramTransport
 
@@ -136,39 +136,24 @@ async def _initialize(application: AnyApplication) -> None:
             await asyncio.sleep(delay)
 
 
-@contextmanager
-def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    signals = (signal.SIGTERM, signal.SIGINT)
-    for sig in signals:
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        yield
-    finally:
-        for sig in signals:
-            loop.remove_signal_handler(sig)
-
-
 async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
-    """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order."""
+    """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order.
+
+    The webhook is served by :mod:`bot.web` rather than PTB's server, which reads the whole body
+    before checking the secret (and compares it in plain ``!=``): ours checks the secret in
+    constant time and the size before the body, and answers 400 to malformed JSON.
+    """
     updater = application.updater
     if updater is None:
         raise RuntimeError("the application has no updater")
     # The same rule as choose_mode(), spelled out so the type checker sees both values set.
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     mode = "webhook" if url and secret else "polling"
+    server = None
     await application.start()
     try:
         if url and secret:
-            await updater.start_webhook(
-                listen=settings.telegram_webhook_listen,
-                port=settings.telegram_webhook_port,
-                url_path=urlsplit(url).path,
-                webhook_url=url,
-                secret_token=secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=3,
-            )
+            server = await _start_webhook(application, settings, url, secret.get_secret_value())
         else:
             await updater.start_polling(
                 timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
@@ -177,6 +162,8 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
         await stop.wait()
         log.info("telegram_stopping mode=%s", mode)
     finally:
+        if server is not None:
+            server.stop()
         if updater.running:
             await updater.stop()
         # Waits for the updates already fetched and the replies being sent.
@@ -188,34 +175,85 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
             log.warning("telegram_delete_webhook_failed error=%s", type(exc).__name__)
 
 
+async def _start_webhook(
+    application: AnyApplication, settings: Settings, url: str, secret: str
+) -> HTTPServer:
+    """Listen for Telegram's calls, then register the webhook (retrying network trouble)."""
+
+    async def accept(body: object) -> None:
+        if isinstance(body, dict):
+            update = Update.de_json(body, application.bot)
+            if update is not None:
+                await application.update_queue.put(update)
+
+    routes = web.build(
+        webhook_path=urlsplit(url).path or "/",
+        secret=secret,
+        accept=accept,
+        header=web.TELEGRAM_SECRET_HEADER,
+    )
+    server, _ = web.listen(routes, settings.telegram_webhook_listen, settings.telegram_webhook_port)
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            await application.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            break
+        except NetworkError:
+            if attempt == START_ATTEMPTS:
+                server.stop()
+                raise
+            await asyncio.sleep(2.0**attempt)
+    return server
+
+
 async def run_telegram(settings: Settings) -> int:
-    """Run the Telegram channel until SIGTERM/SIGINT; returns the process exit code."""
+    """Run the Telegram channel alone until SIGTERM/SIGINT; returns the process exit code."""
+    from bot.channels.runner import run_channels
+
+    return await run_channels(settings, channels=("telegram",))
+
+
+@asynccontextmanager
+async def telegram_running(
+    app: App, settings: Settings, stop: asyncio.Event
+) -> AsyncIterator[TelegramTransport]:
+    """Start the Telegram channel on ``app`` and yield its outbox transport; updates are served
+    until ``stop`` is set (a failure to serve sets it too). Start failures raise
+    :class:`~bot.channels.runner.StartFailed` with the exit code."""
+    from bot.channels.runner import StartFailed
+
     mode, reason = choose_mode(settings)
     log.info("telegram_start mode=%s reason=%s api=%s", mode, reason, _api_host(settings))
-    stop = asyncio.Event()
-    async with open_app(settings) as app:
-        application = build_application(settings, app)
-        with _stop_on_signals(stop):
-            try:
-                await _initialize(application)
-            except InvalidToken:
-                log.error("telegram_token_rejected (check TELEGRAM_BOT_TOKEN)")
-                return 2
-            except NetworkError as exc:
-                log.error("telegram_start_failed error=%s", type(exc).__name__)
-                return 1
-            try:
-                await _publish_quietly(application.bot, app.flow_commands)
-                transport = await _outbox_transport(settings)
-                try:
-                    async with background_workers(app, {"telegram": transport}):
-                        await serve(application, settings, stop)
-                finally:
-                    await transport.bot.shutdown()
-            finally:
-                await application.shutdown()
+    application = build_application(settings, app)
+    try:
+        try:
+            await _initialize(application)
+        except InvalidToken:
+            log.error("telegram_token_rejected (check TELEGRAM_BOT_TOKEN)")
+            raise StartFailed(2) from None
+        except NetworkError as exc:
+            log.error("telegram_start_failed error=%s", type(exc).__name__)
+            raise StartFailed(1) from None
+        await _publish_quietly(application.bot, app.flow_commands)
+        transport = await _outbox_transport(settings)
+        serving = asyncio.create_task(serve(application, settings, stop))
+        serving.add_done_callback(lambda task: _stop_on_failure(task, stop))
+        try:
+            yield transport
+        finally:
+            stop.set()
+            with suppress(Exception):
+                await serving
+            await transport.bot.shutdown()
+    finally:
+        await application.shutdown()
     log.info("telegram_stopped")
-    return 0
+
+
+def _stop_on_failure(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    error = None if task.cancelled() else task.exception()
+    if error is not None:
+        log.error("telegram_serve_failed error=%s", type(error).__name__, exc_info=error)
+        stop.set()
 
 
 def outbox_bot(settings: Settings) -> Bot:
