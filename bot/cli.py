@@ -61,14 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_extensions(sub: Any) -> None:
-    """Subcommands that live next to the code they drive (kb, demo, admin, import, export)."""
+    """Subcommands that live next to the code they drive (kb, demo, admin, import, export, audit)."""
     from bot.cli_demo import add_demo_commands, run_demo_command
     from bot.cli_import import add_import_commands
     from bot.kb.cli import add_kb_commands
     from bot.reports.cli import add_export_commands
+    from bot.services.privacy_cli import add_audit_commands
 
     add_import_commands(sub)
     add_export_commands(sub)
+    add_audit_commands(sub)
     demo = sub.add_parser("demo", help="demo data")
     add_demo_commands(demo.add_subparsers(dest="demo_command", required=True))
     demo.set_defaults(handler=run_demo_command)

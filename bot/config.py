@@ -56,6 +56,14 @@ class Settings(BaseSettings):
 
     session_idle_minutes: int = Field(default=120, ge=1)
     seen_retention_days: int = Field(default=30, ge=1)
+    # Personal data (docs/privacy.md): who keeps it, the notice file, and how long transient records live.
+    privacy_controller: str = "Sở Tư pháp tỉnh Lạng Sơn"
+    privacy_notice_file: Path | None = None  # default: the bundled knowledge/privacy/notice.md
+    privacy_notice_url: str = ""
+    kb_log_retention_days: int = Field(default=365, ge=1)
+    left_session_retention_days: int = Field(default=7, ge=1)
+    outbox_payload_retention_days: int = Field(default=30, ge=1)
+    outbox_delivered_retention_days: int = Field(default=180, ge=1)
 
     outbox_rate_per_second: float = Field(default=25.0, gt=0)
     outbox_per_chat_interval_seconds: float = Field(default=1.0, ge=0)
@@ -91,6 +99,7 @@ class Settings(BaseSettings):
         "zalo_api_url",
         "zalo_webhook_url",
         "zalo_public_url",
+        "privacy_notice_file",
         mode="before",
     )
     @classmethod
@@ -112,6 +121,12 @@ class Settings(BaseSettings):
     def db_file(self) -> Path:
         """Where the SQLite file lives (``DATABASE_PATH`` or ``DATA_DIR/hoagiai.sqlite3``)."""
         return self.database_path or self.data_dir / "hoagiai.sqlite3"
+
+    @property
+    def notice_file(self) -> Path:
+        """The privacy notice: ``PRIVACY_NOTICE_FILE``, else the one shipped in ``knowledge/privacy``
+        (not under ``KNOWLEDGE_DIR``: a separate law corpus must not lose the notice)."""
+        return self.privacy_notice_file or DEFAULT_KNOWLEDGE_DIR / "privacy" / "notice.md"
 
     @property
     def webhook_enabled(self) -> bool:

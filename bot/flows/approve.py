@@ -7,7 +7,7 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus
 from bot.domain.people import Person
 from bot.flows.common import require_officer
-from bot.services import registration
+from bot.services import privacy, registration
 from bot.storage import people as people_repo
 from bot.texts import register as tr
 
@@ -51,6 +51,8 @@ async def _decide_prompt(ctx: Ctx) -> Reply:
     if candidate is None:
         raise Invalid(tr.NOT_PENDING)
     card = await registration.describe(ctx.tx, candidate)
+    scope = f"person:{candidate.id}"
+    await privacy.record_access(ctx.tx, _officer(ctx).id, "approval_card", scope, ctx.now, candidate.id)
     choices = [Choice(tr.APPROVE, "approve"), Choice(tr.REJECT, "reject")]
     return Reply(tr.DECIDE.format(card=card), choices=choices, columns=2)
 

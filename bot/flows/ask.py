@@ -11,6 +11,7 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.privacy import mask_sensitive
 from bot.domain.vntext import fold
+from bot.flows.consent import with_disclaimer
 from bot.kb.model import Decision
 from bot.storage import kb_log
 from bot.texts import menu as tm
@@ -37,7 +38,8 @@ async def _answer_question(ctx: Ctx, question: str) -> None:
         masked, _ = mask_sensitive(question)
         await kb_log.record_unanswered(ctx.tx, fold(masked), result.decision, ctx.now)
     ctx.data["q"] = question
-    ctx.data["show"] = result.text
+    answered = result.decision == Decision.ANSWER
+    ctx.data["show"] = await with_disclaimer(ctx, result.text) if answered else result.text
     ctx.data["offer"] = offer
 
 

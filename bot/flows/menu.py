@@ -9,7 +9,9 @@ from bot.conversation.actor import Actor
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
 from bot.flows.common import inactive_notice
+from bot.flows.consent import renewal_choices, with_disclaimer
 from bot.texts import common as t
+from bot.texts import privacy as tp
 
 RESUME = "resume"
 
@@ -36,12 +38,15 @@ def menu_flow(items: list[MenuItem], flows: Mapping[str, Flow]) -> Flow:
     async def prompt(ctx: Ctx) -> Reply:
         person = ctx.actor.person
         if person is None:
-            text = t.WELCOME_NEW
+            text = await with_disclaimer(ctx, t.WELCOME_NEW)
         elif not person.active:
             text = inactive_notice(person) + "\n\n" + t.MENU_TITLE
         else:
             text = t.MENU_TITLE
-        return Reply(text, choices=resume_choice(ctx) + offered(ctx.actor), columns=2)
+        renewal = await renewal_choices(ctx)
+        if renewal:
+            text = f"{tp.NOTICE_CHANGED}\n\n{text}"
+        return Reply(text, choices=renewal + resume_choice(ctx) + offered(ctx.actor), columns=2)
 
     async def parse(ctx: Ctx, answer: Answer) -> None:
         suspended = ctx.data.get(SUSPENDED)

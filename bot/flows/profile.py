@@ -1,4 +1,5 @@
-"""``/hoso``: see one's own details, correct name or phone, or stop being a mediator (Art. 11)."""
+"""``/hoso``: see one's own details and everything the bot holds, correct name or phone, or stop
+being a mediator (Art. 11), which also erases contact data (:func:`bot.services.privacy.leave`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
 from bot.flows.common import parse_person_name, phone_step, yes_no_step
-from bot.services import registration, training
+from bot.services import privacy, registration, training
 from bot.texts import common as t
+from bot.texts import privacy as tp
 from bot.texts import register as tr
 
 
@@ -26,7 +28,11 @@ async def _view_prompt(ctx: Ctx) -> Reply:
     card = await registration.describe(ctx.tx, me)
     if me.is_mediator:
         card = f"{card}\n{await training.history_text(ctx.tx, me)}"
-    choices = [Choice(tr.EDIT_NAME, "edit_name"), Choice(tr.EDIT_PHONE, "edit_phone")]
+    choices = [
+        Choice(tr.EDIT_NAME, "edit_name"),
+        Choice(tr.EDIT_PHONE, "edit_phone"),
+        Choice(tp.MY_DATA_BUTTON, "my_data"),
+    ]
     if me.is_mediator and me.active:
         choices.append(Choice(tr.LEAVE_TEAM, "leave"))
     choices.append(Choice(tr.DONE, "done"))
@@ -35,6 +41,8 @@ async def _view_prompt(ctx: Ctx) -> Reply:
 
 async def _view_parse(ctx: Ctx, answer: Answer) -> str:
     assert answer.choice is not None
+    if answer.choice == "my_data":
+        ctx.say(await privacy.describe_my_data(ctx.tx, _me(ctx).id))
     return answer.choice
 
 
@@ -59,8 +67,14 @@ async def _save_phone(ctx: Ctx, answer: Answer) -> None:
 async def _finish(ctx: Ctx) -> list[Reply]:
     if ctx.data.get("view") == "leave" and ctx.data.get("leave"):
         await registration.leave(ctx.tx, _me(ctx), ctx.now)
-        return [Reply(tr.LEFT_DONE)]
+        await privacy.leave(ctx.tx, _me(ctx).id, ctx.now)
+        return [Reply(tp.LEFT_DONE)]
     return []
+
+
+def _after_view(ctx: Ctx) -> str | None:
+    view = str(ctx.data.get("view"))
+    return None if view == "done" else "view" if view == "my_data" else view
 
 
 def profile_flow() -> Flow:
@@ -74,7 +88,7 @@ def profile_flow() -> Flow:
                 "view",
                 _view_prompt,
                 _view_parse,
-                next=lambda ctx: None if ctx.data.get("view") == "done" else str(ctx.data.get("view")),
+                next=_after_view,
             ),
             "edit_name": Step("edit_name", _name_prompt, _name_parse, next="view", store=None),
             "edit_phone": Step(

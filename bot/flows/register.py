@@ -1,4 +1,8 @@
-"""Registration on first contact: role → commune → team → name → sex → ethnicity → phone → confirm.
+"""Registration on first contact: privacy notice → role → commune → team → name → sex → ethnicity
+(optional) → phone → confirm.
+
+The notice (:mod:`bot.flows.consent`) comes before the first personal question; refusing ends
+the flow with nothing stored but the refusal itself.
 
 The person is created as pending; the commune's justice officer (or the province, for officers)
 is asked to approve. Until then the person may ask questions but not report cases.
@@ -15,8 +19,10 @@ from bot.domain.enums import PersonStatus, Role, Sex
 from bot.domain.people import Person
 from bot.domain.vntext import squeeze
 from bot.flows.common import EDITING, commune_steps, name_step, phone_step, then
+from bot.flows.consent import consent_begin, consent_first, consent_step, link_consent, refused
 from bot.services import registration
 from bot.storage import units
+from bot.texts import privacy as tp
 from bot.texts import register as tr
 
 _ROLES = [Role.MEDIATOR, Role.TEAM_LEADER, Role.COMMUNE_OFFICER, Role.PROVINCE_OFFICER]
@@ -70,7 +76,8 @@ async def _sex_prompt(ctx: Ctx) -> Reply:
 
 
 async def _ethnic_prompt(ctx: Ctx) -> Reply:
-    return Reply(tr.ASK_ETHNIC, choices=[Choice(tr.ETHNIC_KINH, "no"), Choice(tr.ETHNIC_MINORITY, "yes")])
+    choices = [Choice(tr.ETHNIC_KINH, "no"), Choice(tr.ETHNIC_MINORITY, "yes"), Choice(tp.SKIP, "skip")]
+    return Reply(f"{tr.ASK_ETHNIC}\n{tp.ETHNICITY_PURPOSE}", choices=choices)
 
 
 async def _pick(ctx: Ctx, answer: Answer) -> Any:
@@ -83,7 +90,7 @@ def _draft(ctx: Ctx) -> registration.Registration:
         role=Role(data["role"]),
         full_name=data["name"],
         sex=data["sex"],
-        ethnic_minority=data.get("ethnic") == "yes",
+        ethnic_minority={"yes": True, "no": False}.get(str(data.get("ethnic"))),
         phone=data["phone"],
         commune_code=data.get("commune"),
         team_id=data.get("team"),
@@ -127,11 +134,14 @@ def _after_confirm(ctx: Ctx) -> str | None:
 
 
 async def _finish(ctx: Ctx) -> list[Reply]:
+    if refused(ctx):
+        return [Reply(tp.REFUSED, remove_keyboard=True)]
     reg = _draft(ctx)
     try:
         done = await registration.submit(ctx.tx, ctx.inbound.channel, ctx.inbound.user_id, reg, ctx.now)
     except registration.RegistrationError as exc:
         return [Reply(exc.message)]
+    await link_consent(ctx, done.person_id)
     if not done.approvers:
         return [Reply(tr.SUBMITTED_NO_APPROVER.format(id=done.person_id), remove_keyboard=True)]
     approver = tr.APPROVER_PROVINCE
@@ -144,6 +154,7 @@ async def _finish(ctx: Ctx) -> list[Reply]:
 def register_flow() -> Flow:
     """The self-registration flow."""
     steps = {
+        "consent": consent_step(next_step="role"),
         "role": choice_step(
             "role", tr.ASK_ROLE, [Choice(tr.ROLE_LABELS[r], r.value) for r in _ROLES], next=_after_role
         ),
@@ -159,8 +170,9 @@ def register_flow() -> Flow:
         name="register",
         title="Đăng ký",
         steps=steps,
-        first="role",
+        first=consent_first("role"),
         finish=_finish,
         allowed=_not_registered,
+        begin=consent_begin,
         command="dangky",
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.conversation.flow import Flow
 from bot.flows.approve import approve_flow
 from bot.flows.ask import ask_flow
+from bot.flows.audit import audit_flow
 from bot.flows.broadcast import broadcast_flow
 from bot.flows.cases import cases_flow
 from bot.flows.checkin import checkin_flow
+from bot.flows.consent import notice_flow
 from bot.flows.contest import contest_flow
 from bot.flows.courses import courses_flow
 from bot.flows.invite import invite_flow
@@ -21,6 +23,7 @@ from bot.flows.stats import stats_flow
 from bot.flows.study import study_flow
 from bot.flows.teams import teams_flow
 from bot.texts import menu as tm
+from bot.texts import privacy as tp
 
 # Display order; who sees an item is the item's flow's own ``allowed`` rule.
 MENU = [
@@ -34,6 +37,7 @@ MENU = [
     MenuItem(tm.COURSES, "courses"),
     MenuItem(tm.CONTEST, "contest"),
     MenuItem(tm.INVITE, "invite_admin"),
+    MenuItem(tp.AUDIT_TITLE, "audit"),
     MenuItem(tm.STUDY, "study"),
     MenuItem(tm.CHECKIN, "checkin"),
     MenuItem(tm.ASK, "ask"),
@@ -59,6 +63,8 @@ def build_flows() -> dict[str, Flow]:
         checkin_flow(),
         courses_flow(),
         contest_flow(),
+        audit_flow(),
+        notice_flow(),
         link_flow(),
     ]
     by_name = {flow.name: flow for flow in flows}

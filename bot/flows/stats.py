@@ -35,7 +35,7 @@ from bot.domain.periods import (
 from bot.reports import charts
 from bot.reports.export import ExportKind, ExportOptions, build_report, default_kinds
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import stats, training
+from bot.services import privacy, stats, training
 from bot.services.stats import Scope, ScopeLevel, StatsSummary
 from bot.storage.db import Database
 from bot.texts import stats as ts
@@ -323,6 +323,8 @@ async def _more_parse(ctx: Ctx, answer: Answer) -> str:
     scope_name, title = info.name, ts.period_title(period)
     if value == "xlsx":
         kinds = default_kinds(info.level)
+        audit_scope = privacy.scope_key(info.scope.level, info.scope.commune_code, info.scope.team_id)
+        await privacy.record_access(ctx.tx, person.id, "export_xlsx", audit_scope, ctx.now)
         ctx.say(ts.XLSX_SENDING.format(n=len(kinds), title=title))
         for kind in kinds:
             factory = report_attachment(db, person, scope, period, kind, ctx.today)

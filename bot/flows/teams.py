@@ -10,7 +10,7 @@ from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.phone import display_phone
 from bot.flows.common import commune_steps, require_active, yes_no_step
-from bot.services import registration
+from bot.services import privacy, registration
 from bot.storage import people as people_repo
 from bot.storage import units
 from bot.texts import common as t
@@ -57,6 +57,7 @@ async def _own_team_prompt(ctx: Ctx) -> Reply:
         if m.active
     ]
     text = tr.OWN_TEAM_HEADER.format(line=_team_line(status)) + "\n" + "\n".join(members)
+    await privacy.record_access(ctx.tx, _officer(ctx).id, "team_members", f"team:{status.team.id}", ctx.now)
     return Reply(text + "\n\n" + tr.OWN_TEAM_HINT, choices=[Choice(tr.DONE, "done")])
 
 
@@ -97,6 +98,8 @@ async def _mediator_prompt(ctx: Ctx) -> Reply:
     people = await _mediators(ctx)
     if not people:
         raise Invalid(tr.NO_MEDIATORS)
+    scope = f"commune:{ctx.data['commune']}"
+    await privacy.record_access(ctx.tx, _officer(ctx).id, "team_members", scope, ctx.now)
     return Reply(tr.PICK_MEDIATOR, choices=[Choice(p.shown_name, str(p.id)) for p in people[:40]])
 
 

@@ -30,9 +30,10 @@ from bot.domain.periods import (
 )
 from bot.reports.export import ExportKind, ExportOptions, export_all
 from bot.reports.layouts import LayoutError
+from bot.services import privacy
 from bot.services.stats import Scope, ScopeLevel, rates_from_settings
 from bot.storage import people as people_repo
-from bot.storage.db import Database
+from bot.storage.db import Database, utcnow
 from bot.texts import stats as ts
 
 _COMMANDS: dict[str, str] = {
@@ -123,6 +124,11 @@ async def run_export_command(args: argparse.Namespace, settings: Settings) -> in
         except LayoutError as exc:
             print(ts.EXPORT_BAD_LAYOUT.format(reason=exc), file=sys.stderr)
             return 2
+        audited = scope or Scope.province()
+        actor = viewer.id if isinstance(viewer, Person) else None
+        async with db.transaction() as tx:
+            key = privacy.scope_key(audited.level, audited.commune_code, audited.team_id)
+            await privacy.record_access(tx, actor, "export_xlsx", key, utcnow())
     print(ts.EXPORT_WRITTEN.format(n=len(paths), dir=args.out))
     for path in paths:
         print(f"  {path}")

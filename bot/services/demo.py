@@ -56,6 +56,9 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Tables emptied by ``force``, children before parents (foreign keys are enforced). A new table
 # that references people, teams or cases belongs here too (tests/services/test_demo.py checks).
 WIPED_TABLES = (
+    "access_audit",
+    "privacy_consents",
+    "assistant_disclaimers",
     "contest_answers",
     "contest_rounds",
     "training_attendance",

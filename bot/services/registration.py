@@ -20,6 +20,7 @@ from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.phone import display_phone
 from bot.domain.vntext import squeeze
+from bot.services import privacy
 from bot.services.notify import notify_person
 from bot.storage import invites as invites_repo
 from bot.storage import people as people_repo
@@ -45,7 +46,7 @@ class Registration:
     role: Role
     full_name: str
     sex: str
-    ethnic_minority: bool
+    ethnic_minority: bool | None  # None: not answered (it is sensitive data, and optional)
     phone: str
     commune_code: str | None = None
     team_id: int | None = None
@@ -88,7 +89,7 @@ async def submit(
         now,
         full_name=reg.full_name,
         sex=reg.sex,
-        ethnic_minority=int(reg.ethnic_minority),
+        ethnic_minority=None if reg.ethnic_minority is None else int(reg.ethnic_minority),
         phone=reg.phone,
         role=reg.role.value,
         status=PersonStatus.PENDING.value,
@@ -104,6 +105,8 @@ async def submit(
     request = await approval_request(conn, candidate)
     for approver in approvers:
         await notify_person(conn, approver, request, f"approval:{person_id}:{approver}", "approval", now)
+        # The card carries the candidate's phone and ethnicity: its delivery is an access.
+        await privacy.record_access(conn, approver, "approval_card", f"person:{person_id}", now, person_id)
     by_commune = (
         bool(approvers)
         and candidate.is_mediator
@@ -143,7 +146,7 @@ async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | N
         role=tr.ROLE_LABELS[person.role],
         place=place or "—",
         sex=tr.SEX_LABELS.get(person.sex or "", "—"),
-        ethnic=tr.YES_NO[bool(person.ethnic_minority)],
+        ethnic=tr.YES_NO[person.ethnic_minority] if person.ethnic_minority is not None else "—",
         phone=display_phone(person.phone),
         status=tr.STATUS_LABELS[person.status],
     )

@@ -1,7 +1,7 @@
 """The scheduler: periodic work that needs no user message to start it.
 
 Every ``interval_seconds`` it evaluates the reminder rules (:mod:`bot.services.reminders`) and
-does the housekeeping (forgetting old inbound message ids); more often, every
+applies the retention rules (:func:`bot.services.privacy.purge_expired`); more often, every
 ``progress_seconds``, it reports the progress of running announcements to their senders.
 
 Everything it does is computed from the database, so a restart loses nothing: the first run
@@ -17,15 +17,15 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.runtime import App
 from bot.services import broadcasts
+from bot.services.privacy import PurgeResult, Retention, purge_expired
 from bot.services.reminders import RemindersConfig, Rule, run_rules
 from bot.storage.db import Database, utcnow
-from bot.storage.sessions import forget_seen_before
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +36,28 @@ class RunResult:
 
     reminders: dict[Rule, int] = field(default_factory=dict)
     forgotten: int = 0
+    purged: PurgeResult = field(default_factory=PurgeResult)
 
 
 async def run_once(
     db: Database, settings: Settings, now: datetime, config: RemindersConfig | None = None
 ) -> RunResult:
-    """Evaluate the reminder rules and do the housekeeping once, as of ``now``."""
+    """Evaluate the reminder rules and apply the retention rules once, as of ``now``."""
     queued = await run_rules(db, now, ZoneInfo(settings.timezone), config)
     async with db.transaction() as conn:
-        forgotten = await forget_seen_before(conn, now - timedelta(days=settings.seen_retention_days))
-    return RunResult(reminders=queued, forgotten=forgotten)
+        purged = await purge_expired(conn, now, retention_rules(settings))
+    return RunResult(reminders=queued, forgotten=purged.inbound_seen, purged=purged)
+
+
+def retention_rules(settings: Settings) -> Retention:
+    """The retention rules as configured (defaults and legal basis in docs/privacy.md)."""
+    return Retention(
+        inbound_seen_days=settings.seen_retention_days,
+        kb_log_days=settings.kb_log_retention_days,
+        left_session_days=settings.left_session_retention_days,
+        outbox_payload_days=settings.outbox_payload_retention_days,
+        outbox_delivered_days=settings.outbox_delivered_retention_days,
+    )
 
 
 async def run_scheduler(

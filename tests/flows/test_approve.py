@@ -13,7 +13,9 @@ async def _register(
     world: World, user: str, team_answer: str = "Thôn Nà Pàn", phone: str = "0912 000 777"
 ) -> Person:
     chat = Chat(world.app, user)
-    await chat.play(["/dangky", "1", "tan doan", "1", team_answer, "Nông Thị Hiền", "nu", "2", phone, "1"])
+    await chat.play(
+        ["/dangky", "Đồng ý", "1", "tan doan", "1", team_answer, "Nông Thị Hiền", "nu", "2", phone, "1"]
+    )
     assert tr.SUBMITTED.split("(")[0] in chat.text
     row = await world.app.db.fetchone("SELECT person_id FROM identities WHERE external_id = ?", (user,))
     assert row is not None
@@ -94,7 +96,7 @@ async def test_rejecting_the_only_mediator_of_a_new_thon_leaves_no_phantom_team(
     await officer("Xong")
     # The next newcomer of the commune is not offered it.
     newcomer = Chat(world.app, "newcomer")
-    await newcomer.play(["/dangky", "1", "tan doan"])
+    await newcomer.play(["/dangky", "Đồng ý", "1", "tan doan"])
     offered = await newcomer("1")
     assert "Thôn Nà Pàn" in offered and "Thôn Pò Mới" not in offered
 
@@ -140,7 +142,7 @@ async def test_mediators_cannot_approve(world: World) -> None:
 
 async def test_commune_officers_are_approved_by_the_province_not_by_a_commune(world: World) -> None:
     chat = Chat(world.app, "new-officer")
-    await chat.play(["/dangky", "3", "tan doan", "1", "Ma Thị Thu", "2", "2", "0356 789 012", "1"])
+    await chat.play(["/dangky", "Đồng ý", "3", "tan doan", "1", "Ma Thị Thu", "2", "2", "0356 789 012", "1"])
     assert await world.chat("officer")("/duyet") == tr.NO_PENDING
     province = world.chat("province")
     reply = await province("/duyet")

@@ -26,6 +26,7 @@ async def test_mediator_registers_in_an_existing_team(world: World) -> None:
         [
             "/start",
             "Đăng ký",
+            "Đồng ý",
             "hoa giai vien",
             "tan doan",
             "1",
@@ -65,7 +66,7 @@ async def test_mediator_registers_in_an_existing_team(world: World) -> None:
 
 async def test_mediator_names_a_new_thon_when_the_commune_has_no_team(app: App) -> None:
     chat = Chat(app, "u1")
-    reply = await chat.play(["/dangky", "1", "khanh khe", "1"])
+    reply = await chat.play(["/dangky", "Đồng ý", "1", "khanh khe", "1"])
     assert "chưa có tổ hòa giải nào" in reply
     await chat.play(["Thôn Khòn Pầy", "Lộc Văn Dũng", "Nam", "Kinh", "0388 111 222"])
     assert "Thôn Khòn Pầy (tổ mới, chờ xã xác nhận), xã Khánh Khê" in chat.text
@@ -84,6 +85,7 @@ async def test_commune_officer_registers_and_the_province_is_asked(world: World)
     await chat.channel.play(
         [
             "/dangky",
+            "Đồng ý",
             "Công chức Tư pháp xã/phường",
             "dong dang",
             "1",
@@ -112,13 +114,13 @@ async def test_commune_officer_registers_and_the_province_is_asked(world: World)
 
 async def test_province_officer_is_not_asked_for_a_commune(app: App) -> None:
     chat = Chat(app, "prov")
-    reply = await chat.play(["/dangky", "4"])
+    reply = await chat.play(["/dangky", "Đồng ý", "4"])
     assert reply == tr.ASK_NAME
 
 
 async def test_unknown_commune_is_asked_again(app: App) -> None:
     chat = Chat(app, "u")
-    reply = await chat.play(["/dangky", "1", "xyzzy qwerty"])
+    reply = await chat.play(["/dangky", "Đồng ý", "1", "xyzzy qwerty"])
     assert tr.COMMUNE_NOT_FOUND.format(query="xyzzy qwerty") in reply
     assert reply.endswith(tr.ASK_COMMUNE)
     # … and "Tìm lại" in the list goes back to the search.
@@ -129,7 +131,7 @@ async def test_unknown_commune_is_asked_again(app: App) -> None:
 
 async def test_name_with_digits_is_refused(world: World) -> None:
     chat = Chat(world.app, "u")
-    reply = await chat.play(["/dangky", "1", "tan doan", "1", "1", "Nguyen Van 2"])
+    reply = await chat.play(["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyen Van 2"])
     assert reply.startswith(tr.NAME_BAD)
     assert reply.endswith(tr.ASK_NAME)
     reply = await chat("Ng")
@@ -140,7 +142,7 @@ async def test_name_with_digits_is_refused(world: World) -> None:
 
 async def test_bad_phone_is_refused(world: World) -> None:
     chat = Chat(world.app, "u")
-    await chat.play(["/dangky", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh"])
+    await chat.play(["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh"])
     for bad in ("012345", "0212345678", "abc", "912345678"):
         reply = await chat(bad)
         assert reply.startswith(tr.PHONE_BAD.format(text=bad)), bad
@@ -153,7 +155,9 @@ async def test_phone_already_taken_is_refused_at_send_and_can_be_corrected(world
     taken = world.med.phone
     assert taken is not None
     chat = Chat(world.app, "u")
-    await chat.play(["/dangky", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0" + taken[3:]])
+    await chat.play(
+        ["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0" + taken[3:]]
+    )
     reply = await chat("Gửi đăng ký")
     assert reply.startswith(tr.PHONE_TAKEN)
     assert await _person_of(world.app, "u") is None
@@ -169,7 +173,7 @@ async def test_phone_already_taken_is_refused_at_send_and_can_be_corrected(world
 async def test_phone_taken_by_a_concurrent_registration_is_refused_by_the_service(world: World) -> None:
     # Both reach the summary with the same number; the second to send is refused.
     first, second = Chat(world.app, "a"), Chat(world.app, "b")
-    script = ["/dangky", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0912 000 333"]
+    script = ["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0912 000 333"]
     await first.play(script)
     await second.play(script)
     await first("1")
@@ -180,7 +184,7 @@ async def test_phone_taken_by_a_concurrent_registration_is_refused_by_the_servic
 
 async def test_nonsense_at_a_choice_step_repeats_the_choices(world: World) -> None:
     chat = Chat(world.app, "u")
-    reply = await chat.play(["/dangky", "bánh chưng"])
+    reply = await chat.play(["/dangky", "Đồng ý", "bánh chưng"])
     assert reply.startswith(t.NOT_A_CHOICE.format(answer="bánh chưng"))
     assert "1. Hòa giải viên" in reply
     reply = await chat("9")
@@ -193,7 +197,7 @@ async def test_nonsense_at_a_choice_step_repeats_the_choices(world: World) -> No
 
 async def test_back_fixes_the_previous_step(world: World) -> None:
     chat = Chat(world.app, "u")
-    await chat.play(["/dangky", "1", "tan doan", "1", "1", "Nguyễn Văn Haii"])
+    await chat.play(["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyễn Văn Haii"])
     reply = await chat("quay lại")
     assert reply == tr.ASK_NAME
     await chat.play(["Nguyễn Văn Hai", "nam", "kinh"])
@@ -209,14 +213,25 @@ async def test_back_fixes_the_previous_step(world: World) -> None:
 
 async def test_back_at_the_first_step_says_so(app: App) -> None:
     chat = Chat(app, "u")
-    reply = await chat.play(["/dangky", "quay lại"])
+    reply = await chat.play(["/dangky", "quay lại"])  # the privacy notice is the first step
     assert reply.startswith(t.NO_PREVIOUS_STEP)
 
 
 async def test_edit_from_the_summary_returns_to_the_summary(world: World) -> None:
     chat = Chat(world.app, "u")
     await chat.play(
-        ["/dangky", "1", "tan doan", "1", "Thôn Nà Pàn", "Nguyễn Văn Hai", "nam", "kinh", "0912 000 555"]
+        [
+            "/dangky",
+            "Đồng ý",
+            "1",
+            "tan doan",
+            "1",
+            "Thôn Nà Pàn",
+            "Nguyễn Văn Hai",
+            "nam",
+            "kinh",
+            "0912 000 555",
+        ]
     )
     reply = await chat("Sửa họ tên")
     assert reply == tr.ASK_NAME
@@ -244,7 +259,7 @@ async def test_registered_people_cannot_register_again(world: World) -> None:
 async def test_pending_person_cannot_report_yet(world: World) -> None:
     chat = Chat(world.app, "u")
     await chat.play(
-        ["/dangky", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0912 000 666", "1"]
+        ["/dangky", "Đồng ý", "1", "tan doan", "1", "1", "Nguyễn Văn Hai", "nam", "kinh", "0912 000 666", "1"]
     )
     reply = await chat("/baocao")
     assert reply == t.NEED_APPROVAL

@@ -160,3 +160,14 @@ async def test_menu_visibility(app: App, world: World) -> None:
     assert not stats_visible(actor(await world.person(world.mediator2)))
     assert not stats_visible(actor(await world.person(world.pending_officer)))
     assert not stats_visible(actor(None))
+
+
+async def test_excel_export_is_in_the_access_audit(app: App, world: World) -> None:
+    chat = await chat_as(app, world.leader1)
+    await chat.send("/thongke")
+    await chat.send("Quý này")
+    await chat.press("xlsx")
+    rows = await app.db.fetchall("SELECT actor_id, action, scope FROM access_audit")
+    assert [(r["actor_id"], r["action"], r["scope"][:5]) for r in rows] == [
+        (world.leader1, "export_xlsx", "team:")
+    ]

@@ -11,6 +11,7 @@ from bot.channels.telegram.render import TEXT_LIMIT, utf16_len
 from bot.channels.telegram.run import publish_commands
 from bot.texts import common as t
 from bot.texts import menu as tm
+from bot.texts import privacy as tp
 from bot.texts import telegram as tt
 from tests.telegram.conftest import LONG_VALUE, PNG, Harness
 from tests.telegram.fake_api import TOKEN, Fault
@@ -31,7 +32,7 @@ async def test_start_shows_menu_as_inline_keyboard(tg: Harness) -> None:
 
     [call] = tg.api.calls_to("sendMessage")
     assert call.params["chat_id"] == str(user.chat_id) or call.params["chat_id"] == user.chat_id
-    assert call.params["text"] == t.WELCOME_NEW
+    assert call.params["text"] == f"{t.WELCOME_NEW}\n\n{tp.ASSISTANT_DISCLAIMER}"
     assert "parse_mode" not in call.params  # plain text: nothing to escape, nothing to break
     message = user.received[-1]
     assert (tm.ASK, "ask") in user.buttons(message)
@@ -50,7 +51,7 @@ async def test_press_answers_query_edits_message_and_feeds_engine(tg: Harness) -
     assert answer.params["callback_query_id"] == press["callback_query"]["id"]
     # The pressed message keeps its text, loses its buttons and shows what was picked.
     assert "reply_markup" not in menu
-    assert menu["text"] == f"{t.WELCOME_NEW}\n\n{tt.PICKED.format(label=tm.ASK)}"
+    assert menu["text"] == f"{t.WELCOME_NEW}\n\n{tp.ASSISTANT_DISCLAIMER}\n\n{tt.PICKED.format(label=tm.ASK)}"
     # The engine received the value "ask" and started the question flow.
     assert user.received[-1]["text"] == tm.ASK_PROMPT
 
@@ -146,7 +147,7 @@ async def test_429_waits_retry_after_and_delivers(tg: Harness) -> None:
 
     assert len(tg.api.calls_to("sendMessage")) == 2
     assert asyncio.get_running_loop().time() - started >= 1.0
-    assert user.received[-1]["text"] == t.WELCOME_NEW
+    assert user.received[-1]["text"] == f"{t.WELCOME_NEW}\n\n{tp.ASSISTANT_DISCLAIMER}"
 
 
 async def test_server_errors_and_timeouts_are_retried(tg: Harness) -> None:
@@ -157,7 +158,7 @@ async def test_server_errors_and_timeouts_are_retried(tg: Harness) -> None:
     await tg.deliver(user.say("/start"))
 
     assert len(tg.api.calls_to("sendMessage")) == 4
-    assert [m["text"] for m in user.received] == [t.WELCOME_NEW]
+    assert [m["text"] for m in user.received] == [f"{t.WELCOME_NEW}\n\n{tp.ASSISTANT_DISCLAIMER}"]
 
 
 async def test_failure_after_retries_apologises_without_leaking_the_token(

@@ -1,0 +1,118 @@
+"""Privacy in the conversation (issue 17): the notice step that opens registration, the
+``privacy_notice`` flow that asks registered people to read a new notice version (offered at the
+top of their menu, never in the way of a flow under way), and the once-per-conversation
+"automated assistant, information not a decision" line.
+
+``consent_begin`` checks whether this chat already accepted the current notice version; if so
+the flow starts at its first personal question, otherwise at ``consent``, which shows the notice
+with «Đồng ý» / «Không đồng ý» and stores the answer with the version and time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.conversation.actor import Actor
+from bot.conversation.flow import Answer, Ctx, Flow, Step
+from bot.conversation.messages import Choice, Reply
+from bot.services import privacy
+from bot.texts import privacy as tp
+
+_ACCEPTED = "consent"
+
+
+def current_notice(ctx: Ctx) -> privacy.Notice:
+    """The notice as configured (file, controller, link)."""
+    settings = ctx.app.settings
+    return privacy.load_notice(settings.notice_file, settings.privacy_controller, settings.privacy_notice_url)
+
+
+async def consent_begin(ctx: Ctx) -> None:
+    """Remember whether the chat already accepted the current notice (then it is not shown again)."""
+    notice = current_notice(ctx)
+    needed = await privacy.needs_consent(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, notice)
+    ctx.data[_ACCEPTED] = None if needed else "accept"
+
+
+def consent_first(first_question: str) -> Callable[[Ctx], str]:
+    """The flow's first step: the notice unless it was already accepted."""
+    return lambda ctx: first_question if ctx.data.get(_ACCEPTED) == "accept" else "consent"
+
+
+async def _prompt(ctx: Ctx) -> Reply:
+    choices = [Choice(tp.CONSENT_ACCEPT, "accept"), Choice(tp.CONSENT_REFUSE, "refuse")]
+    return Reply(current_notice(ctx).text, choices=choices, columns=2)
+
+
+async def _parse(ctx: Ctx, answer: Answer) -> str:
+    accepted = answer.choice == "accept"
+    notice = current_notice(ctx)
+    await privacy.record_consent(
+        ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, notice.version, accepted, ctx.now
+    )
+    return "accept" if accepted else "refuse"
+
+
+def consent_step(next_step: str | None) -> Step:
+    """The notice step; a refusal finishes the flow (see :func:`refused`)."""
+    return Step(
+        "consent",
+        _prompt,
+        _parse,
+        next=lambda ctx: next_step if ctx.data.get(_ACCEPTED) == "accept" else None,
+        store=_ACCEPTED,
+    )
+
+
+def refused(ctx: Ctx) -> bool:
+    """True when the flow ended because the notice was refused."""
+    return ctx.data.get(_ACCEPTED) == "refuse"
+
+
+async def link_consent(ctx: Ctx, person_id: int) -> None:
+    """Attach this chat's consents to the person just created (they show in /hoso)."""
+    await privacy.link_consents(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, person_id)
+
+
+async def with_disclaimer(ctx: Ctx, text: str) -> str:
+    """``text`` followed by the automated-assistant line, once per conversation."""
+    idle = timedelta(minutes=ctx.app.settings.session_idle_minutes)
+    if await privacy.disclaimer_due(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, ctx.now, idle):
+        return f"{text}\n\n{tp.ASSISTANT_DISCLAIMER}"
+    return text
+
+
+async def renewal_choices(ctx: Ctx) -> list[Choice]:
+    """For a registered person whose last answer was to another version (or a refusal): the menu
+    button to read the current notice."""
+    if ctx.actor.person is None:
+        return []
+    # Only people who answered an earlier version are asked: accounts created before consents
+    # were recorded (imports, invites) are covered by the deployer's own notice (docs/privacy.md).
+    consent = await privacy.latest_consent(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id)
+    if consent is None or (consent.accepted and consent.version == current_notice(ctx).version):
+        return []
+    return [Choice(tp.READ_NOTICE, "privacy_notice")]
+
+
+def _registered(actor: Actor) -> str | None:
+    return None if actor.person is not None else tp.NOTICE_AT_REGISTRATION
+
+
+async def _renewal_finish(ctx: Ctx) -> list[Reply]:
+    assert ctx.actor.person is not None
+    await privacy.link_consents(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, ctx.actor.person.id)
+    return [Reply(tp.NOTICE_THANKS if ctx.data.get(_ACCEPTED) == "accept" else tp.NOTICE_REFUSED_REGISTERED)]
+
+
+def notice_flow() -> Flow:
+    """A registered person reads the current notice and answers it."""
+    return Flow(
+        name="privacy_notice",
+        title=tp.READ_NOTICE,
+        steps={"consent": consent_step(next_step=None)},
+        first="consent",
+        finish=_renewal_finish,
+        allowed=_registered,
+    )

@@ -1,0 +1,350 @@
+"""Personal data: the versioned privacy notice, consents, the data-subject view, leaving, the
+access audit and the retention purges (issue 17; legal basis in docs/privacy.md).
+
+Everything here works on the database only: the chat flows call these functions, the scheduler
+calls :func:`purge_expired`, and ``hoagiai audit`` calls :func:`list_audit`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import aiosqlite
+
+from bot.domain.enums import PersonStatus, Role
+from bot.storage.db import Database, iso, query_one
+from bot.storage.sessions import forget_seen_before
+from bot.texts import privacy as tp
+from bot.texts.register import ROLE_LABELS, STATUS_LABELS
+
+_FRONT_MATTER = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.DOTALL)
+_VERSION = re.compile(r'^version:\s*"?(?P<v>[^"\n]+?)"?\s*$', re.MULTILINE)
+
+
+class NoticeError(Exception):
+    """The notice file is missing or has no ``version:`` in its front matter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One version of the privacy notice, ready to show."""
+
+    version: str
+    text: str
+
+
+def load_notice(path: Path, controller: str, full_notice_url: str) -> Notice:
+    """Read the notice file: a ``version:`` front matter, then the text with ``{controller}`` and
+    ``{full_notice_url}`` filled in (so a deployer edits one file and one setting)."""
+    try:
+        raw = path.read_text("utf-8")
+    except OSError as exc:
+        raise NoticeError(f"cannot read privacy notice {path}: {exc.strerror}") from None
+    head = _FRONT_MATTER.match(raw)
+    version = _VERSION.search(head.group("head")) if head else None
+    if head is None or version is None:
+        raise NoticeError(f"privacy notice {path} has no 'version:' front matter")
+    body = raw[head.end() :].strip()
+    if not full_notice_url:
+        # No published full text: drop the line that would point to it rather than show a stub.
+        body = "\n".join(line for line in body.splitlines() if "{full_notice_url}" not in line).strip()
+    return Notice(version.group("v"), body.format(controller=controller, full_notice_url=full_notice_url))
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """The latest answer of one chat to the notice."""
+
+    version: str
+    accepted: bool
+    at: str
+
+
+async def record_consent(
+    conn: aiosqlite.Connection,
+    channel: str,
+    chat_id: str,
+    version: str,
+    accepted: bool,
+    now: datetime,
+    person_id: int | None = None,
+) -> None:
+    """Store an answer to a notice version (kept: it is the proof that people were told)."""
+    await conn.execute(
+        "INSERT INTO privacy_consents(channel, chat_id, person_id, notice_version, accepted, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (channel, chat_id, person_id, version, int(accepted), iso(now)),
+    )
+
+
+async def link_consents(conn: aiosqlite.Connection, channel: str, chat_id: str, person_id: int) -> None:
+    """Attach a chat's answers given before registration to the person it became."""
+    await conn.execute(
+        "UPDATE privacy_consents SET person_id = ? WHERE channel = ? AND chat_id = ? AND person_id IS NULL",
+        (person_id, channel, chat_id),
+    )
+
+
+async def latest_consent(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Consent | None:
+    """The chat's most recent answer, or None if it never answered."""
+    row = await query_one(
+        conn,
+        "SELECT notice_version, accepted, at FROM privacy_consents WHERE channel = ? AND chat_id = ? "
+        "ORDER BY at DESC, id DESC LIMIT 1",
+        (channel, chat_id),
+    )
+    return Consent(row["notice_version"], bool(row["accepted"]), row["at"]) if row else None
+
+
+async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, notice: Notice) -> bool:
+    """True when the chat has not accepted the current notice version (new user or new text)."""
+    consent = await latest_consent(conn, channel, chat_id)
+    return consent is None or not consent.accepted or consent.version != notice.version
+
+
+async def disclaimer_due(
+    conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
+) -> bool:
+    """True once per conversation: when the chat was never told, or not within ``idle``, that it
+    talks to an automated assistant; the telling is recorded (so the caller must then show it)."""
+    row = await query_one(
+        conn,
+        "SELECT shown_at FROM assistant_disclaimers WHERE channel = ? AND chat_id = ?",
+        (channel, chat_id),
+    )
+    await conn.execute(
+        "INSERT INTO assistant_disclaimers(channel, chat_id, shown_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(channel, chat_id) DO UPDATE SET shown_at = excluded.shown_at",
+        (channel, chat_id, iso(now)),
+    )
+    return row is None or row["shown_at"] < iso(now - idle)
+
+
+# -- the data-subject view and leaving -------------------------------------------------------------
+
+
+async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
+    """Everything the bot holds about one person, as a Vietnamese message for /hoso."""
+    person = await query_one(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
+    if person is None:
+        return tp.MY_DATA_NONE
+    ethnic = person["ethnic_minority"]
+    lines = [
+        tp.MY_DATA_HEADER,
+        tp.MY_DATA_PROFILE.format(
+            name=person["full_name"],
+            phone=person["phone"] or tp.UNKNOWN,
+            sex=tp.SEX_LABELS.get(person["sex"] or "", tp.UNKNOWN),
+            ethnic=tp.UNKNOWN if ethnic is None else (tp.YES if ethnic else tp.NO),
+            role=ROLE_LABELS[Role(person["role"])],
+            status=STATUS_LABELS[PersonStatus(person["status"])],
+        ),
+    ]
+    for row in await conn.execute_fetchall(
+        "SELECT channel, created_at FROM identities WHERE person_id = ? ORDER BY created_at", (person_id,)
+    ):
+        lines.append(tp.MY_DATA_IDENTITY.format(channel=row["channel"], since=row["created_at"][:10]))
+    for row in await conn.execute_fetchall(
+        "SELECT notice_version, accepted, at FROM privacy_consents WHERE person_id = ? ORDER BY at",
+        (person_id,),
+    ):
+        answer = tp.CONSENT_ACCEPT if row["accepted"] else tp.CONSENT_REFUSE
+        lines.append(
+            tp.MY_DATA_CONSENT.format(version=row["notice_version"], answer=answer, at=row["at"][:16])
+        )
+    codes = [
+        r["code"]
+        for r in await conn.execute_fetchall(
+            "SELECT code FROM cases WHERE reported_by = ? ORDER BY code", (person_id,)
+        )
+    ]
+    lines.append(
+        tp.MY_DATA_CASES.format(count=len(codes), codes=", ".join(codes)) if codes else tp.MY_DATA_NO_CASES
+    )
+    return "\n".join(lines)
+
+
+async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+    """The person leaves: deactivated, chat identities unlinked, contact and sensitive data removed,
+    conversation state dropped; the row stays, renamed to role + team, so the cases they reported
+    remain official records (Sổ theo dõi) without naming them."""
+    person = await query_one(
+        conn,
+        "SELECT p.role, t.name AS team FROM people p LEFT JOIN teams t ON t.id = p.team_id WHERE p.id = ?",
+        (person_id,),
+    )
+    if person is None:
+        return
+    role = ROLE_LABELS[Role(person["role"])]
+    pseudonym = (
+        tp.PSEUDONYM.format(role=role, team=person["team"])
+        if person["team"]
+        else tp.PSEUDONYM_NO_TEAM.format(role=role)
+    )
+    chats = await conn.execute_fetchall(
+        "SELECT channel, chat_id FROM identities WHERE person_id = ?", (person_id,)
+    )
+    for chat in chats:
+        await conn.execute(
+            "DELETE FROM sessions WHERE channel = ? AND chat_id = ?", (chat["channel"], chat["chat_id"])
+        )
+    await conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
+    await conn.execute(
+        # Messages not yet sent are cancelled; the text of every message to them is blanked.
+        "UPDATE outbox SET payload = '{}', status = CASE WHEN status = 'pending' THEN 'cancelled' "
+        "ELSE status END WHERE person_id = ? AND status <> 'sending'",
+        (person_id,),
+    )
+    await conn.execute(
+        "UPDATE people SET full_name = ?, phone = NULL, sex = NULL, ethnic_minority = NULL, status = ?, "
+        "status_reason = NULL, updated_at = ? WHERE id = ?",
+        (pseudonym, PersonStatus.LEFT.value, iso(now), person_id),
+    )
+
+
+# -- the access audit ------------------------------------------------------------------------------
+
+
+async def record_access(
+    conn: aiosqlite.Connection,
+    actor_id: int | None,
+    action: str,
+    scope: str,
+    now: datetime,
+    subject_id: int | None = None,
+) -> None:
+    """Log one export or view of personal data (the scope, never the data itself)."""
+    if action not in tp.AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    await conn.execute(
+        "INSERT INTO access_audit(at, actor_id, action, scope, subject_id) VALUES (?, ?, ?, ?, ?)",
+        (iso(now), actor_id, action, scope, subject_id),
+    )
+
+
+def scope_key(level: str, commune_code: str | None = None, team_id: int | None = None) -> str:
+    """The audit's name for a statistics scope: "team:7", "commune:06193", "pilot", "province"
+    (the forms :func:`list_audit` matches against a person's team and commune)."""
+    if level == "team" and team_id is not None:
+        return f"team:{team_id}"
+    if level == "commune" and commune_code:
+        return f"commune:{commune_code}"
+    return str(level)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One logged access, with the actor's name as currently stored."""
+
+    at: str
+    actor: str
+    action: str
+    scope: str
+
+
+async def list_audit(
+    db: Database, limit: int = 50, subject_id: int | None = None, since: datetime | None = None
+) -> list[AuditEntry]:
+    """The latest accesses, newest first; ``subject_id`` answers "who looked at my data?"
+    (accesses naming that person, plus list views of the team or commune they belong to)."""
+    where = ["a.at >= ?"]
+    params: list[object] = [iso(since) if since else ""]
+    if subject_id is not None:
+        where.append(
+            "(a.subject_id = ? OR a.scope IN (SELECT 'team:' || team_id FROM people WHERE id = ? "
+            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ?) OR a.scope = 'province' "
+            "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM people s "
+            "JOIN communes c ON c.code = s.commune_code WHERE s.id = ? AND c.is_pilot = 1)))"
+        )
+        params += [subject_id, subject_id, subject_id, subject_id]
+    rows = await db.fetchall(
+        "SELECT a.at, a.action, a.scope, p.full_name FROM access_audit a "
+        "LEFT JOIN people p ON p.id = a.actor_id "
+        f"WHERE {' AND '.join(where)} ORDER BY a.at DESC, a.id DESC LIMIT ?",
+        (*params, limit),
+    )
+    return [
+        AuditEntry(row["at"], row["full_name"] or tp.AUDIT_CONSOLE, row["action"], row["scope"])
+        for row in rows
+    ]
+
+
+def format_audit(entries: list[AuditEntry]) -> str:
+    """The audit as a chat message (for province officers) or console text."""
+    if not entries:
+        return tp.AUDIT_EMPTY
+    lines = [tp.AUDIT_HEADER.format(count=len(entries))]
+    for entry in entries:
+        action = tp.AUDIT_ACTIONS.get(entry.action, entry.action)
+        lines.append(
+            tp.AUDIT_LINE.format(
+                at=entry.at[:16].replace("T", " "), actor=entry.actor, action=action, scope=entry.scope
+            )
+        )
+    return "\n".join(lines)
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How long each kind of transient record is kept, in days (defaults documented in docs/privacy.md)."""
+
+    inbound_seen_days: int = 30
+    kb_log_days: int = 365
+    left_session_days: int = 7
+    outbox_payload_days: int = 30
+    outbox_delivered_days: int = 180
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    """How many rows each purge removed or blanked."""
+
+    inbound_seen: int = 0
+    kb_log: int = 0
+    left_sessions: int = 0
+    outbox_payloads: int = 0
+    outbox_delivered: int = 0
+
+
+_FINISHED = "('sent', 'failed', 'blocked', 'cancelled')"
+
+
+async def purge_expired(conn: aiosqlite.Connection, now: datetime, rules: Retention) -> PurgeResult:
+    """Apply every retention rule once as of ``now``; case records and consents are never touched."""
+
+    def cutoff(days: int) -> str:
+        return iso(now - timedelta(days=days))
+
+    seen = await forget_seen_before(conn, now - timedelta(days=rules.inbound_seen_days))
+    kb_cut = cutoff(rules.kb_log_days)
+    feedback = await conn.execute("DELETE FROM kb_feedback WHERE at < ?", (kb_cut,))
+    unanswered = await conn.execute("DELETE FROM kb_unanswered WHERE at < ?", (kb_cut,))
+    # Leaving drops the person's sessions at once; this catches the rest: chats linked to no current
+    # person (left, or never registered) idle for longer than the rule.
+    sessions = await conn.execute(
+        "DELETE FROM sessions WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM identities i "
+        "JOIN people p ON p.id = i.person_id WHERE i.channel = sessions.channel "
+        "AND i.chat_id = sessions.chat_id AND p.status <> 'left')",
+        (cutoff(rules.left_session_days),),
+    )
+    payloads = await conn.execute(
+        f"UPDATE outbox SET payload = '{{}}' WHERE status IN {_FINISHED} AND payload <> '{{}}' "
+        "AND COALESCE(sent_at, created_at) < ?",
+        (cutoff(rules.outbox_payload_days),),
+    )
+    delivered = await conn.execute(
+        "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", (cutoff(rules.outbox_delivered_days),)
+    )
+    return PurgeResult(
+        inbound_seen=seen,
+        kb_log=feedback.rowcount + unanswered.rowcount,
+        left_sessions=sessions.rowcount,
+        outbox_payloads=payloads.rowcount,
+        outbox_delivered=delivered.rowcount,
+    )

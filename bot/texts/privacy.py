@@ -1,0 +1,56 @@
+"""Vietnamese texts of the personal-data features (notice, consent, /hoso data view, audit)."""
+
+from __future__ import annotations
+
+CONSENT_ACCEPT = "Đồng ý"
+CONSENT_REFUSE = "Không đồng ý"
+SKIP = "Không muốn trả lời"
+READ_NOTICE = "🔒 Đọc thông báo dữ liệu cá nhân mới"
+NOTICE_AT_REGISTRATION = "Thông báo về dữ liệu cá nhân được hiển thị khi bạn đăng ký (gõ /dangky)."
+NOTICE_THANKS = "Cảm ơn bạn đã đọc và đồng ý với thông báo mới."
+NOTICE_REFUSED_REGISTERED = (
+    "Đã ghi nhận bạn chưa đồng ý. Nếu muốn rời và xóa thông tin liên lạc, vào /hoso; "
+    "muốn hỏi thêm, xin liên hệ công chức tư pháp xã."
+)
+NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin chọn «Đọc thông báo» bên dưới."
+REFUSED = (
+    "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "
+    "Bạn vẫn có thể hỏi về pháp luật hòa giải; muốn đăng ký sau, gõ /dangky."
+)
+ETHNICITY_PURPOSE = (
+    "Dân tộc chỉ dùng để kiểm tra tổ hòa giải có người dân tộc thiểu số (Điều 12 Luật Hòa giải ở cơ sở) "
+    "và điền mẫu báo cáo chính thức. Bạn có thể bỏ qua câu này."
+)
+ASSISTANT_DISCLAIMER = (
+    "Đây là trợ lý tự động: câu trả lời là thông tin từ văn bản pháp luật được trích, không phải quyết định. "
+    "Cần quyết định, xin hỏi công chức tư pháp xã."
+)
+PSEUDONYM = "{role}, tổ {team} (đã rời)"
+PSEUDONYM_NO_TEAM = "{role} (đã rời)"
+MY_DATA_BUTTON = "📋 Dữ liệu trợ lý lưu về tôi"
+MY_DATA_NONE = "Trợ lý không lưu thông tin cá nhân nào về bạn."
+MY_DATA_HEADER = "Thông tin trợ lý đang lưu về bạn:"
+MY_DATA_PROFILE = "Hồ sơ: {name}; điện thoại {phone}; giới tính {sex}; dân tộc thiểu số: {ethnic}; vai trò {role}; trạng thái {status}."
+MY_DATA_IDENTITY = "Tài khoản trò chuyện: {channel} (từ {since})."
+MY_DATA_CONSENT = "Đồng ý thông báo phiên bản {version}: {answer} lúc {at}."
+MY_DATA_CASES = "Vụ việc bạn đã ghi: {count} ({codes})."
+MY_DATA_NO_CASES = "Vụ việc bạn đã ghi: chưa có."
+UNKNOWN = "chưa rõ"
+YES = "có"
+NO = "không"
+SEX_LABELS = {"male": "nam", "female": "nữ"}
+LEFT_DONE = (
+    "Bạn đã rời khỏi danh sách hòa giải viên. Số điện thoại và tài khoản trò chuyện đã được xóa khỏi hồ sơ; "
+    "các vụ việc bạn ghi vẫn được giữ trong sổ theo dõi, chỉ ghi vai trò và tổ."
+)
+AUDIT_TITLE = "🔎 Nhật ký truy cập dữ liệu"
+AUDIT_HEADER = "Nhật ký truy cập dữ liệu cá nhân ({count} lượt gần nhất):"
+AUDIT_LINE = "{at} — {actor}: {action}, phạm vi {scope}"
+AUDIT_EMPTY = "Chưa có lượt truy cập nào được ghi."
+AUDIT_CONSOLE = "máy chủ (dòng lệnh)"
+AUDIT_ACTIONS = {
+    "export_xlsx": "xuất tệp Excel",
+    "team_members": "xem danh sách tổ",
+    "approval_card": "xem thẻ duyệt đăng ký",
+    "profile_view": "xem hồ sơ",
+}
