@@ -385,6 +385,9 @@ async def set_weekly(conn: aiosqlite.Connection, person_id: int, wanted: bool, n
         "updated_at = excluded.updated_at",
         (person_id, int(wanted), iso(now)),
     )
+    if not wanted:
+        # Switched off: an answer typed later is no longer read as the weekly question's.
+        await clear_pending_weekly(conn, person_id)
 
 
 async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
@@ -393,6 +396,65 @@ async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
         conn, "SELECT weekly_question FROM training_prefs WHERE person_id = ?", (person_id,)
     )
     return bool(row and row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class PendingWeekly:
+    """The weekly question sent to a person and not answered yet."""
+
+    question_id: str
+    week: str
+    since: datetime
+
+
+async def pending_weekly(conn: aiosqlite.Connection, person_id: int) -> PendingWeekly | None:
+    """The person's unanswered weekly question, if any."""
+    row = await query_one(
+        conn,
+        "SELECT pending_question, pending_week, pending_since FROM training_prefs "
+        "WHERE person_id = ? AND pending_question IS NOT NULL",
+        (person_id,),
+    )
+    if row is None:
+        return None
+    return PendingWeekly(row[0], row[1], datetime.fromisoformat(row[2]))
+
+
+async def set_pending_weekly(
+    conn: aiosqlite.Connection, person_id: int, question_id: str | None, week: str, now: datetime
+) -> None:
+    """Keep the question just queued for ``week`` as the one awaiting an answer (``None``: only
+    note the week, leaving the pending question as it is)."""
+    await conn.execute(
+        "UPDATE training_prefs SET pending_question = COALESCE(?, pending_question), pending_week = ?, "
+        "pending_since = CASE WHEN ? IS NULL THEN pending_since ELSE ? END WHERE person_id = ?",
+        (question_id, week, question_id, iso(now), person_id),
+    )
+
+
+async def clear_pending_weekly(conn: aiosqlite.Connection, person_id: int) -> None:
+    """The weekly question was answered (or the person switched it off); the week stays noted."""
+    await conn.execute("UPDATE training_prefs SET pending_question = NULL WHERE person_id = ?", (person_id,))
+
+
+async def weekly_due(conn: aiosqlite.Connection, week: str) -> list[int]:
+    """Active people who switched the weekly question on and have none queued for ``week``."""
+    rows = await conn.execute_fetchall(
+        "SELECT p.id FROM training_prefs w JOIN people p ON p.id = w.person_id "
+        "WHERE w.weekly_question = 1 AND p.status = 'active' "
+        "AND (w.pending_week IS NULL OR w.pending_week <> ?) ORDER BY p.id",
+        (week,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def answered_before(conn: aiosqlite.Connection, person_id: int) -> dict[str, bool]:
+    """Every question the person has answered in self-study: id → answered right at least once."""
+    rows = await conn.execute_fetchall(
+        "SELECT question_id, MAX(correct) FROM quiz_answers WHERE person_id = ? GROUP BY question_id",
+        (person_id,),
+    )
+    return {str(r[0]): bool(r[1]) for r in rows}
 
 
 # ------------------------------------------------------------------------------------ contests
