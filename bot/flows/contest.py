@@ -42,7 +42,8 @@ async def _begin(ctx: Ctx) -> None:
     if not ctx.data["officer"]:
         found = await contests.playable(ctx.tx, _me(ctx), ctx.now)
         if found is None:
-            raise Invalid(tt.CONTEST_NONE)
+            # Nothing to play: the latest round one took part in, if it ended lately, or "none".
+            raise Invalid(await contests.latest_result(ctx.tx, _me(ctx), ctx.now) or tt.CONTEST_NONE)
         ctx.data["round"] = found.id
 
 

@@ -653,6 +653,16 @@ async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[Rou
     return [r for r in found if r is not None]
 
 
+async def rounds_ended(conn: aiosqlite.Connection, since: datetime, until: datetime) -> list[RoundRow]:
+    """Rounds whose window closed after ``since`` and by ``until``, oldest end first."""
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM contest_rounds WHERE ends_at > ? AND ends_at <= ? ORDER BY ends_at, id",
+        (iso(since), iso(until)),
+    )
+    found = [await get_round(conn, int(r[0])) for r in rows]
+    return [r for r in found if r is not None]
+
+
 async def rounds_of(conn: aiosqlite.Connection, commune_code: str | None, limit: int = 8) -> list[RoundRow]:
     """The latest rounds of a commune (or every round, ``None``)."""
     where, args = ("WHERE commune_code = ?", (commune_code,)) if commune_code else ("", ())

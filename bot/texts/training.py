@@ -91,6 +91,7 @@ CONTEST_ANSWERED = "Bạn đã trả lời câu này rồi; mỗi câu chỉ tí
 CONTEST_SAVED = "Đã ghi nhận câu trả lời."
 CONTEST_FINISHED = "🏁 Bạn đã trả lời hết {total} câu. Kết quả sẽ có khi vòng thi kết thúc lúc {end}."
 CONTEST_RANKING_HEAD = "🏆 Kết quả «{title}»:"
+CONTEST_YOUR_PLACE = "Bạn xếp thứ {rank}/{count}, đúng {correct}/{total} câu. Cảm ơn bạn đã tham gia!"
 CONTEST_RANKING_LINE = "{rank}. {name} — {correct}/{total} câu đúng"
 CONTEST_TOO_FEW = "Vòng thi cần ít nhất {minimum} câu hỏi có trong ngân hàng câu hỏi."
 CONTEST_WINDOW = "Thời gian làm bài phải từ 5 đến 240 phút."

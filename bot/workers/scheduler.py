@@ -1,7 +1,8 @@
 """The scheduler: periodic work that needs no user message to start it.
 
 Every ``interval_seconds`` it evaluates the reminder rules (:mod:`bot.services.reminders`),
-queues the weekly self-study questions (:mod:`bot.services.weekly_question`) and applies the
+queues the weekly self-study questions (:mod:`bot.services.weekly_question`) and the results of
+contest rounds that ended (:func:`bot.services.contests.queue_results`), and applies the
 retention rules (:func:`bot.services.privacy.purge_expired`); more often, every
 ``progress_seconds``, it reports the progress of running announcements to their senders.
 
@@ -23,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.runtime import App
-from bot.services import broadcasts
+from bot.services import broadcasts, contests
 from bot.services.privacy import PurgeResult, Retention, purge_expired
 from bot.services.reminders import RemindersConfig, Rule, run_rules
 from bot.services.weekly_question import WEEKLY_RULE, queue_weekly
@@ -39,6 +40,7 @@ class RunResult:
 
     reminders: dict[Rule, int] = field(default_factory=dict)
     weekly_questions: int = 0
+    contest_results: int = 0
     forgotten: int = 0
     purged: PurgeResult = field(default_factory=PurgeResult)
 
@@ -51,15 +53,23 @@ async def run_once(
     bank: Bank | None = None,
 ) -> RunResult:
     """Evaluate the reminder rules, queue the weekly questions (when a training ``bank`` is
-    loaded) and apply the retention rules once, as of ``now``."""
+    loaded) and the results of contest rounds that ended, and apply the retention rules once,
+    as of ``now``."""
     tz = ZoneInfo(settings.timezone)
     queued = await run_rules(db, now, tz, config)
     weekly = 0
     if bank is not None and weekly_enabled(settings):
         weekly = await queue_weekly(db, bank, now, tz, config)
+    results = await contests.queue_results(db, now)
     async with db.transaction() as conn:
         purged = await purge_expired(conn, now, retention_rules(settings))
-    return RunResult(reminders=queued, weekly_questions=weekly, forgotten=purged.inbound_seen, purged=purged)
+    return RunResult(
+        reminders=queued,
+        weekly_questions=weekly,
+        contest_results=results,
+        forgotten=purged.inbound_seen,
+        purged=purged,
+    )
 
 
 def weekly_enabled(settings: Settings) -> bool:
