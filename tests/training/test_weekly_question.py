@@ -208,3 +208,37 @@ def test_iso_week_of_a_year_boundary() -> None:
 
     assert iso_week(date(2026, 3, 10)) == WEEK
     assert iso_week(date(2027, 1, 1)) == "2026-W53"
+
+
+def test_every_real_question_fits_a_telegram_button() -> None:
+    # Telegram's callback data holds 64 bytes; a longer value would become "#n", which only
+    # resolves against a session's offered choices — and an outbox message has no session.
+    from bot.kb.cli import default_knowledge
+    from bot.training.content import load_bank
+
+    real = load_bank(default_knowledge() / "training")
+    longest = max(
+        len(weekly_question.button_value(q, len(q.options) - 1).encode()) for q in real.questions.values()
+    )
+    assert longest <= 64
+
+
+async def test_a_menu_left_open_before_the_question_does_not_take_the_answer(
+    tmp_path: Path, bank: Bank
+) -> None:
+    clock = Clock()
+    async with opened(tmp_path, clock) as app:
+        app.training = bank
+        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
+        chat = await _opt_in(app, "lan")
+        await chat("menu")  # an ephemeral flow, left open
+        clock.advance(minutes=1)
+        await _run(app, clock, bank)
+        assert "Tuần sau sẽ có câu hỏi mới" in await chat("1")
+
+        clock.advance(days=7)  # next week: the menu is opened after the question arrives
+        await _run(app, clock, bank)
+        clock.advance(minutes=1)
+        await chat("menu")
+        assert "Tuần sau sẽ có câu hỏi mới" not in await chat("1")
+        assert await count(app, "SELECT COUNT(*) FROM quiz_answers") == 1
