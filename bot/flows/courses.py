@@ -19,7 +19,7 @@ from bot.domain.vntext import fold
 from bot.flows.common import require_officer
 from bot.reports.training_xlsx import attendance_workbook
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import training
+from bot.services import privacy, training
 from bot.storage import training as repo
 from bot.storage.training import SessionRow
 from bot.texts import common as t
@@ -248,6 +248,11 @@ async def _course_parse(ctx: Ctx, answer: Answer) -> str:
     if action == "list":
         data = await training.sheet(ctx.tx, me, course_id)
         book = await asyncio.to_thread(attendance_workbook, data)
+        # The list names every attendee: logged like the other exports of personal data.
+        scope = privacy.scope_key(
+            "commune" if data.course.commune_code else "province", data.course.commune_code
+        )
+        await privacy.record_access(ctx.tx, me.id, "training_list", scope, ctx.now)
         ctx.say(
             Reply(
                 training.summary_text(data),

@@ -457,6 +457,33 @@ async def answered_before(conn: aiosqlite.Connection, person_id: int) -> dict[st
     return {str(r[0]): bool(r[1]) for r in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class TrainingRecords:
+    """How much the bot holds about one person's training (for the data-subject view)."""
+
+    sessions_attended: int
+    lessons_done: int
+    quiz_answers: int
+    weekly_question: bool
+    contest_rounds: int
+
+
+async def records_of(conn: aiosqlite.Connection, person_id: int) -> TrainingRecords:
+    """Count a person's attendance, self-study and contest records."""
+    row = await query_one(
+        conn,
+        "SELECT (SELECT COUNT(*) FROM training_attendance WHERE person_id = ?), "
+        "(SELECT COUNT(*) FROM lesson_progress WHERE person_id = ? AND completed_at IS NOT NULL), "
+        "(SELECT COUNT(*) FROM quiz_answers WHERE person_id = ?), "
+        "(SELECT COUNT(DISTINCT round_id) FROM contest_answers WHERE person_id = ?)",
+        (person_id, person_id, person_id, person_id),
+    )
+    assert row is not None
+    return TrainingRecords(
+        int(row[0]), int(row[1]), int(row[2]), await weekly_on(conn, person_id), int(row[3])
+    )
+
+
 # ------------------------------------------------------------------------------------ contests
 
 
