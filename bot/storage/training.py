@@ -13,8 +13,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.people import MEDIATOR_ROLES
+from bot.domain.people import MEDIATOR_ROLES, Person
 from bot.storage.db import Row, iso, query_one
+from bot.storage.people import PERSON_COLUMNS, person_from_row
 
 TRAINED_FROM_ATTENDANCE = "attendance"
 
@@ -669,6 +670,25 @@ async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list
         args,
     )
     return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def active_people(conn: aiosqlite.Connection, commune_code: str | None) -> list[Person]:
+    """Active people of one commune (or everyone, ``None``), by name: the candidates an officer
+    may flag as trainers."""
+    place, args = (" AND commune_code = ?", (commune_code,)) if commune_code else ("", ())
+    rows = await conn.execute_fetchall(
+        f"SELECT {PERSON_COLUMNS} FROM people WHERE status = 'active'{place} ORDER BY full_name, id", args
+    )
+    return [person_from_row(r) for r in rows]
+
+
+async def set_trainer_flag(conn: aiosqlite.Connection, person_id: int, flag: bool, now: datetime) -> bool:
+    """Flag (or unflag) a person as trainer; False when they already were (or were not)."""
+    cur = await conn.execute(
+        "UPDATE people SET is_trainer = ?, updated_at = ? WHERE id = ? AND is_trainer <> ?",
+        (int(flag), iso(now), person_id, int(flag)),
+    )
+    return cur.rowcount > 0
 
 
 async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[RoundRow]:

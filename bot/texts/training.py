@@ -142,6 +142,24 @@ BAD_NUMBERS = "Hãy gõ các số trong danh sách, cách nhau bởi dấu phẩ
 ASK_FIX_WHO = "Ghi bổ sung cho buổi {day}. Gõ số thứ tự người cần ghi:\n{options}"
 ASK_FIX_WHY = "Lý do ghi bổ sung?"
 ALREADY_PRESENT = "{name} đã có tên trong buổi này."
+TRAINERS_MENU = "👩‍🏫 Giảng viên, báo cáo viên"
+TRAINERS_HOME = "👩‍🏫 Giảng viên, báo cáo viên trong phạm vi bạn quản lý ({count}):\n{names}"
+TRAINERS_NONE_YET = "(chưa có ai)"
+TRAINER_ADD = "➕ Thêm giảng viên"
+TRAINER_REMOVE = "➖ Bỏ khỏi danh sách"
+TRAINERS_BACK = "↩️ Về danh sách lớp"
+ASK_TRAINER_NAME = "Gõ họ tên (hoặc số điện thoại) của người cần ghi nhận là giảng viên, báo cáo viên:"
+TRAINER_NOT_FOUND = (
+    "Không tìm thấy ai tên «{query}» trong phạm vi bạn quản lý. "
+    "Hãy gõ họ tên đầy đủ hoặc số điện thoại; người chưa đăng ký cần đăng ký trước."
+)
+TRAINER_TOO_MANY = "Có {count} người khớp với «{query}». Hãy gõ thêm họ, tên đệm, hoặc số điện thoại."
+PICK_TRAINER = "Chọn người cần ghi nhận là giảng viên, báo cáo viên:"
+PICK_TRAINER_REMOVE = "Chọn người cần bỏ khỏi danh sách giảng viên:"
+TRAINER_LINE = "{name} — {role}, {phone}"
+TRAINER_ADDED = "✅ Đã ghi nhận {name} là giảng viên, báo cáo viên."
+TRAINER_ALREADY = "{name} đã có trong danh sách giảng viên."
+TRAINER_REMOVED = "Đã bỏ {name} khỏi danh sách giảng viên."
 LIST_CAPTION = "Danh sách điểm danh lớp «{title}»"
 
 # -- the /thi conversation -----------------------------------------------------------------------------
