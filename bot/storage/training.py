@@ -617,6 +617,7 @@ class TrainingCounts:
     trained_attendance: int  # trained_on derived from recorded attendance
     trained_import: int  # historical records brought in by an import
     self_study: int  # finished at least one lesson (never counted as training)
+    weekly_question: int  # switched the weekly question on
     trainers: int
     trainers_trained: int
     teams: int
@@ -635,7 +636,9 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
         "SUM(CASE WHEN p.trained_on IS NOT NULL AND COALESCE(p.trained_source, 'import') = 'import' "
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN EXISTS (SELECT 1 FROM lesson_progress l WHERE l.person_id = p.id "
-        "AND l.completed_at IS NOT NULL) THEN 1 ELSE 0 END) "
+        "AND l.completed_at IS NOT NULL) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN EXISTS (SELECT 1 FROM training_prefs w WHERE w.person_id = p.id "
+        "AND w.weekly_question = 1) THEN 1 ELSE 0 END) "
         "FROM people p JOIN teams t ON t.id = p.team_id "
         f"WHERE p.status = 'active' AND p.role IN ({marks}){place}",
         (*roles, *args),
@@ -655,6 +658,7 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
         trained_attendance=int(row[1] or 0),
         trained_import=int(row[2] or 0),
         self_study=int(row[3] or 0),
+        weekly_question=int(row[4] or 0),
         trainers=int(trainers[0]),
         trainers_trained=int(trainers[1] or 0),
         teams=int(teams[0]),

@@ -101,7 +101,8 @@ RESULTS_HEADERS = ("Hạng", "Họ và tên", "Tổ hòa giải", "Số câu đ�
 INDICATORS = (
     "🎓 Bồi dưỡng: {trained}/{mediators} hòa giải viên đã được tập huấn ({share}); "
     "trong đó {attendance} theo điểm danh, {imported} theo danh sách nhập.\n"
-    "📚 Tự học (ghi riêng, không tính là tập huấn): {self_study} người đã học xong ít nhất một bài.\n"
+    "📚 Tự học (ghi riêng, không tính là tập huấn): {self_study}/{mediators} hòa giải viên ({study_share}) "
+    "đã học xong ít nhất một bài; {weekly} người nhận câu hỏi hằng tuần.\n"
     "👩‍🏫 Giảng viên: {trainers} ({per_hundred} trên 100 tổ), {trainers_trained} đã được tập huấn."
 )
 
