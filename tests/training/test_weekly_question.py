@@ -242,3 +242,35 @@ async def test_a_menu_left_open_before_the_question_does_not_take_the_answer(
         await chat("menu")
         assert "Tuần sau sẽ có câu hỏi mới" not in await chat("1")
         assert await count(app, "SELECT COUNT(*) FROM quiz_answers") == 1
+
+
+async def test_the_running_scheduler_queues_it_and_settings_can_switch_it_off(
+    tmp_path: Path, bank: Bank
+) -> None:
+    import asyncio
+
+    from bot.workers.scheduler import run_scheduler, weekly_enabled
+    from tests.flows.support import settings_for
+
+    clock = Clock()
+    async with opened(tmp_path, clock) as app:
+        app.training = bank
+        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
+        await _opt_in(app, "lan")
+        clock.advance(minutes=1)
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_scheduler(app, app.settings, stop, clock, progress_seconds=0.01))
+        for _ in range(200):
+            if await count(app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'weekly-q:%'"):
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(task, 2)
+        assert await count(app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'weekly-q:%'") == 1
+
+    off = settings_for(tmp_path).model_copy(update={"reminders_disabled": "stale_case, weekly_question"})
+    assert weekly_enabled(settings_for(tmp_path)) and not weekly_enabled(off)
+    async with opened(tmp_path, clock) as app:
+        clock.advance(days=7)
+        assert (await run_once(app.db, off, clock.now, bank=bank)).weekly_questions == 0
+        assert (await run_once(app.db, app.settings, clock.now, bank=bank)).weekly_questions == 1
