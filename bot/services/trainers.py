@@ -8,6 +8,7 @@ people; province officers and admins everyone. Checked here, not only in the men
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import aiosqlite
@@ -20,6 +21,8 @@ from bot.services.registration import refuse
 from bot.services.training import may_organise
 from bot.storage import people as people_repo
 from bot.storage import training as repo
+
+log = logging.getLogger(__name__)
 
 
 def _scope(officer: Person) -> str | None:
@@ -65,4 +68,8 @@ async def set_trainer(
         or (scope is not None and person.commune_code != scope)
     ):
         raise refuse(officer, "trainer_set", person_id)
-    return person, await repo.set_trainer_flag(conn, person_id, flag, now)
+    changed = await repo.set_trainer_flag(conn, person_id, flag, now)
+    if changed:
+        # Who changed a person's trainer status: kept in the log (ids only, no names).
+        log.info("trainer_flag person=%s flag=%s by=%s", person_id, int(flag), officer.id)
+    return person, changed
