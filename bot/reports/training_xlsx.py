@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.reports.cells import CellValue, put
 from bot.services.training import Sheet, format_dates
 from bot.storage.training import RoundRow, Standing
 from bot.texts import training as tt
@@ -26,27 +27,27 @@ def _table(
     title: str,
     subtitle: str,
     headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
+    rows: Sequence[Sequence[CellValue]],
     widths: Sequence[int],
 ) -> None:
     last = get_column_letter(len(headers))
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(name=_FONT, bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = subtitle
+    put(ws, 2, 1, subtitle)
     ws["A2"].font = Font(name=_FONT, italic=True, size=12)
     ws["A2"].alignment = Alignment(horizontal="center", wrap_text=True)
     for col, header in enumerate(headers, 1):
-        cell = ws.cell(row=4, column=col, value=header)
+        cell = put(ws, 4, col, header)
         cell.font = Font(name=_FONT, bold=True, size=12)
         cell.border = _BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for r, values in enumerate(rows, 5):
         ws.row_dimensions[r].height = 30  # room for a handwritten signature
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             cell.font = Font(name=_FONT, size=12)
             cell.border = _BOX
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -70,7 +71,7 @@ def attendance_workbook(sheet: Sheet) -> bytes:
     """One line per invitee and session (absent invitees too, so the list can be signed on paper)."""
     course = sheet.course
     present = {(r.session_id, r.person_id): r for r in sheet.rows}
-    rows: list[list[object]] = []
+    rows: list[list[CellValue]] = []
     people = {i.person_id: (i.full_name, i.team) for i in sheet.invited}
     for r in sheet.rows:
         people.setdefault(r.person_id, (r.full_name, r.team))
@@ -91,7 +92,7 @@ def attendance_workbook(sheet: Sheet) -> bytes:
 
 def results_workbook(round_: RoundRow, standings: Sequence[Standing], tz: ZoneInfo) -> bytes:
     """The contest ranking."""
-    rows = [
+    rows: list[list[CellValue]] = [
         [
             i,
             s.full_name,

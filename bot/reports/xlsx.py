@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
 from bot.domain.kpi import CaseCounts
 from bot.domain.periods import Period
+from bot.reports.cells import put
 from bot.reports.layouts import PLACEHOLDERS, ColumnType, Layout
 from bot.services.stats import CasebookEntry, CasebookTeam, ScopeInfo, Staffing, StatsSummary, UnitTable
 from bot.texts import stats as ts
@@ -249,7 +250,7 @@ def _fill(text: str, context: Mapping[str, str]) -> str:
 def _merge_line(
     ws: Worksheet, row: int, first: int, last: int, text: str, font: Font, align: Alignment
 ) -> None:
-    cell = ws.cell(row=row, column=first, value=text)
+    cell = put(ws, row, first, text)
     cell.font = font
     cell.alignment = align
     if last > first:
@@ -314,7 +315,7 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
         named = 1 if columns[0].type == ColumnType.TEXT else 0
         for index in range(n):
             label = "A" if index < named else f"({index + 1 - named})"
-            cell = ws.cell(row=row, column=index + 1, value=label)
+            cell = put(ws, row, index + 1, label)
             cell.font = italic
             cell.alignment = _CENTER
             cell.border = _BORDER
@@ -390,7 +391,7 @@ def _render_headers(ws: Worksheet, layout: Layout, top: int, font: Font) -> None
 def _header_cell(
     ws: Worksheet, row: int, col: int, last_row: int, last_col: int, text: str, font: Font
 ) -> None:
-    ws.cell(row=row, column=col, value=text)
+    put(ws, row, col, text)
     for r in range(row, last_row + 1):
         for c in range(col, last_col + 1):
             cell = ws.cell(row=r, column=c)
@@ -406,7 +407,7 @@ def _write_row(ws: Worksheet, row: int, layout: Layout, data: Row, font: Font) -
         value = data.get(column.key)
         if column.type == ColumnType.PERCENT and value is None:
             value = _EMPTY_RATE
-        cell = ws.cell(row=row, column=index, value=value)
+        cell = put(ws, row, index, value)
         cell.border = _BORDER
         cell.font = font
         if column.type == ColumnType.TEXT:

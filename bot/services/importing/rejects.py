@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
+from bot.domain.formulas import neutralise
+from bot.reports.cells import put
 from bot.services.importing.report import Problem
 from bot.services.importing.tables import SourceRow
 from bot.texts import importer as t
@@ -32,17 +34,20 @@ def write_rejects(
     if path.suffix.lower() == ".xlsx":
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.append(titles)
-        for line in lines:
-            # Text cells keep phones' leading zeros and codes like 06040 intact.
-            sheet.append(line)
+        assert sheet is not None
+        # Text cells keep phones' leading zeros and codes like 06040 intact; ``put`` also keeps
+        # a cell such as "=1+1" or "@SUM(…)" text instead of a live formula.
+        for row, line in enumerate([titles, *lines], start=1):
+            for column, value in enumerate(line, start=1):
+                put(sheet, row, column, value)
         workbook.save(path)
         return
     # The BOM makes Excel read the file as UTF-8; the input's delimiter suits the operator's Excel.
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(titles)
-        writer.writerows(lines)
+        # CSV has no cell types: risky cells get OWASP's leading apostrophe.
+        writer.writerow([neutralise(text) for text in titles])
+        writer.writerows([neutralise(text) for text in line] for line in lines)
 
 
 def _reason(problem: Problem) -> str:
