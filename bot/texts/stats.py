@@ -118,6 +118,8 @@ SIGNER = {
     "team": "TỔ TRƯỞNG",
 }
 PLACE = "Lạng Sơn"
+# Printed at the foot of every page of an export; &P and &N are the page number and count.
+PAGE_FOOTER = "Trang &P/&N"
 
 # --------------------------------------------------------------------------- cases
 
