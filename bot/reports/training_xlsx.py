@@ -100,7 +100,7 @@ def attendance_workbook(sheet: Sheet) -> bytes:
             method = tt.METHOD_LABELS.get(record.method, record.method) if record else ""
             note = (record.reason or "") if record else ""
             rows.append([len(rows) + 1, name, team, session.held_on.strftime("%d/%m/%Y"), method, note, ""])
-    wb = fit.new_workbook(_FONT, 12)
+    wb = fit.new_workbook(_FONT)
     ws = wb.active
     assert ws is not None
     ws.title = "Điểm danh"
@@ -123,7 +123,7 @@ def results_workbook(round_: RoundRow, standings: Sequence[Standing], tz: ZoneIn
         ]
         for i, s in enumerate(standings, 1)
     ]
-    wb = fit.new_workbook(_FONT, 12)
+    wb = fit.new_workbook(_FONT)
     ws = wb.active
     assert ws is not None
     ws.title = "Kết quả"
