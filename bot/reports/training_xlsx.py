@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.domain.collation import sort_key
 from bot.reports import fit
 from bot.reports.cells import CellValue, put
 from bot.services.training import Sheet, format_dates
@@ -95,7 +96,8 @@ def attendance_workbook(sheet: Sheet) -> bytes:
     for r in sheet.rows:
         people.setdefault(r.person_id, (r.full_name, r.team))
     for session in sheet.sessions:
-        for person_id, (name, team) in sorted(people.items(), key=lambda kv: (kv[1][0], kv[0])):
+        # Vietnamese alphabetical order by name (ties by id, so the list is the same every time).
+        for person_id, (name, team) in sorted(people.items(), key=lambda kv: (sort_key(kv[1][0]), kv[0])):
             record = present.get((session.id, person_id))
             method = tt.METHOD_LABELS.get(record.method, record.method) if record else ""
             note = (record.reason or "") if record else ""
