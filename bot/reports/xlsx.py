@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.domain.collation import sort_names
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
 from bot.domain.kpi import CaseCounts
 from bot.domain.periods import Period
@@ -42,6 +43,7 @@ _NUMBER_FORMATS = {
     ColumnType.NUMBER: "#,##0.0",
     ColumnType.DATE: "dd/mm/yyyy",
     ColumnType.TEXT: "@",
+    ColumnType.BLANK: "@",
 }
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -152,25 +154,37 @@ def _outcome_label(code: str) -> str:
         return code
 
 
+def _agreement(entry: CasebookEntry) -> str:
+    """Column (6) of the book, "thỏa thuận hoặc yêu cầu của các bên", from what the bot knows
+    (written agreement, court recognition, the way forward); the rest is written by hand."""
+    parts = []
+    if entry.written_agreement:
+        parts.append(ts.NOTE_WRITTEN_AGREEMENT)
+    if entry.wants_court_recognition:
+        parts.append(ts.NOTE_COURT_RECOGNITION)
+    if entry.next_step:
+        try:
+            step = ts.NEXT_STEP_LABELS[NextStep(entry.next_step)]
+        except ValueError:
+            step = entry.next_step
+        parts.append(ts.NOTE_NEXT_STEP.format(step=step))
+    return ts.NOTE_SEPARATOR.join(parts)
+
+
 def _notes(entry: CasebookEntry) -> str:
-    """The "Ghi chú" cell: what the book records beyond the outcome."""
-    notes = [ts.NOTE_CASE_CODE.format(code=entry.code)]
+    """The "Ghi chú" cell: what the book records beyond its columns (the code to find the case
+    in the bot, the field, an outcome other than thành / không thành, who else took part)."""
+    notes = [ts.NOTE_CASE_CODE.format(code=entry.code), ts.NOTE_FIELD.format(field=_field_label(entry.field))]
+    if entry.parties_count:
+        notes.append(ts.NOTE_PARTIES.format(n=entry.parties_count))
+    if entry.outcome not in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH):
+        notes.append(_outcome_label(entry.outcome))
     if entry.out_of_scope_reason:
         try:
             reason = ts.OUT_OF_SCOPE_LABELS[OutOfScopeReason(entry.out_of_scope_reason)]
         except ValueError:
             reason = entry.out_of_scope_reason
         notes.append(ts.NOTE_OUT_OF_SCOPE.format(reason=reason))
-    if entry.next_step:
-        try:
-            step = ts.NEXT_STEP_LABELS[NextStep(entry.next_step)]
-        except ValueError:
-            step = entry.next_step
-        notes.append(ts.NOTE_NEXT_STEP.format(step=step))
-    if entry.written_agreement:
-        notes.append(ts.NOTE_WRITTEN_AGREEMENT)
-    if entry.wants_court_recognition:
-        notes.append(ts.NOTE_COURT_RECOGNITION)
     if entry.legal_support:
         notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=entry.legal_support))
     if entry.vulnerable_involved:
@@ -178,8 +192,14 @@ def _notes(entry: CasebookEntry) -> str:
     return ts.NOTE_SEPARATOR.join(notes)
 
 
+def _mark(entry: CasebookEntry, outcome: CaseOutcome) -> str | None:
+    if entry.outcome != outcome:
+        return None
+    return ts.RESULT_MARK_ON.format(day=ts.day(entry.outcome_on)) if entry.outcome_on else ts.RESULT_MARK
+
+
 def casebook_rows(book: CasebookTeam) -> list[Row]:
-    """One row per case of a team's book, numbered from 1."""
+    """Phần I of a team's book: one row per case, numbered from 1, in the order received."""
     return [
         {
             "stt": index,
@@ -191,10 +211,51 @@ def casebook_rows(book: CasebookTeam) -> list[Row]:
             "outcome": _outcome_label(entry.outcome),
             "outcome_on": entry.outcome_on,
             "mediator": entry.mediator,
+            "agreement": _agreement(entry),
+            "thanh": _mark(entry, CaseOutcome.THANH),
+            "khong_thanh": _mark(entry, CaseOutcome.KHONG_THANH),
             "notes": _notes(entry),
         }
         for index, entry in enumerate(book.entries, start=1)
     ]
+
+
+_TALLY_KEYS = {
+    CaseOutcome.THANH: "thanh",
+    CaseOutcome.KHONG_THANH: "khong_thanh",
+    CaseOutcome.DANG_HOA_GIAI: "dang",
+    CaseOutcome.NGOAI_PHAM_VI: "out_of_scope",
+}
+
+
+def _tally(name: str, entries: Sequence[CasebookEntry]) -> dict[str, CellValue]:
+    counts: dict[str, int] = dict.fromkeys(_TALLY_KEYS.values(), 0)
+    counts.update({f"field.{case_field.value}": 0 for case_field in CaseField})
+    for entry in entries:
+        outcome = _TALLY_KEYS.get(CaseOutcome(entry.outcome)) if entry.outcome in _OUTCOMES else None
+        if outcome is not None:
+            counts[outcome] += 1
+        # A code from a newer taxonomy counts as "other" rather than not at all.
+        code = entry.field if entry.field in _FIELDS else CaseField.KHAC.value
+        counts[f"field.{code}"] += 1
+    return {"mediator": name, "received": len(entries), "notes": None, **counts}
+
+
+_OUTCOMES = frozenset(o.value for o in CaseOutcome)
+_FIELDS = frozenset(f.value for f in CaseField)
+
+
+def casebook_summary_rows(book: CasebookTeam) -> tuple[list[Row], Row]:
+    """Phần II of a team's book: per mediator (in Vietnamese alphabetical order), the cases by
+    field and by outcome; and the team's total."""
+    by_mediator: dict[str, list[CasebookEntry]] = {}
+    for entry in book.entries:
+        by_mediator.setdefault(entry.mediator, []).append(entry)
+    names = sort_names(by_mediator)
+    rows: list[Row] = [
+        {"stt": index, **_tally(name, by_mediator[name])} for index, name in enumerate(names, start=1)
+    ]
+    return rows, _tally("", book.entries)
 
 
 def indicator_rows(summary: StatsSummary) -> list[Row]:
@@ -388,6 +449,12 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
     for data in sheet.rows:
         _write_row(rows, row, layout, data, plain)
         row += 1
+    for _ in range(layout.blank_rows):
+        _write_row(rows, row, layout, {}, plain)
+        row += 1
+    if layout.min_row_height:
+        for data_row in range(first_data, row):
+            rows.need[data_row] = max(rows.need.get(data_row, 0.0), layout.min_row_height)
 
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -464,13 +531,13 @@ def _write_row(rows: _Rows, row: int, layout: Layout, data: Row, font: Font) -> 
     # Data cells are top-aligned: in a row made tall by one long summary, the short cells
     # beside it read from the same line.
     for index, column in enumerate(layout.columns, start=1):
-        value = data.get(column.key)
-        if column.type == ColumnType.PERCENT and value is None:
+        value = None if column.type == ColumnType.BLANK else data.get(column.key)
+        if column.type == ColumnType.PERCENT and value is None and data:
             value = _EMPTY_RATE
         cell = put(rows.ws, row, index, value)
         cell.border = _BORDER
         cell.font = font
-        if column.type == ColumnType.TEXT:
+        if column.type in (ColumnType.TEXT, ColumnType.BLANK):
             cell.alignment = _LEFT_TOP
             rows.fit(row, "" if value is None else str(value), index, index, font)
         elif isinstance(value, str):

@@ -147,7 +147,12 @@ NOTE_COURT_RECOGNITION = "Các bên muốn yêu cầu Tòa án công nhận"
 NOTE_LEGAL_SUPPORT = "Hỗ trợ pháp lý: {who}"
 NOTE_VULNERABLE = "Có người dễ bị tổn thương"
 NOTE_CASE_CODE = "Mã {code}"
+NOTE_FIELD = "Lĩnh vực: {field}"
+NOTE_PARTIES = "{n} bên"
 NOTE_SEPARATOR = "; "
+# The result columns of the Sổ theo dõi: a mark, and the day the mediation ended when known.
+RESULT_MARK = "x"
+RESULT_MARK_ON = "x\n({day})"
 
 # --------------------------------------------------------------------------- indicators
 
