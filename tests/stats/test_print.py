@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs LibreOffice (soffice) and poppler-utils (pdftotext, pdfinfo) on PATH",
 )
 
-_WORDS = (
+_WORDS = tuple(
     "tranh chấp lối đi chung giữa hai hộ gia đình ông bà Nguyễn Văn Hoàng và Lương Thị Thu về ranh "
     "giới thửa đất số 125 tờ bản đồ địa chính xây tường rào lấn sang phần đất được Ủy ban nhân dân "
     "xã cấp giấy chứng nhận quyền sử dụng đất năm 2015 HG-2026-00123 Nà Lầu Khòn Pát"
@@ -118,7 +118,7 @@ def _overlaps(words: list[Word]) -> list[str]:
         boxes.append((w.y0 + 0.25 * h, w.y1 - 0.25 * h, w.x0 + 0.5, w.x1 - 0.5, w))
     boxes.sort(key=lambda b: b[0])
     found = []
-    for i, (top, bottom, left, right, word) in enumerate(boxes):
+    for i, (_top, bottom, left, right, word) in enumerate(boxes):
         for top2, _bottom2, left2, right2, word2 in boxes[i + 1 :]:
             if top2 >= bottom:
                 break

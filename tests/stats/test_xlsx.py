@@ -120,7 +120,8 @@ async def test_casebook_of_a_commune_has_both_parts_per_team(world: World) -> No
         "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải",
         "Kết quả hòa giải",
         None,
-        "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; người được mời tham gia hòa giải (nếu có))",
+        "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; "
+        "người được mời tham gia hòa giải (nếu có))",
         "Ghi chú",
     ]
     assert [c.value for c in ws[header + 1]][6:8] == ["Hòa giải thành", "Hòa giải không thành"]
@@ -180,11 +181,8 @@ async def test_casebook_part_two_tallies_each_mediator(world: World) -> None:
 
 
 async def test_empty_casebook_still_has_its_header(world: World) -> None:
-    wb = load_workbook(
-        io.BytesIO(
-            (await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.team(world.t4), options=OPTIONS)).data
-        )
-    )
+    report = await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.team(world.t4), options=OPTIONS)
+    wb = load_workbook(io.BytesIO(report.data))
     assert wb.sheetnames == ["I.", "II."]
     ws = wb["I."]
     assert "Tổ hòa giải thôn Pác Cáp" in _texts(ws)
