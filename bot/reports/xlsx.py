@@ -26,6 +26,7 @@ from bot.domain.collation import sort_names
 from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
 from bot.domain.kpi import CaseCounts
 from bot.domain.periods import Period
+from bot.domain.rounding import rounded_share
 from bot.reports import fit
 from bot.reports.cells import put
 from bot.reports.layouts import PLACEHOLDERS, ColumnType, Layout
@@ -128,7 +129,8 @@ def _results_row(name: str, cases: CaseCounts) -> Row:
         "dang": cases.dang,
         "out_of_scope": cases.out_of_scope,
         "mediated": cases.mediated,
-        "success_rate": cases.success.value,
+        # Rounded as the sentences and charts round it, so the cell shows the same figure.
+        "success_rate": None if cases.success.value is None else rounded_share(cases.success.value),
     }
     for case_field in CaseField:
         row[f"field.{case_field.value}"] = cases.by_field.get(case_field, 0)

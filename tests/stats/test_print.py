@@ -38,11 +38,12 @@ pytestmark = pytest.mark.skipif(
     reason="needs LibreOffice (soffice) and poppler-utils (pdftotext, pdfinfo) on PATH",
 )
 
-_WORDS = tuple(
+_PHRASE = (
     "tranh chấp lối đi chung giữa hai hộ gia đình ông bà Nguyễn Văn Hoàng và Lương Thị Thu về ranh "
     "giới thửa đất số 125 tờ bản đồ địa chính xây tường rào lấn sang phần đất được Ủy ban nhân dân "
     "xã cấp giấy chứng nhận quyền sử dụng đất năm 2015 HG-2026-00123 Nà Lầu Khòn Pát"
-).split()
+)
+_WORDS = _PHRASE.split()
 # Summaries from a few words to a long paragraph, so rows of very different heights meet.
 _LENGTHS = (3, 9, 40, 120, 15, 70, 2, 200, 30, 55)
 
