@@ -111,6 +111,30 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
 # (BLTTDS Điều 416–419) is in scope.
 REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
 
+# Words of grassroots mediation and of the disputes it handles. A question holding one is
+# about our subject even when its wording matches no passage well (a long story, a
+# paraphrase): it gets the best passage with alternatives instead of a decline. Off-topic
+# questions ("giá vàng hôm nay", "thủ tục đăng ký xe máy") hold none of them.
+DOMAIN_PHRASES: tuple[str, ...] = (
+    "hoa giai",
+    "to hoa giai",
+    "hang xom",
+    "mau thuan",
+    "xich mich",
+    "bat hoa",
+    "cai nhau",
+    "cai va",
+    "vo chong",
+    "ly hon",
+    "bo nhau",
+    "nuoi con",
+    "lan dat",
+    "lan chiem",
+    "loi di",
+    "ranh gioi",
+    "thu lao",
+)
+
 NAMED_STATUTE_BOOST = 2.0
 NAMED_TOPIC_BOOST = 1.3
 HISTORY_BOOST = 2.0
@@ -168,6 +192,9 @@ class GateConfig:
     clear_margin: float = 0.3
     clear_coverage: float = 0.55
     fuzzy_min_coverage: float = 0.3
+    # On our subject (Cues.domain) the best passage is offered with alternatives down to
+    # this coverage: a declined in-scope question is worse than a list with the answer in it.
+    domain_coverage: float = 0.1
     pair_weight: float = 0.5  # share of word pairs in the coverage (the rest: single words)
 
 
@@ -190,6 +217,7 @@ class Ranking:
     coverage: float = 0.0
     fuzzy: float = 0.0
     gate: Decision = Decision.DECLINE  # the gate's decision before a regime overrides it
+    domain: bool = False  # the question uses a word of grassroots mediation (Cues.domain)
 
 
 class Searcher:
@@ -245,6 +273,7 @@ class Searcher:
             self._direct(ranking, refs[0], named)
             return ranking
         ranking.regime = cues.regime
+        ranking.domain = cues.domain
         self._score(ranking, cues.named)
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
@@ -401,6 +430,8 @@ class Searcher:
             return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
             return Decision.SUGGEST
+        if ranking.domain and ranking.coverage >= g.domain_coverage:
+            return Decision.SUGGEST
         return Decision.DECLINE
 
     def _runner_up(self, ranking: Ranking) -> float:
@@ -445,6 +476,7 @@ class Cues:
     named: list[tuple[str, range]]  # documents named by alias, longest alias first, with its tokens
     history: bool  # asks about earlier rules
     regime: Regime | None  # names a neighbouring regime
+    domain: bool = False  # uses a word of grassroots mediation or its disputes
 
 
 class PhraseTables:
@@ -473,6 +505,7 @@ class PhraseTables:
                     self._uses[pid].append((key, frozenset(parts)))
 
         add(("history", None), HISTORY_PHRASES)
+        add(("domain", None), DOMAIN_PHRASES)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -484,7 +517,7 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime)
+        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one
