@@ -437,13 +437,15 @@ class Searcher:
     def _runner_up(self, ranking: Ranking) -> float:
         """Score of the best passage that is a real alternative to the top one.
 
-        An FAQ entry and the article it cites (or two guides citing each other) say the same
-        thing; their closeness is agreement, not doubt, so it does not narrow the margin.
+        An FAQ entry and the article it cites (or two guides citing each other, or an FAQ
+        and a guide citing the same article) say the same thing; their closeness is
+        agreement, not doubt, so it does not narrow the margin.
         """
         top = self.passages[ranking.order[0]]
+        top_cites = set(top.cites)
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
             other = self.passages[i]
-            if other.ref in top.cites or top.ref in other.cites:
+            if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
                 continue
             return score
         return 0.0
