@@ -44,6 +44,7 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "doi thoai tai toa",
         "hoa giai vien tai toa",
         "hoa giai vien cua toa",
+        "hoa giai vien toa",
         "hoa giai cua toa",
         "toa an hoa giai",
         "phien hoa giai",
@@ -86,6 +87,7 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "khoi to",
         "toi danh",
         "hinh phat",
+        "co y gay thuong tich",
     ),
     Regime.ADMIN_FINE: (
         "phat bao nhieu",
@@ -189,8 +191,10 @@ class GateConfig:
     min_margin: float = 0.1
     # A clear lead answers even at middling coverage: chatty questions ("cho em hỏi … ạ")
     # keep words no passage has, yet one passage stands well above the rest.
-    clear_margin: float = 0.3
-    clear_coverage: float = 0.55
+    clear_margin: float = 0.2
+    clear_coverage: float = 0.4
+    # … and without a word of our subject it needs more of its words covered.
+    clear_coverage_off_subject: float = 0.55
     fuzzy_min_coverage: float = 0.3
     # On our subject (Cues.domain) the best passage is offered with alternatives down to
     # this coverage: a declined in-scope question is worse than a list with the answer in it.
@@ -426,7 +430,8 @@ class Searcher:
             return Decision.SUGGEST if fuzzy >= g.suggest_fuzzy else Decision.DECLINE
         if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
             return Decision.ANSWER
-        if ranking.coverage >= g.clear_coverage and margin >= g.clear_margin:
+        clear_coverage = g.clear_coverage if ranking.domain else g.clear_coverage_off_subject
+        if ranking.coverage >= clear_coverage and margin >= g.clear_margin:
             return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
             return Decision.SUGGEST
