@@ -137,6 +137,11 @@ DOMAIN_PHRASES: tuple[str, ...] = (
     "thu lao",
 )
 
+# "Kỹ năng …" asks how to mediate, which our practice guides explain; statutes and plans
+# mention skills only as a training goal ("bồi dưỡng kỹ năng"), so guides weigh more.
+SKILL_PHRASES: tuple[str, ...] = ("ky nang", "bi quyet", "kinh nghiem hoa giai")
+SKILL_GUIDE_BOOST = 1.3
+
 NAMED_STATUTE_BOOST = 2.0
 NAMED_TOPIC_BOOST = 1.3
 HISTORY_BOOST = 2.0
@@ -256,6 +261,8 @@ class Searcher:
         # question. Expired passages are out unless the question is about earlier rules.
         self.factors_now = (missing * ~history).astype(np.float32)
         self.factors_history = (missing * np.where(history_related, HISTORY_BOOST, 1.0)).astype(np.float32)
+        guide = np.array([documents[p.doc_id].kind == "guide" for p in passages], dtype=bool)
+        self.skill_boost = np.where(guide, SKILL_GUIDE_BOOST, 1.0).astype(np.float32)
         by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             by_doc[p.doc_id].append(i)
@@ -278,7 +285,7 @@ class Searcher:
             return ranking
         ranking.regime = cues.regime
         ranking.domain = cues.domain
-        self._score(ranking, cues.named)
+        self._score(ranking, cues.named, cues.skill)
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
@@ -358,7 +365,7 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, named: list[tuple[str, range]]) -> None:
+    def _score(self, ranking: Ranking, named: list[tuple[str, range]], skill: bool = False) -> None:
         cfg = self.index.config
         asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
         if cfg.typo_repair:
@@ -377,6 +384,8 @@ class Searcher:
         if named:
             combined = combined * self._named_boost([doc_id for doc_id, _ in named])
         combined = combined * (self.factors_history if ranking.history else self.factors_now)
+        if skill:
+            combined = combined * self.skill_boost
         ranked = np.argsort(-combined, kind="stable")
         ranked = ranked[combined[ranked] > 0]
         order: list[int] = ranked.tolist()
@@ -484,6 +493,7 @@ class Cues:
     history: bool  # asks about earlier rules
     regime: Regime | None  # names a neighbouring regime
     domain: bool = False  # uses a word of grassroots mediation or its disputes
+    skill: bool = False  # asks about mediation skills
 
 
 class PhraseTables:
@@ -513,6 +523,7 @@ class PhraseTables:
 
         add(("history", None), HISTORY_PHRASES)
         add(("domain", None), DOMAIN_PHRASES)
+        add(("skill", None), SKILL_PHRASES)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -524,7 +535,7 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met)
+        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one
