@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -142,6 +143,41 @@ DOMAIN_PHRASES: tuple[str, ...] = (
 SKILL_PHRASES: tuple[str, ...] = ("ky nang", "bi quyet", "kinh nghiem hoa giai")
 SKILL_GUIDE_BOOST = 1.3
 
+# How to use the bot (commands, reports, profile) is explained in two files whose text
+# shares words with the law ("trách nhiệm", "trưởng thôn", "hồ sơ"); they lead only when
+# the question is about the bot, otherwise they weigh less.
+BOT_USAGE_FILES = frozenset({"su-dung-bot", "hd-su-dung-tro-ly"})
+BOT_PHRASES: tuple[str, ...] = (
+    "tro ly",
+    "bot",
+    "lenh",
+    "go",
+    "bam",
+    "nut",
+    "menu",
+    "bao cao",
+    "baocao",
+    "vuviec",
+    "hoso",
+    "thongke",
+    "thong ke",
+    "ho so",
+    "dang ky",
+    "huy",
+    "quay lai",
+    "khong dau",
+    "viet tat",
+    "nhap",
+    "cap nhat",
+    "su dung",
+    "cach dung",
+    "ung dung",
+    "zalo",
+    "telegram",
+    "dien thoai",
+)
+BOT_USAGE_FACTOR = 0.6
+
 NAMED_STATUTE_BOOST = 2.0
 NAMED_TOPIC_BOOST = 1.3
 HISTORY_BOOST = 2.0
@@ -263,6 +299,8 @@ class Searcher:
         self.factors_history = (missing * np.where(history_related, HISTORY_BOOST, 1.0)).astype(np.float32)
         guide = np.array([documents[p.doc_id].kind == "guide" for p in passages], dtype=bool)
         self.skill_boost = np.where(guide, SKILL_GUIDE_BOOST, 1.0).astype(np.float32)
+        usage = np.array([Path(p.path).stem in BOT_USAGE_FILES for p in passages], dtype=bool)
+        self.not_bot_factor = np.where(usage, BOT_USAGE_FACTOR, 1.0).astype(np.float32)
         by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             by_doc[p.doc_id].append(i)
@@ -285,7 +323,7 @@ class Searcher:
             return ranking
         ranking.regime = cues.regime
         ranking.domain = cues.domain
-        self._score(ranking, cues.named, cues.skill)
+        self._score(ranking, cues)
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
@@ -365,7 +403,8 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, named: list[tuple[str, range]], skill: bool = False) -> None:
+    def _score(self, ranking: Ranking, cues: Cues) -> None:
+        named = cues.named
         cfg = self.index.config
         asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
         if cfg.typo_repair:
@@ -384,8 +423,10 @@ class Searcher:
         if named:
             combined = combined * self._named_boost([doc_id for doc_id, _ in named])
         combined = combined * (self.factors_history if ranking.history else self.factors_now)
-        if skill:
+        if cues.skill:
             combined = combined * self.skill_boost
+        if not cues.bot:
+            combined = combined * self.not_bot_factor
         ranked = np.argsort(-combined, kind="stable")
         ranked = ranked[combined[ranked] > 0]
         order: list[int] = ranked.tolist()
@@ -494,6 +535,7 @@ class Cues:
     regime: Regime | None  # names a neighbouring regime
     domain: bool = False  # uses a word of grassroots mediation or its disputes
     skill: bool = False  # asks about mediation skills
+    bot: bool = False  # asks about using the bot
 
 
 class PhraseTables:
@@ -524,6 +566,7 @@ class PhraseTables:
         add(("history", None), HISTORY_PHRASES)
         add(("domain", None), DOMAIN_PHRASES)
         add(("skill", None), SKILL_PHRASES)
+        add(("bot", None), BOT_PHRASES)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -535,7 +578,7 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met)
+        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met, ("bot", None) in met)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one
