@@ -32,6 +32,9 @@ from bot.kb.normalize import (
 )
 
 PARTIAL_FACTOR = 0.75
+PLAN_FACTOR = 0.85
+# Targets and tasks are what plans are about: with these words they keep their full weight.
+PLAN_PHRASES: tuple[str, ...] = ("chi tieu", "muc tieu", "phan tram", "ke hoach", "de an", "nhiem vu", "den nam")
 DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots mediation
 
 # Neighbouring regimes, as folded phrases after abbreviation expansion. Narrow on purpose:
@@ -293,6 +296,11 @@ class Searcher:
         # (the FAQ citing the Law's article) serves better, unless they clearly win. An
         # expired rule is kept only in part on purpose and has no complete rival.
         missing = missing * np.where([p.partial and not p.history for p in passages], PARTIAL_FACTOR, 1.0)
+        # Plans set targets and tasks in the vocabulary of the law ("tiêu chuẩn", "công nhận
+        # hòa giải viên"); a question on a rule is answered by the law, so plan passages weigh
+        # less unless the question speaks of targets or tasks (PLAN_PHRASES) or names a document.
+        plan = np.array([documents[p.doc_id].kind == "plan" for p in passages], dtype=bool)
+        self.plan_factor = np.where(plan, PLAN_FACTOR, 1.0).astype(np.float32)
         # Per-passage factors of the final score, fixed for the KB; one multiplication per
         # question. Expired passages are out unless the question is about earlier rules.
         self.factors_now = (missing * ~history).astype(np.float32)
@@ -427,6 +435,8 @@ class Searcher:
             combined = combined * self.skill_boost
         if not cues.bot:
             combined = combined * self.not_bot_factor
+        if not (cues.plan or named):
+            combined = combined * self.plan_factor
         ranked = np.argsort(-combined, kind="stable")
         ranked = ranked[combined[ranked] > 0]
         order: list[int] = ranked.tolist()
@@ -536,6 +546,7 @@ class Cues:
     domain: bool = False  # uses a word of grassroots mediation or its disputes
     skill: bool = False  # asks about mediation skills
     bot: bool = False  # asks about using the bot
+    plan: bool = False  # speaks of targets, tasks, plans
 
 
 class PhraseTables:
@@ -567,6 +578,7 @@ class PhraseTables:
         add(("domain", None), DOMAIN_PHRASES)
         add(("skill", None), SKILL_PHRASES)
         add(("bot", None), BOT_PHRASES)
+        add(("plan", None), PLAN_PHRASES)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -578,7 +590,7 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met, ("bot", None) in met)
+        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met, ("bot", None) in met, ("plan", None) in met)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one
