@@ -32,6 +32,8 @@ from bot.kb.normalize import (
 )
 
 PARTIAL_FACTOR = 0.75
+# A question naming a missing article is looked up directly unless it says this much more.
+CITING_QUESTION_TERMS = 10
 PLAN_FACTOR = 0.85
 # Targets and tasks are what plans are about: with these words they keep their full weight.
 PLAN_PHRASES: tuple[str, ...] = ("chi tieu", "muc tieu", "phan tram", "ke hoach", "de an", "nhiem vu", "den nam")
@@ -328,7 +330,11 @@ class Searcher:
         refs = find_article_refs(tokens)
         if refs:
             self._direct(ranking, refs[0], named)
-            return ranking
+            if ranking.not_found_article is None or len(content_terms(tokens)) < CITING_QUESTION_TERMS:
+                return ranking
+            # A long question quoting an article we do not hold ("Khoản 7 Điều 27 BLTTDS quy
+            # định … đề nghị làm rõ …") asks about its content, not for the article itself.
+            ranking = Ranking(question, tokens, Decision.DECLINE, history=ranking.history)
         ranking.regime = cues.regime
         ranking.domain = cues.domain
         self._score(ranking, cues)
