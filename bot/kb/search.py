@@ -146,7 +146,7 @@ DOMAIN_PHRASES: tuple[str, ...] = (
 # "Kỹ năng …" asks how to mediate, which our practice guides explain; statutes and plans
 # mention skills only as a training goal ("bồi dưỡng kỹ năng"), so guides weigh more.
 SKILL_PHRASES: tuple[str, ...] = ("ky nang", "bi quyet", "kinh nghiem hoa giai")
-SKILL_GUIDE_BOOST = 1.3
+SKILL_GUIDE_BOOST = 1.5
 
 # How to use the bot (commands, reports, profile) is explained in two files whose text
 # shares words with the law ("trách nhiệm", "trưởng thôn", "hồ sơ"); they lead only when
