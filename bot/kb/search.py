@@ -242,6 +242,10 @@ class GateConfig:
     # … and without a word of our subject it needs more of its words covered.
     clear_coverage_off_subject: float = 0.55
     fuzzy_min_coverage: float = 0.3
+    # A story told around the question ("Chào luật sư, tôi tên là …") keeps coverage low,
+    # yet on our subject one passage can stand far above every other one: it answers.
+    dominant_margin: float = 0.4
+    dominant_coverage: float = 0.2
     # On our subject (Cues.domain) the best passage is offered with alternatives down to
     # this coverage: a declined in-scope question is worse than a list with the answer in it.
     domain_coverage: float = 0.1
@@ -498,6 +502,8 @@ class Searcher:
             return Decision.ANSWER
         clear_coverage = g.clear_coverage if ranking.domain else g.clear_coverage_off_subject
         if ranking.coverage >= clear_coverage and margin >= g.clear_margin:
+            return Decision.ANSWER
+        if ranking.domain and ranking.coverage >= g.dominant_coverage and margin >= g.dominant_margin:
             return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
             return Decision.SUGGEST
