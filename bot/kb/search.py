@@ -36,7 +36,15 @@ PARTIAL_FACTOR = 0.75
 CITING_QUESTION_TERMS = 10
 PLAN_FACTOR = 0.85
 # Targets and tasks are what plans are about: with these words they keep their full weight.
-PLAN_PHRASES: tuple[str, ...] = ("chi tieu", "muc tieu", "phan tram", "ke hoach", "de an", "nhiem vu", "den nam")
+PLAN_PHRASES: tuple[str, ...] = (
+    "chi tieu",
+    "muc tieu",
+    "phan tram",
+    "ke hoach",
+    "de an",
+    "nhiem vu",
+    "den nam",
+)
 DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots mediation
 
 # Neighbouring regimes, as folded phrases after abbreviation expansion. Narrow on purpose:
@@ -543,7 +551,16 @@ def _content_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a not in STOPWORDS and b not in STOPWORDS]
 
 
-# What a list of phrases tells: ("history", None), ("regime", r) or ("unless", r) for the
+# Yes/no cues, each a field of Cues: any one of its phrases sets it.
+_FLAG_PHRASES: dict[str, tuple[str, ...]] = {
+    "history": HISTORY_PHRASES,
+    "domain": DOMAIN_PHRASES,
+    "skill": SKILL_PHRASES,
+    "bot": BOT_PHRASES,
+    "plan": PLAN_PHRASES,
+}
+
+# What a list of phrases tells: (flag, None) for the yes/no cues, ("regime", r) or ("unless", r) for the
 # phrases that cancel regime r.
 _RuleKey = tuple[str, Regime | None]
 
@@ -553,8 +570,8 @@ class Cues:
     """What the fixed phrases say about a question."""
 
     named: list[tuple[str, range]]  # documents named by alias, longest alias first, with its tokens
-    history: bool  # asks about earlier rules
-    regime: Regime | None  # names a neighbouring regime
+    history: bool = False  # asks about earlier rules
+    regime: Regime | None = None  # names a neighbouring regime
     domain: bool = False  # uses a word of grassroots mediation or its disputes
     skill: bool = False  # asks about mediation skills
     bot: bool = False  # asks about using the bot
@@ -586,11 +603,8 @@ class PhraseTables:
                 for pid in parts:
                     self._uses[pid].append((key, frozenset(parts)))
 
-        add(("history", None), HISTORY_PHRASES)
-        add(("domain", None), DOMAIN_PHRASES)
-        add(("skill", None), SKILL_PHRASES)
-        add(("bot", None), BOT_PHRASES)
-        add(("plan", None), PLAN_PHRASES)
+        for flag, texts in _FLAG_PHRASES.items():
+            add((flag, None), texts)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -602,7 +616,8 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime, ("domain", None) in met, ("skill", None) in met, ("bot", None) in met, ("plan", None) in met)
+        flags = {flag: (flag, None) in met for flag in _FLAG_PHRASES}
+        return Cues(self._named(found), regime=regime, **flags)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one
