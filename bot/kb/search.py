@@ -242,7 +242,7 @@ class GateConfig:
     suggest_coverage: float = 0.4
     answer_fuzzy: float = 85.0
     suggest_fuzzy: float = 70.0
-    min_margin: float = 0.1
+    min_margin: float = 0.05
     # A clear lead answers even at middling coverage: chatty questions ("cho em hỏi … ạ")
     # keep words no passage has, yet one passage stands well above the rest.
     clear_margin: float = 0.2
