@@ -117,8 +117,6 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "uy ban nhan dan xa hoa giai",
         "uy ban xa hoa giai",
         "luat dat dai",
-        "bat buoc hoa giai",
-        "hoa giai bat buoc",
         "hoa giai + dat + uy ban",
         "hoa giai + dat + bat buoc",
     ),
@@ -250,6 +248,9 @@ class GateConfig:
     # … and without a word of our subject it needs more of its words covered.
     clear_coverage_off_subject: float = 0.55
     fuzzy_min_coverage: float = 0.3
+    # A neighbouring regime named in a question that is almost exactly one of our FAQ/guide
+    # questions (which explain the difference) is answered from that FAQ, not declined.
+    regime_fuzzy: float = 90.0
     # A story told around the question ("Chào luật sư, tôi tên là …") keeps coverage low,
     # yet on our subject one passage can stand far above every other one: it answers.
     dominant_margin: float = 0.4
@@ -350,9 +351,19 @@ class Searcher:
         ranking.regime = cues.regime
         ranking.domain = cues.domain
         self._score(ranking, cues)
+        if ranking.regime is not None and self._asks_our_explainer(ranking):
+            # "Hòa giải lao động có theo Luật hòa giải ở cơ sở không?" is one of our own FAQ
+            # questions: the FAQ on how that regime differs answers it better than a decline.
+            ranking.regime = None
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
+
+    def _asks_our_explainer(self, ranking: Ranking) -> bool:
+        """Whether the question is, nearly word for word, one of our FAQ/guide questions."""
+        if not ranking.order or ranking.fuzzy < self.gate.regime_fuzzy:
+            return False
+        return self.passages[ranking.order[0]].kind != "article"
 
     def result(self, ranking: Ranking, k: int) -> SearchResult:
         """The public view of a ranking: top ``k`` hits and the decision."""

@@ -148,3 +148,18 @@ def test_one_party_refusing_is_answered(real_kb: KnowledgeBase) -> None:
     result = real_kb.search("bên kia không chịu ngồi lại hòa giải thì phải làm sao")
     assert result.hits[0].ref == "faq:mot-ben-khong-dong-y"
     assert "luat-35-2013:dieu-17" in result.hits[0].cites
+
+
+def test_compulsory_alone_is_not_the_land_regime() -> None:
+    tables = PhraseTables([])
+    assert tables.read(terms("ly hôn có bắt buộc hòa giải ở thôn không")).regime is None
+    assert tables.read(terms("tổ hòa giải bắt buộc có nữ không")).regime is None
+    assert tables.read(terms("hòa giải tranh chấp đất bắt buộc ở xã")).regime == Regime.LAND_COMMUNE
+
+
+def test_our_own_faq_question_on_a_regime_is_answered(real_kb: KnowledgeBase) -> None:
+    own = real_kb.search("Hòa giải lao động có theo Luật hòa giải ở cơ sở không?")
+    assert own.regime is None and own.decision == "answer"
+    assert own.hits[0].ref == "faq:hoa-giai-khac-ngoai-luat"
+    asked = real_kb.search("hòa giải viên lao động do ai bổ nhiệm")
+    assert asked.regime == Regime.LABOUR and asked.decision == "decline"
