@@ -142,6 +142,7 @@ DOMAIN_PHRASES: tuple[str, ...] = (
     "ly hon",
     "bo nhau",
     "nuoi con",
+    "lien ke",
     "lan dat",
     "lan chiem",
     "loi di",
