@@ -3,10 +3,14 @@
 Order of the steps, each able to settle the question before the next:
 
 1. empty input → decline;
-2. an article named ("điều 12", "d418 blttds") → direct lookup;
+2. an article named ("điều 12", "d418 blttds") → direct lookup (a long question that only
+   quotes an article we lack goes on to ranking);
 3. a neighbouring regime named (court, commercial, labour mediation, arbitration, prison
-   terms, fines, land mediation at the commune) → decline with where it belongs;
-4. ranking (BM25 over clauses + fuzzy FAQ/title match) and the confidence gate.
+   terms, fines, land mediation at the commune) → decline with where it belongs, unless the
+   question is nearly one of our own FAQ questions explaining that regime;
+4. ranking (BM25 over clauses + fuzzy FAQ/title match, weighted by cue phrases) and the
+   confidence gate; a question using words of our subject is offered the best passage with
+   alternatives rather than declined.
 """
 
 from __future__ import annotations
