@@ -267,21 +267,23 @@ class _Turn:
         if command.name == "menu":
             return await self._menu()
         if command.name == "start":
-            notes = await self._stop_current()
             if command.arg and "invite" in self.app.flows:
-                return notes + await self.start_flow("invite", {"code": command.arg})
-            return notes + await self.start_flow("menu", {})
+                return await self._switch_to("invite", {"code": command.arg})
+            # A bare /start is the menu: an unfinished flow is kept as «▶️ Tiếp tục …».
+            return await self._menu()
         if command.name == "flow":
             return await self._switch_to(command.arg, {})
         return await self._with_reprompt(t.UNKNOWN_COMMAND.format(command="/" + command.arg))
 
     async def _switch_to(self, name: str, data: dict[str, Any]) -> list[Reply]:
-        """Leave the current flow for ``name`` — unless ``name`` is refused, which keeps it."""
-        refusal = self.app.flows[name].allowed(self.actor)
-        if refusal is not None:
-            return await self._with_reprompt(refusal)
+        """Leave the current flow for ``name`` — unless ``name`` refuses to start (not allowed,
+        or its ``begin`` says no: an approval already decided, a case no longer visible), which
+        says why and repeats the current question with the current flow intact."""
+        opening = await self._open(name, data)
+        if isinstance(opening, _Refused):
+            return opening.notes + await self._with_reprompt(opening.message)
         notes = await self._stop_current()
-        return notes + await self.start_flow(name, data)
+        return notes + await self._launch(opening)
 
     async def _menu(self) -> list[Reply]:
         """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
@@ -316,6 +318,22 @@ class _Turn:
         if flow is None or flow.ephemeral:
             return []
         return [Reply(t.STOPPED_FOR_MENU.format(title=flow.title))]
+
+    async def _hand_over(self, ctx: Ctx) -> list[Reply]:
+        """A step handed the chat to another flow (a menu item, «ghi kết quả ngay» …): open that
+        flow first; if it refuses, the current step is asked again with the reason and nothing
+        is lost — including a flow the menu was keeping as «▶️ Tiếp tục …»."""
+        assert self.session is not None and ctx.next_flow is not None
+        opening = await self._open(*ctx.next_flow)
+        if isinstance(opening, _Refused):
+            before = ctx.notes + opening.notes
+            return before + await self._with_reprompt(opening.message)
+        suspended = self.session.data.get(SUSPENDED)
+        notes = list(ctx.notes)
+        if suspended is not None:
+            notes.append(Reply(t.STOPPED_FOR_MENU.format(title=suspended["title"])))
+        await self._end_session()
+        return notes + await self._launch(opening)
 
     async def _restore(self, snapshot: dict[str, Any], before: list[Reply]) -> list[Reply]:
         """Go back to a flow suspended by the menu, at the step where it was left."""
@@ -381,20 +399,33 @@ class _Turn:
 
     async def start_flow(self, name: str, data: dict[str, Any]) -> list[Reply]:
         """Start flow ``name`` for this chat (replacing any session) and return its first prompt."""
+        opening = await self._open(name, data)
+        if isinstance(opening, _Refused):
+            return [*opening.notes, Reply(opening.message)]
+        return await self._launch(opening)
+
+    async def _open(self, name: str, data: dict[str, Any]) -> _Opening | _Refused:
+        """Check whether ``name`` may start now (its ``allowed`` rule and its ``begin``) without
+        touching the current session, so a refusal can leave the current flow intact."""
         flow = self.app.flows[name]
         refusal = flow.allowed(self.actor)
         if refusal is not None:
-            return [Reply(refusal)]
+            return _Refused(refusal, [])
         ctx = self._ctx(dict(data))
         if flow.begin is not None:
             try:
                 await flow.begin(ctx)
             except Invalid as exc:
-                return [*ctx.notes, Reply(exc.message)]
-            if ctx.next_flow is not None:
-                return ctx.notes + await self.start_flow(*ctx.next_flow)
+                return _Refused(exc.message, ctx.notes)
+        return _Opening(flow, ctx)
+
+    async def _launch(self, opening: _Opening) -> list[Reply]:
+        """Make an opened flow the chat's session and ask its first question."""
+        flow, ctx = opening.flow, opening.ctx
+        if ctx.next_flow is not None:
+            return ctx.notes + await self.start_flow(*ctx.next_flow)
         self.session = Session(
-            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=name, step=flow.first_step(ctx)
+            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=flow.name, step=flow.first_step(ctx)
         )
         self.session.data = ctx.data
         return await self._prompt(flow, ctx, ctx.notes)
@@ -465,8 +496,7 @@ class _Turn:
         if ctx.resume is not None:
             return await self._restore(ctx.resume, ctx.notes)
         if ctx.next_flow is not None:
-            await self._end_session()
-            return ctx.notes + await self.start_flow(*ctx.next_flow)
+            return await self._hand_over(ctx)
         following = step.next_step(ctx)
         if following is None:
             replies = await flow.finish(ctx)
@@ -479,6 +509,22 @@ class _Turn:
         self.session.history.append(step.name)
         self.session.step = following
         return await self._prompt(flow, ctx, ctx.notes)
+
+
+@dataclass(slots=True)
+class _Opening:
+    """A flow that agreed to start: its context after ``begin``, not yet the chat's session."""
+
+    flow: Flow
+    ctx: Ctx
+
+
+@dataclass(slots=True)
+class _Refused:
+    """A flow that may not start now: why (Vietnamese), and anything its ``begin`` said first."""
+
+    message: str
+    notes: list[Reply]
 
 
 def _pressed(value: str, offered: list[Choice]) -> Choice | None:

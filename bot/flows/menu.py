@@ -53,8 +53,8 @@ def menu_flow(items: list[MenuItem], flows: Mapping[str, Flow]) -> Flow:
         if answer.choice == RESUME and suspended is not None:
             ctx.resume_suspended(suspended)
             return
-        if suspended is not None:
-            ctx.say(t.STOPPED_FOR_MENU.format(title=suspended["title"]))
+        # Leaving a suspended flow for another item is said by the engine, once that item has
+        # agreed to start (a refused item keeps the suspended flow).
         # The menu invites typed questions too: anything that is not a menu item is one.
         if answer.choice is None:
             ctx.start_flow("ask", q=answer.text)
