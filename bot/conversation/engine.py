@@ -26,7 +26,9 @@ from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
+from bot.conversation.vocabulary import yes_no
 from bot.domain.vntext import clean_input, fold
+from bot.storage import drafts
 from bot.storage import people as people_repo
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
 from bot.texts import common as t
@@ -39,6 +41,10 @@ log = logging.getLogger(__name__)
 # Longest text a step accepts; anything longer is refused before any processing.
 MAX_INPUT_CHARS = 4000
 _OFFERED = "_offered"
+# Why a session is paused: "idle" (back after idleness) or "cancel" (asked to confirm «hủy»).
+_PAUSE = "_pause"
+# «hủy» after this many answered steps asks first: a long draft is not thrown away by one word.
+CONFIRM_CANCEL_AFTER = 3
 
 _GLOBAL_WORDS = {
     "menu": "menu",
@@ -254,14 +260,7 @@ class _Turn:
         if command.name == "help":
             return await self._with_reprompt(t.HELP)
         if command.name == "cancel":
-            if self.session is None:
-                return [Reply(t.NOTHING_TO_CANCEL)]
-            flow = self.app.flows.get(self.session.flow)
-            title = self._title()
-            await self._end_session()
-            if flow is None or flow.ephemeral:
-                return [Reply(t.CANCELLED_PLAIN)]
-            return [Reply(t.CANCELLED.format(title=title))]
+            return await self._cancel()
         if command.name == "back":
             return await self._back()
         if command.name == "menu":
@@ -274,6 +273,63 @@ class _Turn:
         if command.name == "flow":
             return await self._switch_to(command.arg, {})
         return await self._with_reprompt(t.UNKNOWN_COMMAND.format(command="/" + command.arg))
+
+    async def _cancel(self) -> list[Reply]:
+        """«hủy»: a long flow asks first; a cancelled flow worth keeping becomes a draft the menu
+        can restore for a day."""
+        if self.session is None:
+            return [Reply(t.NOTHING_TO_CANCEL)]
+        flow = self.app.flows.get(self.session.flow)
+        if (
+            flow is not None
+            and not flow.ephemeral
+            and not self.session.paused
+            and len(self.session.history) >= CONFIRM_CANCEL_AFTER
+        ):
+            return await self._pause(
+                "cancel", t.CANCEL_CONFIRM.format(title=flow.title, n=len(self.session.history))
+            )
+        return await self._drop()
+
+    async def _drop(self) -> list[Reply]:
+        """End the current flow for good, keeping it as a draft when it is worth restoring."""
+        assert self.session is not None
+        flow = self.app.flows.get(self.session.flow)
+        snapshot = self._snapshot()
+        await self._end_session()
+        if snapshot is not None and await self._keep_draft(snapshot):
+            return [Reply(t.CANCELLED_KEPT.format(title=snapshot["title"], hours=_hours(drafts.KEEP_FOR)))]
+        if flow is None or flow.ephemeral:
+            return [Reply(t.CANCELLED_PLAIN)]
+        return [Reply(t.CANCELLED.format(title=flow.title))]
+
+    def _snapshot(self) -> dict[str, Any] | None:
+        """The current flow as the menu or a draft keeps it (or the one the menu keeps)."""
+        if self.session is None:
+            return None
+        suspended = self.session.data.get(SUSPENDED)
+        if suspended is not None:
+            return dict(suspended)
+        flow = self.app.flows.get(self.session.flow)
+        if flow is None or flow.ephemeral:
+            return None
+        data = {k: v for k, v in self.session.data.items() if k not in (_OFFERED, _PAUSE)}
+        return {
+            "flow": self.session.flow,
+            "step": self.session.step,
+            "data": data,
+            "history": list(self.session.history),
+            "title": flow.title,
+        }
+
+    async def _keep_draft(self, snapshot: dict[str, Any]) -> bool:
+        """Keep a dropped flow restorable from the menu, if its flow is ``restorable`` and
+        something was answered. Returns whether it was kept."""
+        flow = self.app.flows.get(snapshot["flow"])
+        if flow is None or not flow.restorable or not snapshot["history"]:
+            return False
+        await drafts.keep(self.tx, self.inbound.channel, self.inbound.chat_id, snapshot, self.now)
+        return True
 
     async def _switch_to(self, name: str, data: dict[str, Any]) -> list[Reply]:
         """Leave the current flow for ``name`` — unless ``name`` refuses to start (not allowed,
@@ -289,8 +345,10 @@ class _Turn:
         """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
         flow = self.app.flows.get(self.session.flow) if self.session else None
         if self.session is None or flow is None or flow.ephemeral:
+            # «menu» at the menu (or in Q&A) still keeps the flow the menu was keeping.
+            kept = self.session.data.get(SUSPENDED) if self.session else None
             await self._end_session()
-            return await self.start_flow("menu", {})
+            return await self.start_flow("menu", {SUSPENDED: kept} if kept else {})
         suspended = {
             "flow": self.session.flow,
             "step": self.session.step,
@@ -310,14 +368,15 @@ class _Turn:
         return await self._switch_to(name, {"arg": arg} if arg else {})
 
     async def _stop_current(self) -> list[Reply]:
-        flow = self.app.flows.get(self.session.flow) if self.session else None
-        suspended = self.session.data.get(SUSPENDED) if self.session else None
+        """Drop the current flow (or the one the menu keeps) for another; say so, and keep it as a
+        draft when it is worth restoring."""
+        snapshot = self._snapshot()
         await self._end_session()
-        if suspended is not None:
-            return [Reply(t.STOPPED_FOR_MENU.format(title=suspended["title"]))]
-        if flow is None or flow.ephemeral:
+        if snapshot is None:
             return []
-        return [Reply(t.STOPPED_FOR_MENU.format(title=flow.title))]
+        if await self._keep_draft(snapshot):
+            return [Reply(t.STOPPED_KEPT.format(title=snapshot["title"], hours=_hours(drafts.KEEP_FOR)))]
+        return [Reply(t.STOPPED_FOR_MENU.format(title=snapshot["title"]))]
 
     async def _hand_over(self, ctx: Ctx) -> list[Reply]:
         """A step handed the chat to another flow (a menu item, «ghi kết quả ngay» …): open that
@@ -328,10 +387,10 @@ class _Turn:
         if isinstance(opening, _Refused):
             before = ctx.notes + opening.notes
             return before + await self._with_reprompt(opening.message)
-        suspended = self.session.data.get(SUSPENDED)
+        # Only a flow the menu was keeping is left here (a flow's own hand-over means it is done).
         notes = list(ctx.notes)
-        if suspended is not None:
-            notes.append(Reply(t.STOPPED_FOR_MENU.format(title=suspended["title"])))
+        if SUSPENDED in self.session.data:
+            notes += await self._stop_current()
         await self._end_session()
         return notes + await self._launch(opening)
 
@@ -359,6 +418,7 @@ class _Turn:
             return await self._with_reprompt(t.NO_PREVIOUS_STEP)
         self.session.step = self.session.history.pop()
         self.session.paused = False
+        self.session.data.pop(_PAUSE, None)
         return await self._prompt(flow, self._ctx(self.session.data), [])
 
     def _title(self) -> str:
@@ -377,22 +437,31 @@ class _Turn:
         return [Choice(t.RESUME_CONTINUE, "resume"), Choice(t.RESUME_CANCEL, "drop")]
 
     async def _ask_resume(self, flow: Flow) -> list[Reply]:
+        return await self._pause("idle", t.RESUME_QUESTION.format(title=flow.title))
+
+    async def _pause(self, reason: str, question: str) -> list[Reply]:
+        """Hold the current step and ask «tiếp tục hay hủy?» (after idleness, or on «hủy»)."""
         assert self.session is not None
         self.session.paused = True
+        self.session.data[_PAUSE] = reason
         self.session.data[_OFFERED] = [[c.label, c.value] for c in self._resume_choices()]
         await save_session(self.tx, self.session, self.now)
-        return [Reply(t.RESUME_QUESTION.format(title=flow.title), choices=self._resume_choices(), columns=2)]
+        return [Reply(question, choices=self._resume_choices(), columns=2)]
 
     async def _answer_resume(self, flow: Flow) -> list[Reply]:
         assert self.session is not None
         picked = match_choice(self.text, self._resume_choices())
-        if picked is None:
+        value = picked.value if picked is not None else None
+        if value is None and self.session.data.get(_PAUSE) == "cancel":
+            # «Hủy thật không?» — a typed yes cancels, a typed no goes on.
+            said = yes_no(self.text)
+            value = None if said is None else ("drop" if said else "resume")
+        if value is None:
             return [Reply(t.RESUME_REPEAT, choices=self._resume_choices(), columns=2)]
-        if picked.value == "drop":
-            title = flow.title
-            await self._end_session()
-            return [Reply(t.CANCELLED.format(title=title))]
+        if value == "drop":
+            return await self._drop()
         self.session.paused = False
+        self.session.data.pop(_PAUSE, None)
         return await self._prompt(flow, self._ctx(self.session.data), [])
 
     # -- flows ---------------------------------------------------------------------------------------
@@ -425,7 +494,10 @@ class _Turn:
         if ctx.next_flow is not None:
             return ctx.notes + await self.start_flow(*ctx.next_flow)
         self.session = Session(
-            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=flow.name, step=flow.first_step(ctx)
+            channel=self.inbound.channel,
+            chat_id=self.inbound.chat_id,
+            flow=flow.name,
+            step=flow.first_step(ctx),
         )
         self.session.data = ctx.data
         return await self._prompt(flow, ctx, ctx.notes)
@@ -534,6 +606,10 @@ def _pressed(value: str, offered: list[Choice]) -> Choice | None:
         index = int(value[1:])
         return offered[index - 1] if 1 <= index <= len(offered) else None
     return next((c for c in offered if c.value == value), None)
+
+
+def _hours(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
 
 
 def _quote(text: str, limit: int = 40) -> str:

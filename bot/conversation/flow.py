@@ -121,6 +121,8 @@ class Flow:
     prepare data (or hand over elsewhere) before the first prompt; ``finish`` runs in the same
     transaction as the last answer. An ``ephemeral`` flow (menu, Q&A follow-ups) holds nothing
     worth resuming: after idleness it is dropped silently instead of asking "tiếp tục hay hủy?".
+    A ``restorable`` flow dropped part-way (cancelled, or left for another flow) is kept as a
+    draft the menu offers to restore for a day (a report half-typed on a phone).
     """
 
     name: str
@@ -132,6 +134,7 @@ class Flow:
     begin: Callable[[Ctx], Awaitable[None]] | None = None
     command: str | None = None
     ephemeral: bool = False
+    restorable: bool = False
 
     def first_step(self, ctx: Ctx) -> str:
         """The step to start at."""

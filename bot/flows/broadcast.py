@@ -568,4 +568,5 @@ def broadcast_flow() -> Flow:
         finish=_finish,
         allowed=require_officer,
         command="thongbao",
+        restorable=True,
     )

@@ -369,4 +369,5 @@ def courses_flow() -> Flow:
         finish=_finish,
         allowed=_allowed,
         command="lophoc",
+        restorable=True,
     )

@@ -175,4 +175,5 @@ def register_flow() -> Flow:
         allowed=_not_registered,
         begin=consent_begin,
         command="dangky",
+        restorable=True,
     )

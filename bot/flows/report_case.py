@@ -410,6 +410,7 @@ def report_flow() -> Flow:
         finish=_finish,
         allowed=_allowed,
         command="baocao",
+        restorable=True,
     )
 
 

@@ -22,6 +22,18 @@ CANCELLED = "Đã hủy «{title}». Gõ «menu» để chọn việc khác."
 CANCELLED_PLAIN = "Đã dừng. Gõ «menu» để chọn việc khác."
 NOTHING_TO_CANCEL = "Không có việc gì đang làm dở. Gõ «menu» để chọn việc."
 STOPPED_FOR_MENU = "Đã dừng «{title}»."
+STOPPED_KEPT = "Đã dừng «{title}». Bản nháp được giữ {hours} giờ: vào «menu» để khôi phục."
+CANCEL_CONFIRM = (
+    "Bạn đã trả lời {n} câu của «{title}». Hủy thật không? "
+    "Chọn «Tiếp tục» để làm tiếp từ câu đang hỏi."
+)
+CANCELLED_KEPT = (
+    "Đã hủy «{title}». Bản nháp được giữ {hours} giờ: gõ «menu» và chọn «♻️ Khôi phục» "
+    "nếu muốn làm tiếp."
+)
+RESTORE_DRAFT = "♻️ Khôi phục «{title}» (hủy lúc {time})"
+RESTORED = "Đã khôi phục «{title}». Làm tiếp từ câu đang dở:"
+DRAFT_GONE = "Bản nháp này không còn (quá {hours} giờ hoặc đã khôi phục)."
 NO_PREVIOUS_STEP = "Đây là bước đầu tiên, không thể quay lại."
 RESUME_FLOW = "▶️ Tiếp tục «{title}»"
 RESUME_QUESTION = "Bạn đang làm dở «{title}». Tiếp tục hay hủy?"
