@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
-from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid
+from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.conversation.vocabulary import yes_no
 from bot.domain.vntext import clean_input, fold
@@ -45,6 +45,8 @@ _OFFERED = "_offered"
 _PAUSE = "_pause"
 # «hủy» after this many answered steps asks first: a long draft is not thrown away by one word.
 CONFIRM_CANCEL_AFTER = 3
+# An over-long answer kept for the step that refused it: {"step": name, "text": the cut version}.
+_CUT = "_cut"
 
 _GLOBAL_WORDS = {
     "menu": "menu",
@@ -508,6 +510,9 @@ class _Turn:
         assert self.session is not None
         reply = await flow.steps[self.session.step].prompt(ctx)
         self.session.data = ctx.data
+        cut = self.session.data.get(_CUT)
+        if cut is not None and cut["step"] == self.session.step:
+            reply.choices = [*reply.choices, Choice(t.USE_CUT, _CUT)]
         self.session.data[_OFFERED] = [[c.label, c.value] for c in reply.choices]
         await save_session(self.tx, self.session, self.now)
         if error:
@@ -527,6 +532,8 @@ class _Turn:
         assert self.session is not None
         step = flow.steps[self.session.step]
         offered = [Choice(label, value) for label, value in self.session.data.get(_OFFERED, [])]
+        # The cut version of a refused over-long answer is on offer: a new typed text is fine too.
+        cut_offered = any(c.value == _CUT for c in offered)
         answer = Answer(self.text)
         if self.inbound.kind == InboundKind.FILE:
             # Only a step that accepts files gets here (see run); the caption is not matched
@@ -548,9 +555,11 @@ class _Turn:
                     return await self._with_reprompt(t.STALE_BUTTON)
             else:
                 picked = match_choice(self.text, offered)
-            if picked is not None:
+            if picked is not None and picked.value == _CUT:
+                answer = Answer(self.session.data[_CUT]["text"])
+            elif picked is not None:
                 answer.choice = picked.value
-            elif not step.free_text:
+            elif not step.free_text and not cut_offered:
                 if not self.text:
                     return await self._with_reprompt(t.NOT_A_CHOICE_EMPTY)
                 return await self._with_reprompt(t.NOT_A_CHOICE.format(answer=_quote(self.text)))
@@ -560,8 +569,12 @@ class _Turn:
         ctx = self._ctx(self.session.data)
         try:
             value = await step.parse(ctx, answer)
+        except TooLong as exc:
+            ctx.data[_CUT] = {"step": step.name, "text": exc.cut}
+            return await self._with_reprompt(exc.message)
         except Invalid as exc:
             return await self._with_reprompt(exc.message)
+        ctx.data.pop(_CUT, None)
         key = step.key()
         if key is not None:
             ctx.data[key] = value

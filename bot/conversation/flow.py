@@ -34,6 +34,16 @@ class Invalid(Exception):
         self.message = message
 
 
+class TooLong(Invalid):
+    """The answer is longer than the step takes. The engine keeps it and offers ``cut`` (the
+    text shortened at a word boundary, see :func:`bot.domain.vntext.cut_at_word`) as a choice,
+    so nobody retypes a long text on a phone; ``message`` says how long and where it was cut."""
+
+    def __init__(self, message: str, cut: str) -> None:
+        super().__init__(message)
+        self.cut = cut
+
+
 @dataclass(slots=True)
 class Answer:
     """The user's answer to a step: the matched choice's value, the free text, a shared phone

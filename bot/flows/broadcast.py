@@ -28,7 +28,7 @@ from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Inbo
 from bot.domain.broadcasts import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, Audience, Group
 from bot.domain.people import Person
 from bot.domain.vntext import display_name, fold
-from bot.flows.common import EDITING, commune_steps, require_officer, then, yes_no_step
+from bot.flows.common import EDITING, commune_steps, require_officer, then, too_long, yes_no_step
 from bot.services import broadcasts
 from bot.services.broadcasts import BroadcastError, Draft, Report
 from bot.storage import units
@@ -259,7 +259,12 @@ async def _text_parse(ctx: Ctx, answer: Answer) -> str:
     text = answer.text.strip()
     if len(text) < MIN_TEXT_CHARS:
         raise Invalid(tb.TEXT_TOO_SHORT)
-    await _check_length(ctx, text=text)
+    draft = dataclasses.replace(_draft(ctx), text=text)
+    length = len(broadcasts.full_text(await broadcasts.header(ctx.tx, _me(ctx)), draft))
+    if length > MAX_MESSAGE_CHARS:
+        # Keep the text and offer it cut to what fits beside the header, link and file note.
+        room = len(text) - (length - MAX_MESSAGE_CHARS)
+        raise too_long(tb.TEXT_WHAT, text, MAX_MESSAGE_CHARS, room=max(room, 0), length=length)
     return text
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.conversation.actor import Actor
-from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step
+from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step, TooLong
 from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
-from bot.domain.vntext import squeeze
+from bot.domain.vntext import cut_at_word, squeeze
 from bot.services import places
 from bot.texts import common as t
 from bot.texts import register as tr
@@ -34,6 +34,22 @@ def yes_no_step(name: str, question: str, next: str | NextFn | None) -> Step:
         return answer.choice == "yes"
 
     return Step(name, prompt, parse, next=next)
+
+
+def too_long(what: str, text: str, limit: int, room: int | None = None, length: int | None = None) -> TooLong:
+    """The refusal of an over-long text that keeps it: ``what`` («Nội dung») is ``length``
+    (default ``len(text)``) long against ``limit``; the cut version keeps at most ``room``
+    (default ``limit``) characters of ``text``, ending at a word, and the message shows where."""
+    kept, dropped = cut_at_word(text, limit if room is None else room)
+    message = t.TOO_LONG_KEPT.format(
+        what=what,
+        length=len(text) if length is None else length,
+        limit=limit,
+        kept=len(kept),
+        end=kept[-30:].lstrip(),
+        dropped=dropped if len(dropped) <= 40 else dropped[:39] + "…",
+    )
+    return TooLong(message, kept)
 
 
 def parse_person_name(text: str) -> str:

@@ -33,7 +33,7 @@ from bot.domain.enums import (
 )
 from bot.domain.privacy import mask_sensitive
 from bot.domain.vntext import fold, squeeze
-from bot.flows.common import EDITING, require_active, then, yes_no_step
+from bot.flows.common import EDITING, require_active, then, too_long, yes_no_step
 from bot.services import cases
 from bot.texts import cases as tc
 from bot.texts import common as t
@@ -177,7 +177,7 @@ async def parse_summary(ctx: Ctx, answer: Answer) -> str:
     if len(text) < 5:
         raise Invalid(tc.SUMMARY_TOO_SHORT)
     if len(text) > SUMMARY_MAX:
-        raise Invalid(tc.SUMMARY_TOO_LONG.format(length=len(text)))
+        raise too_long(tc.SUMMARY_WHAT, text, SUMMARY_MAX)
     masked, count = mask_sensitive(text)
     if count:
         ctx.say(tc.MASKED.format(n=count))

@@ -35,7 +35,7 @@ ASK_SUMMARY = (
     "KHÔNG ghi số căn cước, số điện thoại."
 )
 SUMMARY_TOO_SHORT = "Tóm tắt quá ngắn. Hãy ghi vài từ cho biết mâu thuẫn về việc gì (ít nhất 5 ký tự)."
-SUMMARY_TOO_LONG = "Tóm tắt dài {length} ký tự, quá giới hạn 500. Hãy viết gọn lại."
+SUMMARY_WHAT = "Nội dung"
 MASKED = "🔒 Tôi đã che {n} dãy số giống số căn cước/điện thoại trong tóm tắt để bảo vệ thông tin cá nhân."
 ASK_SCOPE = "Cần kiểm tra thêm: vụ việc có thuộc trường hợp KHÔNG được hòa giải ở cơ sở không? (Điều 3 Luật Hòa giải ở cơ sở)"
 SCOPE_OK = "✅ Được hòa giải ở cơ sở"

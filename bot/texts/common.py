@@ -24,12 +24,10 @@ NOTHING_TO_CANCEL = "Không có việc gì đang làm dở. Gõ «menu» để c
 STOPPED_FOR_MENU = "Đã dừng «{title}»."
 STOPPED_KEPT = "Đã dừng «{title}». Bản nháp được giữ {hours} giờ: vào «menu» để khôi phục."
 CANCEL_CONFIRM = (
-    "Bạn đã trả lời {n} câu của «{title}». Hủy thật không? "
-    "Chọn «Tiếp tục» để làm tiếp từ câu đang hỏi."
+    "Bạn đã trả lời {n} câu của «{title}». Hủy thật không? Chọn «Tiếp tục» để làm tiếp từ câu đang hỏi."
 )
 CANCELLED_KEPT = (
-    "Đã hủy «{title}». Bản nháp được giữ {hours} giờ: gõ «menu» và chọn «♻️ Khôi phục» "
-    "nếu muốn làm tiếp."
+    "Đã hủy «{title}». Bản nháp được giữ {hours} giờ: gõ «menu» và chọn «♻️ Khôi phục» nếu muốn làm tiếp."
 )
 RESTORE_DRAFT = "♻️ Khôi phục «{title}» (hủy lúc {time})"
 RESTORED = "Đã khôi phục «{title}». Làm tiếp từ câu đang dở:"
@@ -72,6 +70,13 @@ ACCOUNT_LEFT = (
     "để tra cứu pháp luật."
 )
 UNKNOWN_COMMAND = "Tôi không biết lệnh «{command}». Gõ «menu» để xem các việc có thể làm."
+USE_CUT = "✂️ Dùng bản đã cắt"
+TOO_LONG_KEPT = (
+    "{what} dài {length} ký tự, quá giới hạn {limit}. Tôi vẫn giữ bản bạn gửi, không cần gõ lại:\n"
+    "• chọn «✂️ Dùng bản đã cắt» để lấy {kept} ký tự đầu, dừng ở «…{end}» "
+    "(bỏ phần sau: «{dropped}»);\n"
+    "• hoặc gõ bản ngắn hơn."
+)
 YES = "Có"
 NO = "Không"
 CONFIRM = "✅ Xác nhận"
