@@ -32,9 +32,7 @@ FULL_TEXT_LABEL = "📄 Xem toàn văn"
 DID_YOU_MEAN = "(Trợ lý hiểu câu hỏi là: «{text}»)"
 
 SUGGEST_BEST = "Tôi chưa chắc đã hiểu đúng câu hỏi. Nội dung gần nhất tìm được:"
-SUGGEST_ALSO = (
-    "Nếu chưa đúng ý, có phải bạn hỏi một trong các nội dung dưới đây? Chọn để xem, hoặc hỏi lại rõ hơn."
-)
+SUGGEST_ALSO = "Nếu chưa đúng ý, có phải bạn hỏi một trong các nội dung dưới đây? Chọn để xem, hoặc hỏi lại rõ hơn."
 SUGGEST_LABEL_ARTICLE = "Điều {n} {doc}: {title}"
 SUGGEST_LABEL_SECTION = "{title} ({doc})"
 SUGGEST_LABEL_FAQ = "Hỏi đáp: {title}"

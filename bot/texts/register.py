@@ -58,7 +58,9 @@ FEMALE = "Nữ"
 ASK_ETHNIC = "Dân tộc của bạn:"
 ETHNIC_KINH = "Kinh"
 ETHNIC_MINORITY = "Dân tộc thiểu số (Tày, Nùng, Dao…)"
-ASK_PHONE = "Số điện thoại di động của bạn? (ví dụ 0912 345 678)"
+ASK_PHONE = (
+    "Số điện thoại di động của bạn? (ví dụ 0912 345 678)"
+)
 PHONE_BAD = "«{text}» không phải số di động Việt Nam (10 số, bắt đầu bằng 03, 05, 07, 08 hoặc 09). Gõ lại:"
 PHONE_TAKEN_RETRY = "Số điện thoại này đã được người khác đăng ký. Hãy gõ số khác:"
 PHONE_TAKEN = "Số điện thoại này đã được đăng ký. Nếu đó là số của bạn, hãy liên hệ công chức Tư pháp xã."
