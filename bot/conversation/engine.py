@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
@@ -476,48 +476,75 @@ class _Turn:
         return await self._launch(opening)
 
     async def _open(self, name: str, data: dict[str, Any]) -> _Opening | _Refused:
-        """Check whether ``name`` may start now (its ``allowed`` rule and its ``begin``) without
-        touching the current session, so a refusal can leave the current flow intact."""
+        """Check whether ``name`` may start now — its ``allowed`` rule, its ``begin`` and its first
+        question — without touching the current session, so a refusal can leave the current
+        flow intact."""
         flow = self.app.flows[name]
         refusal = flow.allowed(self.actor)
         if refusal is not None:
             return _Refused(refusal, [])
         ctx = self._ctx(dict(data))
-        if flow.begin is not None:
-            try:
-                await flow.begin(ctx)
-            except Invalid as exc:
-                return _Refused(exc.message, ctx.notes)
-        return _Opening(flow, ctx)
+        try:
+            if flow.begin is not None:
+                await _guarded(flow.begin(ctx))
+            if ctx.next_flow is not None:
+                return _Opening(flow, ctx, "", None)
+            step = flow.first_step(ctx)
+            reply = await self._render(flow, step, ctx)
+        except Invalid as exc:
+            return _Refused(exc.message, ctx.notes)
+        return _Opening(flow, ctx, step, reply)
 
     async def _launch(self, opening: _Opening) -> list[Reply]:
-        """Make an opened flow the chat's session and ask its first question."""
+        """Make an opened flow the chat's session and send its first question."""
         flow, ctx = opening.flow, opening.ctx
-        if ctx.next_flow is not None:
+        if ctx.next_flow is not None or opening.reply is None:
+            assert ctx.next_flow is not None
             return ctx.notes + await self.start_flow(*ctx.next_flow)
         self.session = Session(
-            channel=self.inbound.channel,
-            chat_id=self.inbound.chat_id,
-            flow=flow.name,
-            step=flow.first_step(ctx),
+            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=flow.name, step=opening.step
         )
         self.session.data = ctx.data
-        return await self._prompt(flow, ctx, ctx.notes)
+        return await self._send_prompt(opening.reply, ctx.notes)
 
-    async def _prompt(
-        self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None
-    ) -> list[Reply]:
-        assert self.session is not None
-        reply = await flow.steps[self.session.step].prompt(ctx)
-        self.session.data = ctx.data
-        cut = self.session.data.get(_CUT)
-        if cut is not None and cut["step"] == self.session.step:
+    async def _render(self, flow: Flow, step: str, ctx: Ctx) -> Reply:
+        """The question of ``step`` (raises Invalid when it cannot be asked now)."""
+        reply = await _guarded(flow.steps[step].prompt(ctx))
+        cut = ctx.data.get(_CUT)
+        if cut is not None and cut["step"] == step:
             reply.choices = [*reply.choices, Choice(t.USE_CUT, _CUT)]
+        return reply
+
+    async def _send_prompt(self, reply: Reply, before: list[Reply], error: str | None = None) -> list[Reply]:
+        """Record what ``reply`` offers in the session, commit it, and return it after ``before``."""
+        assert self.session is not None
         self.session.data[_OFFERED] = [[c.label, c.value] for c in reply.choices]
         await save_session(self.tx, self.session, self.now)
         if error:
             reply.text = f"{error}\n\n{reply.text}"
         return [*before, reply]
+
+    async def _prompt(
+        self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None
+    ) -> list[Reply]:
+        """Ask the current step. A step that cannot be asked now (nobody to pick, a case no
+        longer visible) says why and falls back to the step before it — or, at the first step,
+        ends the flow with the way out — so no input loops on an apology."""
+        assert self.session is not None
+        reasons: list[str] = []
+        while True:
+            try:
+                reply = await self._render(flow, self.session.step, ctx)
+                break
+            except Invalid as exc:
+                if exc.message not in reasons:
+                    reasons.append(exc.message)
+                if not self.session.history:
+                    await self._end_session()
+                    return [*before, Reply("\n".join([*reasons, "", t.FLOW_ENDED.format(title=flow.title)]))]
+                self.session.step = self.session.history.pop()
+        self.session.data = ctx.data
+        return await self._send_prompt(reply, before, "\n".join(reasons) if reasons else error)
 
     async def _with_reprompt(self, message: str) -> list[Reply]:
         """Say ``message``; inside a flow, repeat the current question with it."""
@@ -568,7 +595,7 @@ class _Turn:
 
         ctx = self._ctx(self.session.data)
         try:
-            value = await step.parse(ctx, answer)
+            value = await _guarded(step.parse(ctx, answer))
         except TooLong as exc:
             ctx.data[_CUT] = {"step": step.name, "text": exc.cut}
             return await self._with_reprompt(exc.message)
@@ -584,7 +611,16 @@ class _Turn:
             return await self._hand_over(ctx)
         following = step.next_step(ctx)
         if following is None:
-            replies = await flow.finish(ctx)
+            # A finish that refuses (the case is no longer theirs …) undoes its own writes and
+            # asks the last question again with the reason, instead of an apology.
+            await self.tx.execute("SAVEPOINT finish")
+            try:
+                replies = await _guarded(flow.finish(ctx))
+            except Invalid as exc:
+                await self.tx.execute("ROLLBACK TO finish")
+                await self.tx.execute("RELEASE finish")
+                return ctx.notes + await self._with_reprompt(exc.message)
+            await self.tx.execute("RELEASE finish")
             if ctx.next_flow is not None:
                 await self._end_session()
                 return ctx.notes + replies + await self.start_flow(*ctx.next_flow)
@@ -598,10 +634,25 @@ class _Turn:
 
 @dataclass(slots=True)
 class _Opening:
-    """A flow that agreed to start: its context after ``begin``, not yet the chat's session."""
+    """A flow that agreed to start: its context after ``begin`` and its first question (None
+    when ``begin`` handed over to another flow), not yet the chat's session."""
 
     flow: Flow
     ctx: Ctx
+    step: str
+    reply: Reply | None
+
+
+_T = TypeVar("_T")
+
+
+async def _guarded(call: Awaitable[_T]) -> _T:
+    """Run a flow's hook; a service's PermissionError (scope checked in the services) becomes a
+    plain refusal instead of an apology."""
+    try:
+        return await call
+    except PermissionError:
+        raise Invalid(t.NOT_ALLOWED_NOW) from None
 
 
 @dataclass(slots=True)

@@ -163,7 +163,7 @@ UPDATE_ASKED = "Đã gửi đề nghị cập nhật tới hòa giải viên bá
 UPDATE_REQUESTED = "🔔 Công chức Tư pháp xã đề nghị cập nhật vụ việc {code} («{summary}»)."
 OPEN_CASE = "Mở vụ việc"
 NOT_YOURS = "Bạn chỉ xem được vụ việc này, không sửa được (chỉ người báo cáo hoặc tổ trưởng được sửa)."
-CASE_NOT_VISIBLE = "Bạn không xem được vụ việc này."
+CASE_NOT_VISIBLE = "Bạn không xem được vụ việc này (vụ việc của tổ hoặc xã khác, hoặc bạn vừa chuyển tổ)."
 FIELD_NAMES = {
     "received_on": "ngày nhận",
     "origin": "căn cứ",

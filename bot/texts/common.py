@@ -56,6 +56,11 @@ INTERNAL_ERROR = (
     "Vui lòng gửi lại tin nhắn, hoặc gõ «menu»."
 )
 NOT_ALLOWED = "Chức năng này không dành cho tài khoản của bạn."
+NOT_ALLOWED_NOW = (
+    "Việc này hiện không thuộc phạm vi của tài khoản bạn (có thể vai trò, tổ hoặc xã của bạn vừa "
+    "thay đổi). Liên hệ công chức Tư pháp xã nếu cần."
+)
+FLOW_ENDED = "Đã dừng «{title}». Gõ «menu» để chọn việc khác."
 NEED_REGISTRATION = "Bạn cần đăng ký trước. Gõ «menu» và chọn «Đăng ký»."
 NEED_APPROVAL = (
     "Tài khoản của bạn đang chờ công chức Tư pháp xã duyệt. Trong lúc chờ, bạn vẫn có thể "
