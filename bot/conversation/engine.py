@@ -27,7 +27,7 @@ from bot.conversation.choices import match_choice
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.conversation.vocabulary import yes_no
-from bot.domain.vntext import clean_input, fold
+from bot.domain.vntext import canonical, clean_input, fold, has_diacritics, squeeze
 from bot.storage import drafts
 from bot.storage import people as people_repo
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
@@ -48,22 +48,41 @@ CONFIRM_CANCEL_AFTER = 3
 # An over-long answer kept for the step that refused it: {"step": name, "text": the cut version}.
 _CUT = "_cut"
 
+# Typed global words, spelled as people write them with diacritics. A text typed with
+# diacritics must be one of these spellings; typed without, it matches their folded form —
+# except the spellings in _NEEDS_DIACRITICS, whose folded form is also another common answer
+# («dung» is «đúng» as often as «dừng»).
 _GLOBAL_WORDS = {
     "menu": "menu",
-    "danh muc": "menu",
-    "huy": "cancel",
-    "huy bo": "cancel",
-    "thoi": "cancel",
-    "dung": "cancel",
+    "danh mục": "menu",
+    "hủy": "cancel",
+    "hủy bỏ": "cancel",
+    "thôi": "cancel",
+    "dừng": "cancel",
+    "dừng lại": "cancel",
     "cancel": "cancel",
-    "quay lai": "back",
-    "tro lai": "back",
+    "quay lại": "back",
+    "trở lại": "back",
     "back": "back",
-    "tro giup": "help",
-    "giup": "help",
-    "huong dan": "help",
+    "trợ giúp": "help",
+    "giúp": "help",
+    "giúp đỡ": "help",
+    "hướng dẫn": "help",
     "help": "help",
 }
+_NEEDS_DIACRITICS = frozenset({"dừng"})
+_TYPED_GLOBAL = {canonical(word): name for word, name in _GLOBAL_WORDS.items()}
+_FOLDED_GLOBAL = {fold(word): name for word, name in _GLOBAL_WORDS.items() if word not in _NEEDS_DIACRITICS}
+
+
+def _global_word(text: str) -> str | None:
+    """The global command a whole typed message is (``hủy``, ``quay lai`` …), or None."""
+    word = squeeze(text).strip(" .!?")
+    if has_diacritics(word):
+        return _TYPED_GLOBAL.get(canonical(word))
+    return _FOLDED_GLOBAL.get(fold(word))
+
+
 _SLASH_COMMANDS = {
     "start": "start",
     "menu": "menu",
@@ -96,7 +115,7 @@ def parse_command(text: str, flow_commands: dict[str, str]) -> Command | None:
         if word in flow_commands:
             return Command("flow", flow_commands[word])
         return Command("unknown", word)
-    word = _GLOBAL_WORDS.get(fold(text).strip(" .!?"))
+    word = _global_word(text)
     return Command(word) if word else None
 
 
@@ -582,6 +601,10 @@ class _Turn:
                     return await self._with_reprompt(t.STALE_BUTTON)
             else:
                 picked = match_choice(self.text, offered)
+                if picked is None and step.words is not None:
+                    # «ko», «dc», «đúng rồi», «tày»: the step's vocabulary of short replies.
+                    meant = step.words(self.text)
+                    picked = next((c for c in offered if c.value == meant), None)
             if picked is not None and picked.value == _CUT:
                 answer = Answer(self.session.data[_CUT]["text"])
             elif picked is not None:

@@ -103,6 +103,9 @@ class Step:
     ``store``: the data key the parsed value goes to (the step name by default); None to skip.
     ``phone``: a shared contact is an answer here. ``accepts_file``: a document or photo is an
     answer here (``Answer.file``); at every other step a file is refused as unsupported.
+    ``words``: what short typed replies mean here (see :mod:`bot.conversation.vocabulary`):
+    typed text → one of the offered choice values, consulted when the text matches no choice
+    (``ko`` → "no", ``dung roi`` → "save"). The shared step helpers set it.
     """
 
     name: str
@@ -113,6 +116,7 @@ class Step:
     store: str | None = ""
     phone: bool = False
     accepts_file: bool = False
+    words: Callable[[str], str | None] | None = None
 
     def key(self) -> str | None:
         """The data key for this step's value."""
@@ -158,8 +162,10 @@ def choice_step(
     next: str | NextFn | None = None,
     columns: int = 1,
     store: str | None = "",
+    words: Callable[[str], str | None] | None = None,
 ) -> Step:
-    """A step whose answer must be one of fixed (or computed) choices; the value is the choice value."""
+    """A step whose answer must be one of fixed (or computed) choices; the value is the choice
+    value. ``words`` maps short typed replies to a choice value (see :class:`Step`)."""
 
     async def prompt(ctx: Ctx) -> Reply:
         text = question(ctx) if callable(question) else question
@@ -169,4 +175,4 @@ def choice_step(
     async def parse(ctx: Ctx, answer: Answer) -> Any:
         return answer.choice
 
-    return Step(name=name, prompt=prompt, parse=parse, next=next, store=store)
+    return Step(name=name, prompt=prompt, parse=parse, next=next, store=store, words=words)

@@ -57,3 +57,40 @@ def yes_no(text: str) -> bool | None:
 def is_confirm(text: str) -> bool:
     """Whether a typed reply confirms a summary («ok», «đúng rồi», «gửi», «xác nhận» …)."""
     return key(text) in CONFIRM_WORDS
+
+
+# The 53 ethnic minorities of Việt Nam (folded), with the spellings people type for them; "kinh"
+# is the majority. The registration stores only minority or not (Art. 7 composition of a team).
+# Cơ Tu, Chơ Ro … stay; «Co» and «Mạ» are left out: folded they are «có» and «ma».
+_MINORITIES = frozenset(
+    {
+        "tay", "nung", "dao", "dao do", "dao tien", "hmong", "h mong", "mong", "meo", "san chay",
+        "cao lan", "san chi", "san diu", "hoa", "thai", "muong", "khmer", "kho me", "gia rai",
+        "jrai", "e de", "ede", "ba na", "bahnar", "xo dang", "co ho", "cham", "gie trieng",
+        "ra glai", "raglai", "mnong", "m nong", "ta oi", "bru van kieu", "van kieu", "co tu",
+        "xtieng", "x tieng", "kho mu", "khmu", "cho ro", "giay", "xinh mun",
+        "ha nhi", "chu ru", "lao", "la chi", "khang", "phu la", "la hu", "la ha", "pa then",
+        "lu", "ngai", "chut", "lo lo", "mang", "co lao", "bo y", "cong", "si la", "pu peo",
+        "ro mam", "brau", "o du", "thieu so", "dan toc thieu so", "dtts", "dan toc it nguoi",
+    }
+)  # fmt: skip
+_MAJORITY = frozenset({"kinh", "viet", "nguoi kinh", "dan toc kinh"})
+_ETHNIC_PREFIX = re.compile(r"^(?:toi (?:la )?|la )?(?:nguoi |dan toc |dt )?")
+
+
+def minority(text: str) -> bool | None:
+    """True when the text names an ethnic minority («tày», «nùng», «dân tộc Dao» …), False for
+    Kinh, None when it names neither (or several, e.g. «tày hoặc kinh»)."""
+    word = key(text)
+    if word in _MAJORITY:
+        return False
+    stripped = _ETHNIC_PREFIX.sub("", word)
+    if stripped in _MAJORITY:
+        return False
+    if stripped in _MINORITIES or word in _MINORITIES:
+        return True
+    # «tày nùng», «tay, nung»: several minorities are still a minority.
+    parts = [p for p in re.split(r"\s+(?:va|hoac|voi)\s+|\s+", stripped) if p]
+    if parts and all(p in _MINORITIES for p in parts):
+        return True
+    return None

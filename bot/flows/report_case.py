@@ -33,7 +33,15 @@ from bot.domain.enums import (
 )
 from bot.domain.privacy import mask_sensitive
 from bot.domain.vntext import fold, squeeze
-from bot.flows.common import EDITING, require_active, then, too_long, yes_no_step
+from bot.flows.common import (
+    EDITING,
+    confirm_words,
+    require_active,
+    then,
+    too_long,
+    yes_no_step,
+    yes_no_words,
+)
 from bot.services import cases
 from bot.texts import cases as tc
 from bot.texts import common as t
@@ -377,7 +385,11 @@ def report_flow() -> Flow:
     steps = {
         "received": date_step("received", tc.ASK_RECEIVED, _after_received, check=_check_received),
         "received_confirm": Step(
-            "received_confirm", _received_confirm_prompt, _yes, next=_after_received_confirm
+            "received_confirm",
+            _received_confirm_prompt,
+            _yes,
+            next=_after_received_confirm,
+            words=yes_no_words(),
         ),
         "origin": choice_step(
             "origin",
@@ -399,6 +411,7 @@ def report_flow() -> Flow:
             _confirm_prompt,
             _confirm_parse,
             next=lambda ctx: None if ctx.data.get("confirm") == "save" else str(ctx.data.get("confirm")),
+            words=confirm_words("save"),
         ),
     }
     return Flow(
