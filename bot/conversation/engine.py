@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,10 +23,11 @@ import aiosqlite
 
 from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
+from bot.conversation.commands import Command, flow_phrase, parse_command
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.conversation.vocabulary import yes_no
-from bot.domain.vntext import canonical, clean_input, fold, has_diacritics, squeeze
+from bot.domain.vntext import clean_input
 from bot.storage import drafts
 from bot.storage import people as people_repo
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
@@ -47,76 +47,6 @@ _PAUSE = "_pause"
 CONFIRM_CANCEL_AFTER = 3
 # An over-long answer kept for the step that refused it: {"step": name, "text": the cut version}.
 _CUT = "_cut"
-
-# Typed global words, spelled as people write them with diacritics. A text typed with
-# diacritics must be one of these spellings; typed without, it matches their folded form —
-# except the spellings in _NEEDS_DIACRITICS, whose folded form is also another common answer
-# («dung» is «đúng» as often as «dừng»).
-_GLOBAL_WORDS = {
-    "menu": "menu",
-    "danh mục": "menu",
-    "hủy": "cancel",
-    "hủy bỏ": "cancel",
-    "thôi": "cancel",
-    "dừng": "cancel",
-    "dừng lại": "cancel",
-    "cancel": "cancel",
-    "quay lại": "back",
-    "trở lại": "back",
-    "back": "back",
-    "trợ giúp": "help",
-    "giúp": "help",
-    "giúp đỡ": "help",
-    "hướng dẫn": "help",
-    "help": "help",
-}
-_NEEDS_DIACRITICS = frozenset({"dừng"})
-_TYPED_GLOBAL = {canonical(word): name for word, name in _GLOBAL_WORDS.items()}
-_FOLDED_GLOBAL = {fold(word): name for word, name in _GLOBAL_WORDS.items() if word not in _NEEDS_DIACRITICS}
-
-
-def _global_word(text: str) -> str | None:
-    """The global command a whole typed message is (``hủy``, ``quay lai`` …), or None."""
-    word = squeeze(text).strip(" .!?")
-    if has_diacritics(word):
-        return _TYPED_GLOBAL.get(canonical(word))
-    return _FOLDED_GLOBAL.get(fold(word))
-
-
-_SLASH_COMMANDS = {
-    "start": "start",
-    "menu": "menu",
-    "huy": "cancel",
-    "cancel": "cancel",
-    "quaylai": "back",
-    "back": "back",
-    "trogiup": "help",
-    "help": "help",
-}
-_SLASH = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A global command recognised in a message: its name and optional argument."""
-
-    name: str
-    arg: str = ""
-
-
-def parse_command(text: str, flow_commands: dict[str, str]) -> Command | None:
-    """Recognise ``/start CODE``, ``/baocao`` or a typed global word (``huy``, ``quay lại`` …)."""
-    slash = _SLASH.match(text.strip())
-    if slash:
-        word = slash.group(1).lower()
-        arg = (slash.group(2) or "").strip()
-        if word in _SLASH_COMMANDS:
-            return Command(_SLASH_COMMANDS[word], arg)
-        if word in flow_commands:
-            return Command("flow", flow_commands[word])
-        return Command("unknown", word)
-    word = _global_word(text)
-    return Command(word) if word else None
 
 
 class _ChatLocks:
@@ -224,6 +154,9 @@ class _Turn:
         command = parse_command(self.text, self.app.flow_commands) if self._typed() else None
         if command is not None:
             return await self._command(command)
+        wanted = self._flow_phrase()
+        if wanted is not None:
+            return await self._switch_to(wanted, {})
         if self.inbound.kind == InboundKind.CHOICE and self.text.startswith("go:"):
             return await self._action(self.text)
 
@@ -246,6 +179,19 @@ class _Turn:
             return await self.start_flow("menu", {})
         # Free text outside a flow is a question for the knowledge base.
         return await self.start_flow("ask", {"q": self.text})
+
+    def _flow_phrase(self) -> str | None:
+        """A flow asked for in words («dang ky», «tôi muốn báo cáo»), outside a step only: inside
+        one, the same words may be its answer (a summary, a name). Q&A follow-ups and the menu
+        are not steps in that sense."""
+        if not self._typed():
+            return None
+        if self.session is not None:
+            flow = self.app.flows.get(self.session.flow)
+            if self.session.paused or (flow is not None and not flow.ephemeral):
+                return None
+        wanted = flow_phrase(self.text, self.app.flow_commands)
+        return wanted if wanted in self.app.flows else None
 
     def _typed(self) -> bool:
         return self.inbound.kind == InboundKind.TEXT
@@ -292,7 +238,7 @@ class _Turn:
             # A bare /start is the menu: an unfinished flow is kept as «▶️ Tiếp tục …».
             return await self._menu()
         if command.name == "flow":
-            return await self._switch_to(command.arg, {})
+            return await self._switch_to(command.flow, {}, first_answer=command.arg)
         return await self._with_reprompt(t.UNKNOWN_COMMAND.format(command="/" + command.arg))
 
     async def _cancel(self) -> list[Reply]:
@@ -352,15 +298,27 @@ class _Turn:
         await drafts.keep(self.tx, self.inbound.channel, self.inbound.chat_id, snapshot, self.now)
         return True
 
-    async def _switch_to(self, name: str, data: dict[str, Any]) -> list[Reply]:
+    async def _switch_to(self, name: str, data: dict[str, Any], first_answer: str = "") -> list[Reply]:
         """Leave the current flow for ``name`` — unless ``name`` refuses to start (not allowed,
         or its ``begin`` says no: an approval already decided, a case no longer visible), which
-        says why and repeats the current question with the current flow intact."""
+        says why and repeats the current question with the current flow intact.
+        ``first_answer`` (the text after ``/lienket``, ``/hoi`` …) answers the first question."""
         opening = await self._open(name, data)
         if isinstance(opening, _Refused):
             return opening.notes + await self._with_reprompt(opening.message)
         notes = await self._stop_current()
-        return notes + await self._launch(opening)
+        replies = notes + await self._launch(opening)
+        if (
+            first_answer
+            and opening.reply is not None
+            and self.session is not None
+            and self.session.flow == name
+        ):
+            # Answered at once: the first question is not shown, its answer's outcome is.
+            self.text = first_answer
+            replies = [r for r in replies if r is not opening.reply]
+            replies += await self._answer_step(self.app.flows[name])
+        return replies
 
     async def _menu(self) -> list[Reply]:
         """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
