@@ -27,6 +27,7 @@ from bot.conversation.commands import Command, flow_phrase, parse_command
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.conversation.vocabulary import yes_no
+from bot.domain.numbers import whole_number
 from bot.domain.vntext import clean_input
 from bot.storage import drafts
 from bot.storage import people as people_repo
@@ -647,8 +648,8 @@ class _Refused:
 def _pressed(value: str, offered: list[Choice]) -> Choice | None:
     """The offered choice a button press refers to: by value, or ``#n`` (1-based) for channels
     whose button payloads cannot hold long values (Telegram's 64-byte callback data)."""
-    if value.startswith("#") and value[1:].isdigit():
-        index = int(value[1:])
+    index = whole_number(value[1:]) if value.startswith("#") else None
+    if index is not None:
         return offered[index - 1] if 1 <= index <= len(offered) else None
     return next((c for c in offered if c.value == value), None)
 
