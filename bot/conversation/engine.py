@@ -192,7 +192,12 @@ class _Turn:
             if self.session.paused or (flow is not None and not flow.ephemeral):
                 return None
         wanted = flow_phrase(self.text, self.app.flow_commands)
-        return wanted if wanted in self.app.flows else None
+        if wanted is None or wanted not in self.app.flows:
+            return None
+        # A flow this role never has («thong bao» typed by a mediator) leaves the words to the
+        # knowledge base; a refusal that says what to do first (register, wait for approval)
+        # is shown.
+        return None if self.app.flows[wanted].allowed(self.actor) == t.NOT_ALLOWED else wanted
 
     def _typed(self) -> bool:
         return self.inbound.kind == InboundKind.TEXT
@@ -486,7 +491,11 @@ class _Turn:
         return await self._send_prompt(opening.reply, ctx.notes)
 
     async def _render(self, flow: Flow, step: str, ctx: Ctx) -> Reply:
-        """The question of ``step`` (raises Invalid when it cannot be asked now)."""
+        """The question of ``step`` (raises Invalid when it cannot be asked now — also when the
+        person may no longer use the flow: role changed, account unlinked since it began)."""
+        refusal = flow.allowed(self.actor)
+        if refusal is not None:
+            raise Invalid(refusal)
         reply = await _guarded(flow.steps[step].prompt(ctx))
         cut = ctx.data.get(_CUT)
         if cut is not None and cut["step"] == step:
@@ -535,6 +544,11 @@ class _Turn:
 
     async def _answer_step(self, flow: Flow) -> list[Reply]:
         assert self.session is not None
+        refusal = flow.allowed(self.actor)
+        if refusal is not None:
+            # The flow began when this person could use it; they no longer can.
+            await self._end_session()
+            return [Reply(f"{refusal}\n\n{t.FLOW_ENDED.format(title=flow.title)}")]
         step = flow.steps[self.session.step]
         offered = [Choice(label, value) for label, value in self.session.data.get(_OFFERED, [])]
         # The cut version of a refused over-long answer is on offer: a new typed text is fine too.

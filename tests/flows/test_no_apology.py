@@ -54,3 +54,17 @@ async def test_a_refused_service_call_is_not_an_apology(world: World) -> None:
     reply = await leader("/to")
     assert t.INTERNAL_ERROR not in reply
     assert world.leader.role == Role.TEAM_LEADER
+
+
+async def test_a_flow_the_person_may_no_longer_use_ends_with_the_reason(world: World) -> None:
+    med = world.chat("med")
+    await med.play(["/hoso", tr.LEAVE_TEAM])
+    session = await med.session()
+    assert session is not None and session.flow == "profile"
+    # The chat is unlinked from the person while the question is open.
+    async with world.app.db.transaction() as tx:
+        await tx.execute("UPDATE identities SET person_id = NULL WHERE external_id = 'med'")
+    for word in ("có", "trợ giúp", "quay lại"):
+        reply = await med(word)
+        assert t.INTERNAL_ERROR not in reply
+    assert await med.session() is None

@@ -60,3 +60,10 @@ async def test_text_after_a_flow_command_answers_its_first_question(world: World
     # A code typed after /lienket on a chat nobody knows yet is tried at once.
     stranger = Chat(world.app, "zalo-user")
     assert (await stranger("/lienket 123456")).startswith(tl.UNKNOWN)
+
+
+async def test_words_for_a_flow_the_role_never_has_stay_a_question(world: World) -> None:
+    med = world.chat("med")
+    await med("gui thong bao")
+    session = await med.session()
+    assert session is not None and session.flow == "ask"
