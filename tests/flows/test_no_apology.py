@@ -10,7 +10,7 @@ from bot.services import registration
 from bot.texts import cases as tc
 from bot.texts import common as t
 from bot.texts import register as tr
-from tests.flows.support import KHANH_KHE, World, add_team, report_case
+from tests.flows.support import KHANH_KHE, World, add_person, add_team, report_case
 
 
 @pytest.mark.parametrize("action", [tr.MOVE_MEDIATOR, tr.MARK_LEFT])
@@ -68,3 +68,14 @@ async def test_a_flow_the_person_may_no_longer_use_ends_with_the_reason(world: W
         reply = await med(word)
         assert t.INTERNAL_ERROR not in reply
     assert await med.session() is None
+
+
+async def test_moving_a_mediator_when_the_commune_has_one_team(world: World) -> None:
+    team = await add_team(world.app, KHANH_KHE, "Thôn Pò Mã")
+    await add_person(world.app, Role.MEDIATOR, commune=KHANH_KHE, team=team, name="Vi Văn Khoa", user="khoa")
+    officer = world.chat("officer2")
+    await officer.play(["/to", tr.MOVE_MEDIATOR])
+    reply = await officer("Vi Văn Khoa")
+    assert t.INTERNAL_ERROR not in reply
+    assert reply.startswith(tr.NO_OTHER_TEAM)
+    assert t.INTERNAL_ERROR not in await officer("1")
