@@ -25,7 +25,7 @@ from bot.domain.enums import PersonStatus, Role
 from bot.runtime import App
 from bot.storage.sessions import Session, delete_session, load_session, save_session
 from bot.texts import common as t
-from tests.flows.support import KHANH_KHE, TAN_DOAN, add_person, build_world, report_case
+from tests.flows.support import KHANH_KHE, TAN_DOAN, THAT_KHE, add_person, add_team, build_world, report_case
 
 TEXT_INPUTS: tuple[str, ...] = (
     # numbers, out of range, dates that are not
@@ -136,6 +136,12 @@ class Fuzzer:
         await add_person(
             self.app, Role.COMMUNE_OFFICER, commune=KHANH_KHE, name="Cán Bộ Hai", user="empty_commune"
         )
+        # A commune with one team of one mediator: nowhere to move anyone.
+        small = await add_team(self.app, THAT_KHE, "Thôn Bản Slậy")
+        await add_person(self.app, Role.COMMUNE_OFFICER, commune=THAT_KHE, name="Hoàng Văn Ba", user="small")
+        await add_person(
+            self.app, Role.MEDIATOR, commune=THAT_KHE, team=small, name="Lộc Thị Tư", user="solo"
+        )
         for outcome in ("dang_hoa_giai", "thanh", "khong_thanh"):
             await report_case(self.app, world.med, outcome=outcome, received=date(2026, 3, 2))
         assert TAN_DOAN
@@ -146,6 +152,7 @@ class Fuzzer:
             "leader": "leader",
             "officer": "officer",
             "officer_empty": "empty_commune",
+            "officer_small": "small",
             "province": "province",
             "admin": "admin",
         }
