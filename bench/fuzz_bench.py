@@ -33,7 +33,7 @@ async def _run(walks: int, seed: int, budget: float | None) -> Report:
         settings = Settings(data_dir=Path(folder), _env_file=None)  # type: ignore[call-arg]
         kb = KnowledgeBase.load(DEFAULT_KNOWLEDGE_DIR)
         async with open_app(settings, kb=kb, clock=Clock()) as app:
-            return await Fuzzer(app, seed=seed).run(walks=walks, budget_seconds=budget)
+            return await Fuzzer(app, seed=seed).run(walks=walks, budget_seconds=budget, pauses=True)
 
 
 def main() -> int:

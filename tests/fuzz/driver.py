@@ -124,6 +124,7 @@ class Fuzzer:
         self.rng = random.Random(seed)
         self._ids = itertools.count(1)
         self.report = Report()
+        self.pauses = False
 
     async def personas(self) -> dict[str, str]:
         """Create the people of the run; returns persona name → chat id."""
@@ -196,9 +197,32 @@ class Fuzzer:
         return inputs
 
     async def fuzz_here(self, persona: str, chat: str, inputs: list[tuple[InboundKind, str]]) -> None:
-        """Send every input from the chat's current state, putting the state back after each."""
+        """Send every input from the chat's current state, putting the state back after each;
+        with ``pauses``, also from the same step paused («Tiếp tục hay hủy?» after idleness,
+        and «Hủy thật không?» after «hủy»)."""
         saved = await self._session(chat)
-        where = (saved.flow, saved.step) if saved else ("—", "—")
+        await self._fuzz_state(persona, chat, saved, inputs)
+        if self.pauses and saved is not None:
+            for reason in ("idle", "cancel"):
+                offered = [["▶️ Tiếp tục", "resume"], ["✖️ Hủy", "drop"]]
+                data = {**saved.data, "_pause": reason, "_offered": offered}
+                paused = Session(
+                    saved.channel,
+                    saved.chat_id,
+                    saved.flow,
+                    saved.step,
+                    data,
+                    list(saved.history),
+                    paused=True,
+                )
+                await self._put_back(chat, paused)
+                await self._fuzz_state(persona, chat, paused, inputs[:: max(1, len(inputs) // 12)])
+            await self._put_back(chat, saved)
+
+    async def _fuzz_state(
+        self, persona: str, chat: str, saved: Session | None, inputs: list[tuple[InboundKind, str]]
+    ) -> None:
+        where = (saved.flow, saved.step + (" (paused)" if saved.paused else "")) if saved else ("—", "—")
         for kind, payload in inputs:
             if kind == InboundKind.CHOICE or kind == InboundKind.CONTACT:
                 replies = await self.send(chat, kind, value=payload)
@@ -259,9 +283,11 @@ class Fuzzer:
         walks: int = 2,
         max_steps: int = 25,
         budget_seconds: float | None = None,
+        pauses: bool = False,
     ) -> Report:
         """Walk every flow for every persona ``walks`` times (fewer when the budget runs out)."""
         started = time.monotonic()
+        self.pauses = pauses
         self._seen: set[tuple[str, str]] = set()
         self._works: dict[tuple[str, str], str] = {}
         personas = await self.personas()
