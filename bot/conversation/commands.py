@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.conversation import vocabulary
 from bot.domain.vntext import canonical, fold, has_diacritics, squeeze
 
 # Typed global words, spelled as people write them with diacritics. A text typed with
@@ -135,11 +136,11 @@ def flow_phrase(text: str, flow_commands: Mapping[str, str]) -> str | None:
 
 
 def is_command_like(text: str, flow_commands: Mapping[str, str]) -> bool:
-    """Whether a text is a command, a menu number or too short to be a question (the gap log of
-    the knowledge base skips these)."""
+    """Whether a text is a command, a menu number, a bare yes/no («ok», «ko») or too short to be
+    a question (the gap log of the knowledge base skips these)."""
     folded = " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
     if len(folded.replace(" ", "")) <= 1 or folded.replace(" ", "").isdigit():
         return True
-    if text.strip().startswith("/"):
+    if text.strip().startswith("/") or vocabulary.yes_no(text) is not None:
         return True
     return parse_command(text, flow_commands) is not None or flow_phrase(text, flow_commands) is not None

@@ -53,7 +53,7 @@ def test_text_after_a_flow_command_is_kept(text: str, name: str, arg: str, flow:
 
 
 @pytest.mark.parametrize(
-    "text", ["/baocao", "/xyz", "1", "12", " 3 ", "x", "?", "dang ky", "huy", "menu", "bao cao"]
+    "text", ["/baocao", "/xyz", "1", "12", " 3 ", "x", "?", "dang ky", "huy", "menu", "bao cao", "ok", "ko"]
 )
 def test_not_logged_as_a_gap(text: str) -> None:
     assert is_command_like(text, COMMANDS)
