@@ -29,9 +29,8 @@ from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.conversation.vocabulary import yes_no
 from bot.domain.numbers import whole_number
 from bot.domain.vntext import clean_input
-from bot.storage import drafts
+from bot.storage import drafts, reply_log
 from bot.storage import people as people_repo
-from bot.storage import reply_log
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
 from bot.texts import common as t
 
