@@ -443,9 +443,11 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
     header_bottom = row - 1
     first_data = row
 
+    total: dict[str, CellValue] | None = None
     if sheet.total is not None and layout.total_label:
         total = dict(sheet.total)
-        total[columns[0].key] = _fill(layout.total_label, context)
+        total[layout.total_key or columns[0].key] = _fill(layout.total_label, context)
+    if total is not None and not layout.total_last:
         _write_row(rows, row, layout, total, bold)
         row += 1
     for data in sheet.rows:
@@ -453,6 +455,9 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
         row += 1
     for _ in range(layout.blank_rows):
         _write_row(rows, row, layout, {}, plain)
+        row += 1
+    if total is not None and layout.total_last:
+        _write_row(rows, row, layout, total, bold)
         row += 1
     if layout.min_row_height:
         for data_row in range(first_data, row):
@@ -539,7 +544,10 @@ def _write_row(rows: _Rows, row: int, layout: Layout, data: Row, font: Font) -> 
         cell = put(rows.ws, row, index, value)
         cell.border = _BORDER
         cell.font = font
-        if column.type in (ColumnType.TEXT, ColumnType.BLANK):
+        if column.align == "center":
+            cell.alignment = _CENTER_TOP
+            rows.fit(row, "" if value is None else str(value), index, index, font)
+        elif column.type in (ColumnType.TEXT, ColumnType.BLANK):
             cell.alignment = _LEFT_TOP
             rows.fit(row, "" if value is None else str(value), index, index, font)
         elif isinstance(value, str):
