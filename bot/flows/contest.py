@@ -16,7 +16,7 @@ from bot.flows.common import require_active
 from bot.flows.options import option_choices, typed_option
 from bot.reports.training_xlsx import results_workbook
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import contests
+from bot.services import contests, privacy
 from bot.services.training import TrainingError, may_organise
 from bot.storage import training as repo
 from bot.texts import training as tt
@@ -42,7 +42,8 @@ async def _begin(ctx: Ctx) -> None:
     if not ctx.data["officer"]:
         found = await contests.playable(ctx.tx, _me(ctx), ctx.now)
         if found is None:
-            raise Invalid(tt.CONTEST_NONE)
+            # Nothing to play: the latest round one took part in, if it ended lately, or "none".
+            raise Invalid(await contests.latest_result(ctx.tx, _me(ctx), ctx.now) or tt.CONTEST_NONE)
         ctx.data["round"] = found.id
 
 
@@ -105,6 +106,9 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
         raise Invalid(tt.CONTEST_NONE) from None
     assert round_ is not None
     book = await asyncio.to_thread(results_workbook, round_, standings, ctx.app.tz)
+    # The ranking names every participant: logged like the other exports of personal data.
+    scope = privacy.scope_key("commune" if round_.commune_code else "province", round_.commune_code)
+    await privacy.record_access(ctx.tx, _me(ctx).id, "training_list", scope, ctx.now)
     attachment = Attachment(f"ket-qua-thi-{round_.id}.xlsx", XLSX_MIME, data=book)
     ctx.say(Reply(contests.ranking_text(round_, standings), attachment=attachment))
     return "home"

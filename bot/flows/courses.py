@@ -17,9 +17,10 @@ from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.vntext import fold
 from bot.flows.common import require_officer
+from bot.flows.trainers import trainer_steps
 from bot.reports.training_xlsx import attendance_workbook
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import training
+from bot.services import privacy, training
 from bot.storage import training as repo
 from bot.storage.training import SessionRow
 from bot.texts import common as t
@@ -70,7 +71,7 @@ def _listed(names: list[str]) -> str:
 
 async def _home_prompt(ctx: Ctx) -> Reply:
     courses = await training.my_courses(ctx.tx, _me(ctx))
-    choices = [Choice(tt.COURSE_NEW, "new")]
+    choices = [Choice(tt.COURSE_NEW, "new"), Choice(tt.TRAINERS_MENU, "trainer_list")]
     choices += [
         Choice(
             tt.COURSE_LINE.format(title=c.title, dates=training.format_dates(c.starts_on, c.ends_on)),
@@ -86,6 +87,8 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
     if value.startswith("c:"):
         ctx.data["course"] = int(value[2:])
         return "course"
+    if value == "trainer_list":
+        return value
     if not _modules(ctx):
         raise Invalid(tt.NO_TOPICS)
     return "title"
@@ -248,6 +251,11 @@ async def _course_parse(ctx: Ctx, answer: Answer) -> str:
     if action == "list":
         data = await training.sheet(ctx.tx, me, course_id)
         book = await asyncio.to_thread(attendance_workbook, data)
+        # The list names every attendee: logged like the other exports of personal data.
+        scope = privacy.scope_key(
+            "commune" if data.course.commune_code else "province", data.course.commune_code
+        )
+        await privacy.record_access(ctx.tx, me.id, "training_list", scope, ctx.now)
         ctx.say(
             Reply(
                 training.summary_text(data),
@@ -364,6 +372,7 @@ def courses_flow() -> Flow:
             "fix_why": Step(
                 "fix_why", lambda ctx: _ask(ctx, tt.ASK_FIX_WHY), _fix_why_parse, next="course", store=None
             ),
+            **trainer_steps(),
         },
         first="home",
         finish=_finish,

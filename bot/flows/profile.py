@@ -8,8 +8,9 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
 from bot.flows.common import parse_person_name, phone_step, yes_no_step
-from bot.services import privacy, registration, training
+from bot.services import notify, privacy, registration, training
 from bot.texts import common as t
+from bot.texts import linking as tl
 from bot.texts import privacy as tp
 from bot.texts import register as tr
 
@@ -33,6 +34,10 @@ async def _view_prompt(ctx: Ctx) -> Reply:
         Choice(tr.EDIT_PHONE, "edit_phone"),
         Choice(tp.MY_DATA_BUTTON, "my_data"),
     ]
+    channels, _ = await notify.channel_choice(ctx.tx, me)
+    if len(channels) > 1:
+        # Only someone on both Telegram and Zalo has anything to choose.
+        choices.append(Choice(tl.PREFERENCE_BUTTON, "channel"))
     if me.is_mediator and me.active:
         choices.append(Choice(tr.LEAVE_TEAM, "leave"))
     choices.append(Choice(tr.DONE, "done"))
@@ -62,6 +67,35 @@ async def _save_phone(ctx: Ctx, answer: Answer) -> None:
     except registration.RegistrationError as exc:
         raise Invalid(exc.message) from None
     ctx.say(Reply(tr.PROFILE_SAVED, remove_keyboard=True))
+
+
+def _channel_name(channel: str) -> str:
+    return tl.CHANNEL_NAMES.get(channel, channel)
+
+
+async def _channel_prompt(ctx: Ctx) -> Reply:
+    channels, chosen = await notify.channel_choice(ctx.tx, _me(ctx))
+    current = (
+        tl.PREFERENCE_CURRENT_FIXED.format(channel=_channel_name(chosen))
+        if chosen in channels
+        else tl.PREFERENCE_CURRENT_LAST
+    )
+    choices = [Choice(tl.PREFERENCE_ONLY.format(channel=_channel_name(c)), c) for c in channels]
+    choices.append(Choice(tl.PREFERENCE_LAST_USED, "last"))
+    return Reply(tl.ASK_PREFERENCE.format(current=current), choices=choices)
+
+
+async def _channel_parse(ctx: Ctx, answer: Answer) -> None:
+    assert answer.choice is not None
+    channel = None if answer.choice == "last" else answer.choice
+    try:
+        await notify.choose_channel(ctx.tx, _me(ctx), channel, ctx.now)
+    except notify.PreferenceError as exc:
+        raise Invalid(exc.message) from None
+    if channel is None:
+        ctx.say(tl.PREFERENCE_SAVED_LAST)
+    else:
+        ctx.say(tl.PREFERENCE_SAVED_FIXED.format(channel=_channel_name(channel)))
 
 
 async def _finish(ctx: Ctx) -> list[Reply]:
@@ -94,6 +128,7 @@ def profile_flow() -> Flow:
             "edit_phone": Step(
                 "edit_phone", ask_phone.prompt, _save_phone, next="view", store=None, phone=True
             ),
+            "channel": Step("channel", _channel_prompt, _channel_parse, next="view", store=None),
             "leave": yes_no_step("leave", tr.LEAVE_CONFIRM, next=None),
         },
         first="view",

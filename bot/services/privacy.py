@@ -15,6 +15,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.enums import PersonStatus, Role
+from bot.storage import training as training_repo
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
@@ -163,6 +164,16 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
     ]
     lines.append(
         tp.MY_DATA_CASES.format(count=len(codes), codes=", ".join(codes)) if codes else tp.MY_DATA_NO_CASES
+    )
+    records = await training_repo.records_of(conn, person_id)
+    lines.append(
+        tp.MY_DATA_TRAINING.format(
+            sessions=records.sessions_attended,
+            lessons=records.lessons_done,
+            answers=records.quiz_answers,
+            weekly=tp.YES if records.weekly_question else tp.NO,
+            rounds=records.contest_rounds,
+        )
     )
     return "\n".join(lines)
 

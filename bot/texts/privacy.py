@@ -35,6 +35,10 @@ MY_DATA_IDENTITY = "Tài khoản trò chuyện: {channel} (từ {since})."
 MY_DATA_CONSENT = "Đồng ý thông báo phiên bản {version}: {answer} lúc {at}."
 MY_DATA_CASES = "Vụ việc bạn đã ghi: {count} ({codes})."
 MY_DATA_NO_CASES = "Vụ việc bạn đã ghi: chưa có."
+MY_DATA_TRAINING = (
+    "Tập huấn và tự học: {sessions} buổi tập huấn đã điểm danh; {lessons} bài tự học đã xong, "
+    "{answers} câu trả lời; nhận câu hỏi hằng tuần: {weekly}; đã dự {rounds} vòng hội thi."
+)
 UNKNOWN = "chưa rõ"
 YES = "có"
 NO = "không"
@@ -53,4 +57,5 @@ AUDIT_ACTIONS = {
     "team_members": "xem danh sách tổ",
     "approval_card": "xem thẻ duyệt đăng ký",
     "profile_view": "xem hồ sơ",
+    "training_list": "xuất danh sách điểm danh, kết quả hội thi",
 }
