@@ -23,7 +23,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.collation import sort_names
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
+from bot.domain.enums import (
+    FIELD_LABELS,
+    CaseField,
+    CaseOutcome,
+    LegalSupporterType,
+    NextStep,
+    OutOfScopeReason,
+)
 from bot.domain.kpi import CaseCounts
 from bot.domain.periods import Period
 from bot.domain.rounding import rounded_share
@@ -31,6 +38,7 @@ from bot.reports import fit
 from bot.reports.cells import Styler, put
 from bot.reports.layouts import PLACEHOLDERS, ColumnType, Layout
 from bot.services.stats import CasebookEntry, CasebookTeam, ScopeInfo, Staffing, StatsSummary, UnitTable
+from bot.texts import cases as tc
 from bot.texts import stats as ts
 
 CellValue = int | float | str | date | None
@@ -188,7 +196,11 @@ def _notes(entry: CasebookEntry) -> str:
             reason = entry.out_of_scope_reason
         notes.append(ts.NOTE_OUT_OF_SCOPE.format(reason=reason))
     if entry.legal_support:
-        notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=entry.legal_support))
+        try:
+            who = tc.LEGAL_LABELS[LegalSupporterType(entry.legal_support)]
+        except ValueError:
+            who = entry.legal_support
+        notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=who))
     if entry.vulnerable_involved:
         notes.append(ts.NOTE_VULNERABLE)
     return ts.NOTE_SEPARATOR.join(notes)

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.export import ExportKind, ExportOptions, build_report
-from bot.reports.xlsx import sheet_name
-from bot.services.stats import Scope
+from bot.reports.xlsx import casebook_rows, sheet_name
+from bot.services.stats import CasebookEntry, CasebookTeam, Scope, Unit
 from tests.stats.conftest import Q2, World
 
 OPTIONS = ExportOptions(today=date(2026, 7, 2))
@@ -160,6 +160,23 @@ async def test_casebook_of_a_commune_has_both_parts_per_team(world: World) -> No
     assert out_of_scope[6:8] == [None, None]
     assert "Không thuộc phạm vi hòa giải" in out_of_scope[9]
     assert "phải truy cứu trách nhiệm hình sự" in out_of_scope[9]
+
+
+def test_casebook_notes_name_the_legal_supporter_in_words() -> None:
+    entry = CasebookEntry(
+        "HG-2026-00001",
+        date(2026, 4, 1),
+        2,
+        "dat_dai",
+        "Tranh chấp",
+        "thanh",
+        None,
+        "Lan",
+        legal_support="legal_civil_servant",
+    )
+    (row,) = casebook_rows(CasebookTeam(Unit("1", "Tổ", "00001", team_id=1), "thôn A", "xã B", [entry]))
+    assert "Hỗ trợ pháp lý: Công chức Tư pháp" in str(row["notes"])
+    assert "legal_civil_servant" not in str(row["notes"])
 
 
 async def test_casebook_part_two_tallies_each_mediator(world: World) -> None:
