@@ -532,10 +532,8 @@ def _header_cell(
     rows: _Rows, row: int, col: int, last_row: int, last_col: int, text: str, font: Font
 ) -> None:
     ws = rows.ws
-    put(ws, row, col, text)
-    for r in range(row, last_row + 1):
-        for c in range(col, last_col + 1):
-            rows.style.apply(ws.cell(row=r, column=c), font, _CENTER, _BORDER)
+    # Only the top-left cell is styled: merging gives the range's edge cells its borders.
+    rows.style.apply(put(ws, row, col, text), font, _CENTER, _BORDER)
     if last_row > row or last_col > col:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
 
