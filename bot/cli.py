@@ -149,16 +149,21 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.backup import BackupBroken, BackupRefused
     from bot.storage.db import Database
 
+    target: Path = args.file
     async with Database(settings.db_file) as db:
-        await db.backup(args.file)
-    async with Database(args.file) as copy:
-        problems = await copy.integrity_check()
-    if problems:
-        print(tc.BACKUP_BROKEN.format(path=args.file, problems="; ".join(problems)), file=sys.stderr)
-        return 1
-    print(tc.BACKUP_DONE.format(path=args.file))
+        try:
+            await db.backup(target)
+        except BackupRefused as exc:
+            refused = tc.BACKUP_REFUSED[exc.reason.value]
+            print(refused.format(path=target, db=settings.db_file), file=sys.stderr)
+            return 2
+        except BackupBroken as exc:
+            print(tc.BACKUP_BROKEN.format(path=target, problems="; ".join(exc.problems)), file=sys.stderr)
+            return 1
+    print(tc.BACKUP_DONE.format(path=target))
     return 0
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage import backup as backup_rules
+
 log = logging.getLogger(__name__)
 
 Row = sqlite3.Row
@@ -68,12 +70,6 @@ def utcnow() -> datetime:
 def iso(moment: datetime) -> str:
     """Format an instant for storage: ISO 8601 in UTC, second precision is not enough for ordering."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _prepare_target(target: Path) -> None:
-    # The backup API writes into whatever the file holds: start from an empty file.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
 
 
 class Database:
@@ -200,14 +196,27 @@ class Database:
         return applied
 
     async def backup(self, destination: Path | str) -> None:
-        """Write a consistent copy of the database to ``destination`` while the bot keeps running."""
+        """Write a consistent, checked copy of the database to ``destination`` while the bot
+        keeps running (rules in :mod:`bot.storage.backup`).
+
+        Raises ``BackupRefused`` for the database itself or its companion files (nothing is
+        written), ``BackupBroken`` when the copy fails its check (the target is untouched).
+        """
         target = Path(destination)
-        await asyncio.to_thread(_prepare_target, target)
-        async with aiosqlite.connect(str(target)) as dest:
-            # One step (pages=-1): in WAL mode the copy reads a single snapshot and writers carry
-            # on meanwhile. A step-wise copy restarts whenever another connection commits
-            # between two steps, so under steady writes it may never finish.
-            await self.reader.backup(dest, pages=-1)
+        reason = await asyncio.to_thread(backup_rules.refusal, Path(self.path), target)
+        if reason is not None:
+            raise backup_rules.BackupRefused(reason, target)
+        temporary = await asyncio.to_thread(backup_rules.new_temporary, target)
+        try:
+            async with aiosqlite.connect(str(temporary)) as dest:
+                # One step (pages=-1): in WAL mode the copy reads a single snapshot and writers
+                # carry on meanwhile. A step-wise copy restarts whenever another connection
+                # commits between two steps, so under steady writes it may never finish.
+                await self.reader.backup(dest, pages=-1)
+            await asyncio.to_thread(backup_rules.commit_copy, temporary, target)
+        except BaseException:
+            await asyncio.to_thread(backup_rules.discard, temporary)
+            raise
 
     async def integrity_check(self) -> list[str]:
         """Run SQLite's integrity and foreign-key checks; an empty list means the file is sound."""

@@ -15,7 +15,23 @@ CONSOLE_BECAUSE_NO_TOKEN = (
 # One line per channel at start: which mode and why (the reason names the settings).
 CHANNEL_STARTING = "Khởi động kênh {channel}: {mode} ({reason})."
 BACKUP_DONE = "Đã sao lưu vào {path} (kiểm tra toàn vẹn: tốt)."
-BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}"
+BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}. Tệp đích được giữ nguyên như trước."
+# Keyed by bot.storage.backup.Refusal values; nothing was written in any of these cases.
+BACKUP_REFUSED = {
+    "is_database": (
+        "Không sao lưu: {path} chính là cơ sở dữ liệu đang dùng ({db}). "
+        "Chọn một tệp khác, ví dụ backups/hoagiai-$(date +%F).sqlite3."
+    ),
+    "is_companion": (
+        "Không sao lưu: {path} là tệp đi kèm của cơ sở dữ liệu đang dùng ({db}: -wal, -shm hoặc tệp khóa). "
+        "Chọn một tệp khác, ví dụ backups/hoagiai-$(date +%F).sqlite3."
+    ),
+    "target_in_use": (
+        "Không sao lưu: {path} là một cơ sở dữ liệu đang được chương trình khác mở (có tệp -wal/-shm). "
+        "Dừng chương trình đó hoặc chọn một tệp khác."
+    ),
+    "is_directory": "Không sao lưu: {path} là một thư mục. Ghi rõ tên tệp, ví dụ {path}/hoagiai.sqlite3.",
+}
 DB_UNREADABLE = "Không đọc được cơ sở dữ liệu {path}: {error}. Khôi phục từ bản sao lưu (xem docs/deploy.md)."
 DB_OK = "Cơ sở dữ liệu toàn vẹn: tốt."
 DB_BROKEN = "Cơ sở dữ liệu có {n} lỗi."
