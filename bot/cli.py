@@ -107,6 +107,34 @@ async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import utcnow
+    from bot.storage.lock import AlreadyRunning, acquire
+
+    # Before anything touches the database: a second bot on the same file would send every
+    # outbox message twice and answer one chat's messages out of order.
+    try:
+        lock = await asyncio.to_thread(acquire, settings.db_file, utcnow())
+    except AlreadyRunning as exc:
+        print(already_running_line(exc, settings), file=sys.stderr)
+        return 1
+    try:
+        return await _run_locked(args, settings)
+    finally:
+        lock.release()
+
+
+def already_running_line(exc: Any, settings: Settings) -> str:
+    """One line naming the process that holds the database (``exc``: an ``AlreadyRunning``)."""
+    holder = exc.holder
+    if holder.pid is None or holder.started_at is None:
+        return tc.ALREADY_RUNNING_UNKNOWN.format(db=settings.db_file, lock=exc.path)
+    started = holder.started_at.astimezone(ZoneInfo(settings.timezone))
+    return tc.ALREADY_RUNNING.format(
+        db=settings.db_file, pid=holder.pid, started=started.strftime("%H:%M:%S %d/%m/%Y")
+    )
+
+
+async def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.runner import configured, plan_lines, run_channels
 
     channels = configured(settings)

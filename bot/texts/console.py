@@ -46,3 +46,12 @@ INVITE_CREATED = (
     "Mã mời: {code} (vai trò {role}, dùng một lần, hết hạn {until}).\n"
     "Người được mời gửi cho bot tin nhắn: /start {code}"
 )
+ALREADY_RUNNING = (
+    "Bot đang chạy trên cơ sở dữ liệu {db} (tiến trình {pid}, khởi động lúc {started}): "
+    "không chạy tiến trình thứ hai. Dừng tiến trình đó trước (sudo systemctl stop hoagiai hoặc kill {pid}) "
+    "hoặc dùng DATABASE_PATH khác."
+)
+ALREADY_RUNNING_UNKNOWN = (
+    "Bot đang chạy trên cơ sở dữ liệu {db} (tệp khóa {lock} đang bị giữ): không chạy tiến trình thứ hai. "
+    "Dừng tiến trình đó trước hoặc dùng DATABASE_PATH khác."
+)
