@@ -14,6 +14,24 @@ CONSOLE_BECAUSE_NO_TOKEN = (
 )
 # One line per channel at start: which mode and why (the reason names the settings).
 CHANNEL_STARTING = "Khởi động kênh {channel}: {mode} ({reason})."
+# The channel runners' reasons (English, for the log) as the deployer reads them.
+CHANNEL_MODES = {"webhook": "webhook", "polling": "polling (bot tự hỏi máy chủ tin nhắn mới)"}
+CHANNEL_REASONS = (
+    {
+        f"{p}_WEBHOOK_URL and {p}_WEBHOOK_SECRET are set": f"đã đặt {p}_WEBHOOK_URL và {p}_WEBHOOK_SECRET"
+        for p in ("TELEGRAM", "ZALO")
+    }
+    | {
+        f"{p}_WEBHOOK_URL is set but {p}_WEBHOOK_SECRET is not (no open webhooks)": (
+            f"đã đặt {p}_WEBHOOK_URL nhưng chưa đặt {p}_WEBHOOK_SECRET (không mở webhook không có khóa bí mật)"
+        )
+        for p in ("TELEGRAM", "ZALO")
+    }
+    | {f"{p}_WEBHOOK_URL is not set": f"chưa đặt {p}_WEBHOOK_URL" for p in ("TELEGRAM", "ZALO")}
+)
+# Why a file could not be read, by errno (the system's own text is English on servers).
+OS_ERRORS = {2: "không có tệp này", 13: "không có quyền đọc", 21: "đây là một thư mục", 20: "đường dẫn sai"}
+NOT_UTF8 = "tệp không phải văn bản UTF-8"
 BACKUP_DONE = "Đã sao lưu vào {path} (kiểm tra toàn vẹn: tốt)."
 BACKUP_BROKEN = "Bản sao lưu {path} không toàn vẹn: {problems}. Tệp đích được giữ nguyên như trước."
 # Keyed by bot.storage.backup.Refusal values; nothing was written in any of these cases.
@@ -42,6 +60,11 @@ NO_PERSON_WITH_ROLE = (
 )
 NO_PERSON_WITH_ID = "Không có người nào có mã {who}."
 BAD_AS = "Giá trị --as không hợp lệ: «{who}». Dùng một vai trò ({roles}) hoặc mã số người."
+INVITE_UNKNOWN_COMMUNE = (
+    "{reason} Xem danh sách mã: hoagiai admin communes (hoặc hoagiai admin communes TÊN để tìm theo tên)."
+)
+NO_COMMUNE_MATCHES = "Không có xã/phường nào có tên chứa «{text}». Chạy hoagiai admin communes để xem tất cả."
+SCRIPT_UNREADABLE = "Không đọc được tệp kịch bản {path}: {reason}. Kiểm tra đường dẫn của --script."
 INVITE_CREATED = (
     "Mã mời: {code} (vai trò {role}, dùng một lần, hết hạn {until}).\n"
     "Người được mời gửi cho bot tin nhắn: /start {code}"

@@ -140,17 +140,13 @@ _NOTHING = " Chưa có gì được ghi."
 CSV_PROBLEMS = {
     "too_long": _WHERE
     + "ô dài hơn {limit} ký tự — thường do thiếu một dấu ngoặc kép đóng. Mở tệp bằng Excel hoặc "
-    "LibreOffice, sửa ô đó, lưu lại dạng CSV UTF-8 rồi nhập lại."
-    + _NOTHING,
+    "LibreOffice, sửa ô đó, lưu lại dạng CSV UTF-8 rồi nhập lại." + _NOTHING,
     "open_quote": _WHERE
-    + "dấu ngoặc kép mở mà không đóng, nên mọi dòng sau đó bị gộp vào một ô. Thêm dấu \" đóng "
-    "(hoặc xóa dấu \" thừa) rồi nhập lại."
-    + _NOTHING,
+    + 'dấu ngoặc kép mở mà không đóng, nên mọi dòng sau đó bị gộp vào một ô. Thêm dấu " đóng '
+    '(hoặc xóa dấu " thừa) rồi nhập lại.' + _NOTHING,
     "bad_quote": _WHERE
-    + "dấu ngoặc kép đặt sai (sau dấu \" đóng phải là dấu phân cách hoặc hết dòng). Trong ô có ngoặc "
-    "kép, viết hai dấu \"\", hoặc lưu lại tệp từ Excel/LibreOffice rồi nhập lại."
-    + _NOTHING,
+    + 'dấu ngoặc kép đặt sai (sau dấu " đóng phải là dấu phân cách hoặc hết dòng). Trong ô có ngoặc '
+    'kép, viết hai dấu "", hoặc lưu lại tệp từ Excel/LibreOffice rồi nhập lại.' + _NOTHING,
     "other": _WHERE + "dòng này không đọc được theo định dạng CSV. Lưu lại tệp từ Excel/LibreOffice "
-    "dạng CSV UTF-8 rồi nhập lại."
-    + _NOTHING,
+    "dạng CSV UTF-8 rồi nhập lại." + _NOTHING,
 }

@@ -86,8 +86,18 @@ def test_locate_counts_columns_outside_quotes_only() -> None:
 
 
 # Names the chat's registration refuses must be refused by the import, and the reverse.
-NAMES = ["Hoàng Thị Lan", "Nông Văn A", "Lan", "=HYPERLINK(\"x\")", "@Lan Anh", "Nguyễn Văn 3", "Lò_Văn Sáng",
-         "Hà-Văn Mới", "x" * 81, "Đinh Thị O'Neil"]
+NAMES = [
+    "Hoàng Thị Lan",
+    "Nông Văn A",
+    "Lan",
+    '=HYPERLINK("x")',
+    "@Lan Anh",
+    "Nguyễn Văn 3",
+    "Lò_Văn Sáng",
+    "Hà-Văn Mới",
+    "x" * 81,
+    "Đinh Thị O'Neil",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
