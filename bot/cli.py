@@ -15,12 +15,15 @@ from zoneinfo import ZoneInfo
 from bot.cli_parser import VnArgumentParser
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.enums import Role
-from bot.logs import register_secret, setup_logging
+from bot.logs import log_to_file, register_secret, setup_logging
 from bot.runtime import background_workers
 from bot.texts import console as tc
 from bot.texts.register import ROLE_LABELS
 
 log = logging.getLogger("bot.cli")
+
+# The console channel's log file, in DATA_DIR: the terminal is the conversation.
+CONSOLE_LOG = "console.log"
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -204,9 +207,9 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             print(tc.SCRIPT_UNREADABLE.format(path=args.script, reason=file_problem(exc)), file=sys.stderr)
             return 2
-    # Log lines would interleave with the conversation in the same terminal: keep only problems.
-    root = logging.getLogger()
-    root.setLevel(max(root.level, logging.WARNING))
+    # Log lines would interleave with the conversation in the same terminal: write them to a
+    # file next to the data instead (docs/deploy.md says where).
+    log_to_file(settings.data_dir / CONSOLE_LOG)
     async with open_app(settings) as app:
         try:
             user_id = await console_user_for(app, args.as_who, getattr(args, "user", ""))
@@ -220,7 +223,8 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         from bot.channels.console import ConsoleTransport
 
-        async with background_workers(app, {"console": ConsoleTransport()}):
+        # Only this user's proactive messages: other consoles on the same database keep theirs.
+        async with background_workers(app, {"console": ConsoleTransport()}, {"console": user_id}):
             await channel.interactive()
     return 0
 

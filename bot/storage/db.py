@@ -182,18 +182,23 @@ class Database:
             if migration.version in done:
                 continue
             async with self._lock:
+                # The bookkeeping row goes first: when another process (a second console
+                # opening the same new database) applied this version after we looked, its
+                # primary key stops the script before any DDL runs twice.
                 script = (
                     "BEGIN IMMEDIATE;\n"
-                    f"{migration.sql}\n;"
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES "
                     f"({migration.version}, '{migration.name}', '{iso(utcnow())}');\n"
+                    f"{migration.sql}\n;"
                     "COMMIT;"
                 )
                 try:
                     await conn.executescript(script)
-                except sqlite3.Error:
+                except sqlite3.Error as exc:
                     if conn.in_transaction:
                         await conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.IntegrityError) and "schema_migrations.version" in str(exc):
+                        continue
                     raise
             log.info("migration_applied version=%s name=%s", migration.version, migration.name)
             applied.append(migration.version)
