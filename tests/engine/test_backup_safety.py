@@ -183,3 +183,15 @@ async def test_a_broken_copy_leaves_the_target_untouched(
 
 def test_a_directory_target_is_refused(tmp_path: Path) -> None:
     assert rules.refusal(tmp_path / "db.sqlite3", tmp_path) is Refusal.IS_DIRECTORY
+
+
+async def test_the_writer_commits_with_synchronous_full(tmp_path: Path) -> None:
+    """«Đã lưu» means on disk: every commit of the writer waits for the WAL to be synced
+    (issue 14.2; NORMAL could roll back confirmed reports on a power cut)."""
+    async with Database(tmp_path / "db.sqlite3") as db:
+        async with db.writer.execute("PRAGMA synchronous") as cur:
+            row = await cur.fetchone()
+        async with db.writer.execute("PRAGMA journal_mode") as cur:
+            mode = await cur.fetchone()
+    assert row is not None and row[0] == 2  # 2 = FULL
+    assert mode is not None and mode[0] == "wal"
