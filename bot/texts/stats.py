@@ -337,10 +337,10 @@ EXPORT_PERIOD_FORMATS = (
     "2026-Q2 (quý), 2026-05 (tháng), 2026-H1 (nửa năm), 2026 (năm) hoặc 2026-01-01..2026-03-31"
 )
 # The command line says once what is wrong and once which forms --period takes.
-EXPORT_BAD_PERIOD = "--period «{text}» không dùng được: {reason}. Dạng đúng: " + EXPORT_PERIOD_FORMATS + "."
+EXPORT_BAD_PERIOD = "--period «{text}» không hợp lệ: {reason}. Dạng đúng: " + EXPORT_PERIOD_FORMATS + "."
 EXPORT_PERIOD_REASONS: dict[PeriodError, str] = {
     PeriodError.EMPTY: "chưa có giá trị",
-    PeriodError.UNRECOGNISED: "không đúng dạng",
+    PeriodError.UNRECOGNISED: "không nhận ra dạng này",
     PeriodError.INVALID: "tháng phải từ 1 đến 12, quý từ 1 đến 4, ngày bắt đầu trước ngày kết thúc",
     PeriodError.FUTURE: "kỳ này chưa bắt đầu",
 }
