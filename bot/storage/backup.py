@@ -32,6 +32,7 @@ class Refusal(enum.Enum):
     IS_DATABASE = "is_database"  # the live database itself
     IS_COMPANION = "is_companion"  # its -wal, -shm, journal or lock file
     TARGET_IN_USE = "target_in_use"  # the target has its own -wal/-shm: a program has it open
+    TARGET_OPEN = "target_open"  # a running process (the bot, a log reader…) holds the target open
     IS_DIRECTORY = "is_directory"
 
 
@@ -78,7 +79,39 @@ def refusal(database: Path, target: Path) -> Refusal | None:
         for suffix in ("-wal", "-shm"):
             if target.with_name(target.name + suffix).exists():
                 return Refusal.TARGET_IN_USE
+        if holders(target):
+            return Refusal.TARGET_OPEN
     return None
+
+
+def holders(target: Path, proc: Path = Path("/proc")) -> list[int]:
+    """The pids of processes that have ``target`` open (those we may inspect: on a server, the
+    bot runs as the same user as its backup). Renaming over a file someone holds open would
+    leave them writing into a deleted file, as the bot did into its database (e.g. the console
+    log). Empty where there is no ``/proc`` (not Linux)."""
+    try:
+        wanted = target.stat()
+    except OSError:
+        return []
+    found: list[int] = []
+    try:
+        processes = [entry for entry in proc.iterdir() if entry.name.isdigit()]
+    except OSError:
+        return []
+    for process in processes:
+        try:
+            descriptors = list((process / "fd").iterdir())
+        except OSError:
+            continue  # another user's process, or it just ended
+        for descriptor in descriptors:
+            try:
+                info = descriptor.stat()
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) == (wanted.st_dev, wanted.st_ino):
+                found.append(int(process.name))
+                break
+    return found
 
 
 def new_temporary(target: Path) -> Path:

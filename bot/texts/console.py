@@ -48,6 +48,10 @@ BACKUP_REFUSED = {
         "Không sao lưu: {path} là một cơ sở dữ liệu đang được chương trình khác mở (có tệp -wal/-shm). "
         "Dừng chương trình đó hoặc chọn một tệp khác."
     ),
+    "target_open": (
+        "Không sao lưu: tệp {path} đang được một chương trình mở (có thể chính là bot). "
+        "Chọn một tệp khác, ví dụ backups/hoagiai-$(date +%F).sqlite3."
+    ),
     "is_directory": "Không sao lưu: {path} là một thư mục. Ghi rõ tên tệp, ví dụ {path}/hoagiai.sqlite3.",
 }
 DB_UNREADABLE = "Không đọc được cơ sở dữ liệu {path}: {error}. Khôi phục từ bản sao lưu (xem docs/deploy.md)."

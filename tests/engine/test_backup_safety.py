@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -155,17 +156,14 @@ async def test_replacing_a_target_is_one_rename_and_leaves_no_temporary(tmp_path
     target = tmp_path / "backups" / "copy.sqlite3"
     target.parent.mkdir()
     target.write_bytes(b"old backup")
-    held = target.open("rb")  # someone reading the old backup keeps the old inode intact
-    old_inode = os.fstat(held.fileno()).st_ino
-    try:
-        async with Database(tmp_path / "live.sqlite3") as db:
-            await db.backup(target)
-        assert held.read() == b"old backup"
-    finally:
-        held.close()
+    old_inode = os.stat(target).st_ino
+    async with Database(tmp_path / "live.sqlite3") as db:
+        await db.backup(target)
+    # A new file took the name in one step; the old one was never truncated or deleted first.
     assert os.stat(target).st_ino != old_inode
     assert _names(target.parent) == ["copy.sqlite3"]
     assert rules.check_copy(target) == []
+    assert oct(os.stat(target).st_mode & 0o777) == "0o600"  # personal data: owner only
 
 
 async def test_a_broken_copy_leaves_the_target_untouched(
@@ -195,3 +193,25 @@ async def test_the_writer_commits_with_synchronous_full(tmp_path: Path) -> None:
             mode = await cur.fetchone()
     assert row is not None and row[0] == 2  # 2 = FULL
     assert mode is not None and mode[0] == "wal"
+
+
+def test_a_file_another_process_holds_open_is_refused(tmp_path: Path) -> None:
+    """E.g. the console's log file: renaming over it would leave the bot writing into a deleted
+    file. A real second process holds it open here."""
+    held = tmp_path / "console.log"
+    held.write_text("log\n", "utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(held)!r}, 'a'); import sys; sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        for _ in range(200):  # until the child has opened it
+            if holder.pid in rules.holders(held):
+                break
+            time.sleep(0.05)
+        assert holder.pid in rules.holders(held)
+        assert rules.refusal(tmp_path / "db.sqlite3", held) is Refusal.TARGET_OPEN
+    finally:
+        holder.communicate(b"", timeout=30)
+    assert rules.refusal(tmp_path / "db.sqlite3", held) is None
+    assert held.read_text("utf-8") == "log\n"
