@@ -124,10 +124,42 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "hoa giai + dat + uy ban",
         "hoa giai + dat + bat buoc",
     ),
+    # Other laws' substance (the neighbouring topics of our subject). Words like "thừa kế" or
+    # "bạo lực gia đình" also occur in questions on mediating such disputes, so these regimes
+    # fire only when the question holds no word of mediation (REGIME_EXCEPTIONS).
+    Regime.FAMILY_LAW: (
+        "luat hon nhan",
+        "hon nhan va gia dinh",
+        "tuoi ket hon",
+        "do tuoi ket hon",
+        "dang ky ket hon",
+        "ket hon hop phap",
+        "tai san rieng",
+        "noi cu tru",
+        "bao luc gia dinh",
+    ),
+    Regime.INHERITANCE: (
+        "thua ke",
+        "di chuc",
+    ),
+    Regime.LAND_TITLE: (
+        "so do",
+        "so hong",
+        "giay chung nhan quyen su dung dat",
+        "cap giay chung nhan",
+        "dat dai + thu tuc hanh chinh",
+    ),
 }
 # Phrases that cancel a regime: the court *recognising* a grassroots settlement
-# (BLTTDS Điều 416–419) is in scope.
-REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
+# (BLTTDS Điều 416–419) is in scope; an inheritance or family dispute the parties want
+# mediated ("tranh chấp thừa kế có hòa giải được không") is ours.
+_MEDIATION_WORDS = ("hoa giai",)
+REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {
+    Regime.COURT: ("cong nhan",),
+    Regime.FAMILY_LAW: _MEDIATION_WORDS,
+    Regime.INHERITANCE: _MEDIATION_WORDS,
+    Regime.LAND_TITLE: _MEDIATION_WORDS,
+}
 
 # Words of grassroots mediation and of the disputes it handles. A question holding one is
 # about our subject even when its wording matches no passage well (a long story, a
