@@ -572,13 +572,17 @@ class Searcher:
 
         An FAQ entry and the article it cites (or two guides citing each other, or an FAQ
         and a guide citing the same article) say the same thing; their closeness is
-        agreement, not doubt, so it does not narrow the margin.
+        agreement, not doubt, so it does not narrow the margin. Nor do two sections of one
+        practice guide: they are parts of the same advice ("lắng nghe", "khách quan"), and the
+        answer names the guide (real dev: +2 answered and correct, no wrong answer added).
         """
         top = self.passages[ranking.order[0]]
         top_cites = set(top.cites)
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
             other = self.passages[i]
             if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
+                continue
+            if other.doc_id == top.doc_id and self.documents[top.doc_id].kind == "guide":
                 continue
             return score
         return 0.0

@@ -39,3 +39,16 @@ def test_mediating_such_disputes_stays_in_scope(real_kb: KnowledgeBase, question
     result = real_kb.search(question)
     assert result.regime is None
     assert result.decision != "decline"
+
+
+def test_sections_of_one_guide_are_not_rivals(real_kb: KnowledgeBase) -> None:
+    from bot.kb.model import Decision
+    from bot.kb.search import Ranking
+
+    searcher = real_kb.searcher
+    by_ref = searcher.by_ref
+    sections = [by_ref["hd-bao-luc-an-toan:dau-hieu"], by_ref["hd-bao-luc-an-toan:an-toan-ban-than"]]
+    other = next(i for i, p in enumerate(searcher.passages) if p.doc_id == "luat-35-2013" and not p.cites)
+    order = [sections[0], sections[1], other]
+    ranking = Ranking("", [], Decision.SUGGEST, order=order, scores=[1.0, 0.95, 0.5])
+    assert searcher._runner_up(ranking) == 0.5
