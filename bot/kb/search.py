@@ -148,6 +148,7 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "giay chung nhan quyen su dung dat",
         "cap giay chung nhan",
         "dat dai + thu tuc hanh chinh",
+        "tranh chap dat dai + hanh chinh",
     ),
 }
 # Phrases that cancel a regime: the court *recognising* a grassroots settlement

@@ -14,6 +14,7 @@ from bot.kb import KnowledgeBase, Regime
         ("di chuc viet tay co hop le khong", Regime.INHERITANCE),
         ("thủ tục làm sổ đỏ lần đầu cần giấy tờ gì", Regime.LAND_TITLE),
         ("xin cap giay chung nhan quyen su dung dat o dau", Regime.LAND_TITLE),
+        ("giải quyết tranh chấp đất đai bằng con đường hành chính ở đâu", Regime.LAND_TITLE),
         ("nam bao nhieu tuoi thi du tuoi ket hon", Regime.FAMILY_LAW),
         ("của hồi môn có phải tài sản riêng của vợ không", Regime.FAMILY_LAW),
     ],
