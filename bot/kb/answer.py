@@ -30,6 +30,9 @@ _REGIME_TEXT: dict[Regime, str] = {
     Regime.CRIMINAL: t.REGIME_CRIMINAL,
     Regime.ADMIN_FINE: t.REGIME_ADMIN_FINE,
     Regime.LAND_COMMUNE: t.REGIME_LAND_COMMUNE,
+    Regime.FAMILY_LAW: t.REGIME_FAMILY_LAW,
+    Regime.INHERITANCE: t.REGIME_INHERITANCE,
+    Regime.LAND_TITLE: t.REGIME_LAND_TITLE,
 }
 _CLAUSE_NUMBER = re.compile(r"^(\d+)\.\s")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+")

@@ -24,6 +24,10 @@ class Regime(StrEnum):
     CRIMINAL = "criminal"
     ADMIN_FINE = "admin_fine"
     LAND_COMMUNE = "land_commune"
+    # Substance of other laws, asked without a word of mediation (see search.REGIME_EXCEPTIONS).
+    FAMILY_LAW = "family_law"
+    INHERITANCE = "inheritance"
+    LAND_TITLE = "land_title"
 
 
 @dataclass(frozen=True, slots=True)

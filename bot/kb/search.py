@@ -124,10 +124,43 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "hoa giai + dat + uy ban",
         "hoa giai + dat + bat buoc",
     ),
+    # Other laws' substance (the neighbouring topics of our subject). Words like "thừa kế" or
+    # "bạo lực gia đình" also occur in questions on mediating such disputes, so these regimes
+    # fire only when the question holds no word of mediation (REGIME_EXCEPTIONS).
+    Regime.FAMILY_LAW: (
+        "luat hon nhan",
+        "hon nhan va gia dinh",
+        "tuoi ket hon",
+        "do tuoi ket hon",
+        "dang ky ket hon",
+        "ket hon hop phap",
+        "tai san rieng",
+        "noi cu tru",
+        "bao luc gia dinh",
+    ),
+    Regime.INHERITANCE: (
+        "thua ke",
+        "di chuc",
+    ),
+    Regime.LAND_TITLE: (
+        "so do",
+        "so hong",
+        "giay chung nhan quyen su dung dat",
+        "cap giay chung nhan",
+        "dat dai + thu tuc hanh chinh",
+        "tranh chap dat dai + hanh chinh",
+    ),
 }
 # Phrases that cancel a regime: the court *recognising* a grassroots settlement
-# (BLTTDS Điều 416–419) is in scope.
-REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
+# (BLTTDS Điều 416–419) is in scope; an inheritance or family dispute the parties want
+# mediated ("tranh chấp thừa kế có hòa giải được không") is ours.
+_MEDIATION_WORDS = ("hoa giai",)
+REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {
+    Regime.COURT: ("cong nhan",),
+    Regime.FAMILY_LAW: _MEDIATION_WORDS,
+    Regime.INHERITANCE: _MEDIATION_WORDS,
+    Regime.LAND_TITLE: _MEDIATION_WORDS,
+}
 
 # Words of grassroots mediation and of the disputes it handles. A question holding one is
 # about our subject even when its wording matches no passage well (a long story, a
@@ -257,9 +290,10 @@ class GateConfig:
     # questions (which explain the difference) is answered from that FAQ, not declined.
     regime_fuzzy: float = 90.0
     # A story told around the question ("Chào luật sư, tôi tên là …") keeps coverage low,
-    # yet on our subject one passage can stand far above every other one: it answers.
+    # yet on our subject one passage can stand far above every other one: it answers, down to
+    # the on-subject floor (0.2 left a 37-word story with a 0.5 lead as a "Có phải…" list).
     dominant_margin: float = 0.4
-    dominant_coverage: float = 0.2
+    dominant_coverage: float = 0.1
     # On our subject (Cues.domain) the best passage is offered with alternatives down to
     # this coverage: a declined in-scope question is worse than a list with the answer in it.
     domain_coverage: float = 0.1
@@ -540,13 +574,17 @@ class Searcher:
 
         An FAQ entry and the article it cites (or two guides citing each other, or an FAQ
         and a guide citing the same article) say the same thing; their closeness is
-        agreement, not doubt, so it does not narrow the margin.
+        agreement, not doubt, so it does not narrow the margin. Nor do two sections of one
+        practice guide: they are parts of the same advice ("lắng nghe", "khách quan"), and the
+        answer names the guide (real dev: +2 answered and correct, no wrong answer added).
         """
         top = self.passages[ranking.order[0]]
         top_cites = set(top.cites)
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
             other = self.passages[i]
             if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
+                continue
+            if other.doc_id == top.doc_id and self.documents[top.doc_id].kind == "guide":
                 continue
             return score
         return 0.0

@@ -86,6 +86,21 @@ REGIME_LAND_COMMUNE = (
     "Hòa giải tranh chấp đất đai tại UBND xã là thủ tục theo Luật Đất đai, khác với hòa giải ở "
     "cơ sở; xin hỏi công chức địa chính hoặc Tư pháp – hộ tịch ở UBND xã."
 )
+# Other laws' substance: say where to ask, and how to come back if the parties want mediation.
+_ASK_MEDIATION = " Nếu các bên đang mâu thuẫn về việc này và muốn hòa giải, bạn hãy hỏi lại kèm từ «hòa giải»."
+REGIME_FAMILY_LAW = (
+    "Câu hỏi này về nội dung Luật Hôn nhân và gia đình (kết hôn, tài sản vợ chồng, nơi cư trú…) "
+    "hoặc Luật Phòng, chống bạo lực gia đình, không phải hòa giải ở cơ sở; xin hỏi công chức Tư pháp – "
+    "hộ tịch ở UBND xã hoặc trợ giúp pháp lý." + _ASK_MEDIATION
+)
+REGIME_INHERITANCE = (
+    "Chia thừa kế, di chúc do Bộ luật Dân sự quy định, không thuộc hòa giải ở cơ sở; xin hỏi "
+    "tổ chức hành nghề công chứng, trợ giúp pháp lý hoặc luật sư." + _ASK_MEDIATION
+)
+REGIME_LAND_TITLE = (
+    "Cấp sổ đỏ và thủ tục hành chính về đất đai theo Luật Đất đai, không thuộc hòa giải ở cơ sở; "
+    "xin hỏi công chức địa chính ở UBND xã hoặc Văn phòng đăng ký đất đai." + _ASK_MEDIATION
+)
 
 # The command line (`hoagiai kb …`), for deployers.
 KB_SEARCH_NO_QUESTION = (

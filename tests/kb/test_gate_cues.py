@@ -78,6 +78,13 @@ def test_a_dominant_lead_answers_a_story(real_kb: KnowledgeBase, margin: float, 
     assert real_kb.searcher._gate(ranking, 4).value == decision
 
 
+def test_a_dominant_lead_answers_even_a_diluted_story(real_kb: KnowledgeBase) -> None:
+    # A long story keeps coverage near the on-subject floor; a lead of 0.5 still settles it.
+    refs = ["hd-mau-thuan-hang-xom:cac-loai", "luat-35-2013:dieu-8"]
+    ranking = _ranking(real_kb, refs, [1.3, 0.8], 0.12, True)
+    assert real_kb.searcher._gate(ranking, 30).value == "answer"
+
+
 def test_passages_citing_the_same_article_are_not_rivals(real_kb: KnowledgeBase) -> None:
     s = real_kb.searcher
     faq, guide = "faq:thu-lao-bao-nhieu", "hd-thu-lao-ho-tro:thu-lao-vu-viec"
