@@ -105,6 +105,37 @@ async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, 
     return consent is None or not consent.accepted or consent.version != notice.version
 
 
+async def person_consent(
+    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str
+) -> Consent | None:
+    """A registered person's most recent answer, given in this chat or linked to them from any of
+    their chats (one answer covers a person who uses both Telegram and Zalo)."""
+    row = await query_one(
+        conn,
+        "SELECT notice_version, accepted, at FROM privacy_consents "
+        "WHERE person_id = ? OR (channel = ? AND chat_id = ?) ORDER BY at DESC, id DESC LIMIT 1",
+        (person_id, channel, chat_id),
+    )
+    return Consent(row["notice_version"], bool(row["accepted"]), row["at"]) if row else None
+
+
+async def ask_notice_once(
+    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str, version: str, now: datetime
+) -> bool:
+    """True exactly once per person and notice version, when they never answered that version
+    (new text, or an account created without consent: imports, old invites); the asking is
+    recorded, so skipping the notice never turns it into a wall (docs/privacy.md)."""
+    consent = await person_consent(conn, person_id, channel, chat_id)
+    if consent is not None and consent.version == version:
+        return False
+    cursor = await conn.execute(
+        "INSERT INTO privacy_notice_asks(person_id, notice_version, asked_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(person_id, notice_version) DO NOTHING",
+        (person_id, version, iso(now)),
+    )
+    return cursor.rowcount == 1
+
+
 async def disclaimer_due(
     conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
 ) -> bool:

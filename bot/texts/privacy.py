@@ -12,6 +12,12 @@ NOTICE_REFUSED_REGISTERED = (
     "Đã ghi nhận bạn chưa đồng ý. Nếu muốn rời và xóa thông tin liên lạc, vào /hoso; "
     "muốn hỏi thêm, xin liên hệ công chức tư pháp xã."
 )
+NOTICE_LATER = "Để sau"
+NOTICE_LATER_DONE = "Được. Bạn có thể đọc thông báo bất cứ lúc nào: gõ menu rồi chọn «🔒 Đọc thông báo»."
+NOTICE_BEFORE_FLOW = (
+    "🔒 Trước khi tiếp tục, xin đọc thông báo về dữ liệu cá nhân (bản mới, hoặc bạn chưa được đọc). "
+    "Đang bận thì chọn «Để sau»: việc của bạn vẫn tiếp tục ngay."
+)
 NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin chọn «Đọc thông báo» bên dưới."
 REFUSED = (
     "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "
