@@ -17,6 +17,7 @@ from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
 from bot.services import privacy
+from bot.services.console_identity import is_operator_as
 from bot.texts import privacy as tp
 
 _ACCEPTED = "consent"
@@ -87,7 +88,7 @@ async def renewal_choices(ctx: Ctx) -> list[Choice]:
     """For a registered person who has not accepted the current version (a new text, a refusal, or
     an account created without any consent record): the menu button to read the notice."""
     person = ctx.actor.person
-    if person is None:
+    if person is None or is_operator_as(ctx.inbound.channel, ctx.inbound.user_id):
         return []
     consent = await privacy.person_consent(ctx.tx, person.id, ctx.inbound.channel, ctx.inbound.chat_id)
     if consent is not None and consent.accepted and consent.version == current_notice(ctx).version:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.conversation.flow import SUSPENDED, Ctx
 from bot.flows.consent import THEN, current_notice
 from bot.services import privacy
+from bot.services.console_identity import is_operator_as
 
 NOTICE_FLOW = "privacy_notice"
 # Flows a pending notice never delays: the notice itself, registration (which shows it anyway)
@@ -28,6 +29,9 @@ async def before_flow(ctx: Ctx, name: str) -> tuple[str, dict[str, Any]] | None:
     """The flow to start instead of ``name`` (the notice, then ``name``), or None to go ahead."""
     person = ctx.actor.person
     if person is None or name in NEVER_DELAYED or SUSPENDED in ctx.data:
+        return None
+    if is_operator_as(ctx.inbound.channel, ctx.inbound.user_id):
+        # The operator trying the bot as someone (`hoagiai chat --as`) cannot consent for them.
         return None
     version = current_notice(ctx).version
     if not await privacy.ask_notice_once(

@@ -79,3 +79,13 @@ async def test_a_typed_question_instead_of_an_answer_moves_on(app: App, world: W
     assert moved_on.startswith(tp.NOTICE_LATER_DONE)
     assert med.replies[-1].text != med.replies[0].text  # the question went to Q&A, not a re-prompt
     assert tp.NOTICE_BEFORE_FLOW not in moved_on
+
+
+async def test_the_operator_speaking_as_someone_is_never_asked(app: App, world: World) -> None:
+    from bot.services.console_identity import console_user_for
+    from tests.flows.support import Chat
+
+    await _forget_consent(app, world.officer.id, old_version=False)
+    as_officer = Chat(app, await console_user_for(app, str(world.officer.id)))
+    shown = await as_officer("menu")  # `hoagiai chat --as`: an answer here would not be theirs
+    assert tp.NOTICE_BEFORE_FLOW not in shown and tp.NOTICE_CHANGED not in shown
