@@ -16,7 +16,7 @@ from bot.flows.common import require_active
 from bot.flows.options import option_choices, typed_option
 from bot.reports.training_xlsx import results_workbook
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import contests
+from bot.services import contests, privacy
 from bot.services.training import TrainingError, may_organise
 from bot.storage import training as repo
 from bot.texts import training as tt
@@ -104,6 +104,8 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
     except PermissionError:
         raise Invalid(tt.CONTEST_NONE) from None
     assert round_ is not None
+    # The ranking and its sheet name every participant: an export of personal data (issue 17).
+    await privacy.record_access(ctx.tx, _me(ctx).id, "export_xlsx", f"contest:{round_.id}", ctx.now)
     book = await asyncio.to_thread(results_workbook, round_, standings, ctx.app.tz)
     attachment = Attachment(f"ket-qua-thi-{round_.id}.xlsx", XLSX_MIME, data=book)
     ctx.say(Reply(contests.ranking_text(round_, standings), attachment=attachment))

@@ -19,7 +19,7 @@ from bot.domain.vntext import fold
 from bot.flows.common import require_officer
 from bot.reports.training_xlsx import attendance_workbook
 from bot.reports.xlsx import XLSX_MIME
-from bot.services import training
+from bot.services import privacy, training
 from bot.storage import training as repo
 from bot.storage.training import SessionRow
 from bot.texts import common as t
@@ -247,6 +247,8 @@ async def _course_parse(ctx: Ctx, answer: Answer) -> str:
         ctx.data["session"] = (await _sessions(ctx, open_now=False)).id
     if action == "list":
         data = await training.sheet(ctx.tx, me, course_id)
+        # The sheet names every invitee and attendee: an export of personal data (issue 17).
+        await privacy.record_access(ctx.tx, me.id, "export_xlsx", f"course:{course_id}", ctx.now)
         book = await asyncio.to_thread(attendance_workbook, data)
         ctx.say(
             Reply(

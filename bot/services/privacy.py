@@ -286,11 +286,17 @@ async def list_audit(
     if subject_id is not None:
         where.append(
             "(a.subject_id = ? OR a.scope IN (SELECT 'team:' || team_id FROM people WHERE id = ? "
-            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ?) OR a.scope = 'province' "
+            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ? "
+            # Course attendance sheets and contest results name invitees, attendees and entrants.
+            "UNION SELECT 'course:' || course_id FROM training_invitees WHERE person_id = ? "
+            "UNION SELECT 'course:' || s.course_id FROM training_attendance ta "
+            "JOIN training_sessions s ON s.id = ta.session_id WHERE ta.person_id = ? "
+            "UNION SELECT 'contest:' || round_id FROM contest_answers WHERE person_id = ?) "
+            "OR a.scope = 'province' "
             "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM people s "
             "JOIN communes c ON c.code = s.commune_code WHERE s.id = ? AND c.is_pilot = 1)))"
         )
-        params += [subject_id, subject_id, subject_id, subject_id]
+        params += [subject_id] * 7
     rows = await db.fetchall(
         "SELECT a.at, a.action, a.scope, p.full_name FROM access_audit a "
         "LEFT JOIN people p ON p.id = a.actor_id "

@@ -42,14 +42,15 @@ async def test_account_without_consent_record_is_asked_once(app: App, world: Wor
     later = await officer("Để sau")
     assert later.startswith(tp.NOTICE_LATER_DONE) and tp.NOTICE_CHANGED in later
     assert officer.replies[-1].choices[0].value == "privacy_notice"
-    assert await count(app, "SELECT COUNT(*) FROM privacy_consents WHERE person_id = ?", world.officer.id) == 0
+    consents = "SELECT COUNT(*) FROM privacy_consents WHERE person_id = ?"
+    assert await count(app, consents, world.officer.id) == 0
     # Asked once per version: the next flow starts straight away.
     assert not (await officer("/to")).startswith(tp.NOTICE_BEFORE_FLOW)
     # Reading it later from the menu records the answer.
     await officer("menu")
     assert "Thông báo về dữ liệu cá nhân" in await officer.press("privacy_notice")
     assert tp.NOTICE_THANKS in await officer("Đồng ý")
-    assert await count(app, "SELECT COUNT(*) FROM privacy_consents WHERE person_id = ?", world.officer.id) == 1
+    assert await count(app, consents, world.officer.id) == 1
 
 
 async def test_a_flow_under_way_is_never_interrupted(app: App, world: World) -> None:

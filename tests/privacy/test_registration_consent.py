@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.runtime import App
-from bot.services import privacy
 from bot.texts import privacy as tp
 from tests.flows.support import World, count
 
