@@ -7,6 +7,7 @@ calls :func:`purge_expired`, and ``hoagiai audit`` calls :func:`list_audit`.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,10 +16,15 @@ from pathlib import Path
 import aiosqlite
 
 from bot.domain.enums import PersonStatus, Role
+from bot.domain.people import Person
+from bot.domain.phone import normalize_vn_mobile
+from bot.domain.vntext import fold
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
 from bot.texts.register import ROLE_LABELS, STATUS_LABELS
+
+log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.DOTALL)
 _VERSION = re.compile(r'^version:\s*"?(?P<v>[^"\n]+?)"?\s*$', re.MULTILINE)
@@ -276,11 +282,32 @@ class AuditEntry:
     scope: str
 
 
+# Accesses naming people of one commune, or lists that include them (7 parameters: the code).
+_IN_COMMUNE = (
+    "(a.subject_id IN (SELECT id FROM people WHERE commune_code = ?) "
+    "OR a.scope = 'commune:' || ? "
+    "OR a.scope IN (SELECT 'team:' || id FROM teams WHERE commune_code = ? "
+    "UNION SELECT 'course:' || ti.course_id FROM training_invitees ti "
+    "JOIN people ip ON ip.id = ti.person_id WHERE ip.commune_code = ? "
+    "UNION SELECT 'contest:' || ca.round_id FROM contest_answers ca "
+    "JOIN people cp ON cp.id = ca.person_id WHERE cp.commune_code = ?) "
+    "OR a.scope = 'province' "
+    "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM communes c WHERE c.code = ? AND c.is_pilot = 1)) "
+    "OR a.actor_id IN (SELECT id FROM people WHERE commune_code = ? AND role = 'commune_officer'))"
+)
+
+
 async def list_audit(
-    db: Database, limit: int = 50, subject_id: int | None = None, since: datetime | None = None
+    db: Database,
+    limit: int = 50,
+    subject_id: int | None = None,
+    since: datetime | None = None,
+    commune_code: str | None = None,
 ) -> list[AuditEntry]:
     """The latest accesses, newest first; ``subject_id`` answers "who looked at my data?"
-    (accesses naming that person, plus list views of the team or commune they belong to)."""
+    (accesses naming that person, plus list views of the team, commune, course or contest they
+    belong to); ``commune_code`` keeps what concerns that commune's people (a commune officer's
+    view in ``/nhatky``: their own accesses, those naming their people, and wider lists)."""
     where = ["a.at >= ?"]
     params: list[object] = [iso(since) if since else ""]
     if subject_id is not None:
@@ -297,6 +324,9 @@ async def list_audit(
             "JOIN communes c ON c.code = s.commune_code WHERE s.id = ? AND c.is_pilot = 1)))"
         )
         params += [subject_id] * 7
+    if commune_code is not None:
+        where.append(_IN_COMMUNE)
+        params += [commune_code] * 7
     rows = await db.fetchall(
         "SELECT a.at, a.action, a.scope, p.full_name FROM access_audit a "
         "LEFT JOIN people p ON p.id = a.actor_id "
@@ -309,11 +339,74 @@ async def list_audit(
     ]
 
 
-def format_audit(entries: list[AuditEntry]) -> str:
-    """The audit as a chat message (for province officers) or console text."""
+def audit_commune(viewer: Person) -> str | None:
+    """The commune whose audit ``viewer`` may read in the chat: None for the whole province
+    (province officers, admins); raises PermissionError for anyone else (the audit names officers,
+    so it is not for mediators)."""
+    if viewer.active and viewer.role in (Role.PROVINCE_OFFICER, Role.ADMIN):
+        return None
+    if viewer.active and viewer.role == Role.COMMUNE_OFFICER and viewer.commune_code:
+        return viewer.commune_code
+    log.warning("audit_refused person=%s role=%s", viewer.id, viewer.role.value)
+    raise PermissionError("audit outside scope")
+
+
+async def audit_for_viewer(db: Database, viewer: Person, limit: int) -> list[AuditEntry]:
+    """The audit as ``viewer`` may read it: the province's, or their commune's."""
+    return await list_audit(db, limit=limit, commune_code=audit_commune(viewer))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A person an officer may look up in the audit."""
+
+    id: int
+    name: str
+    team: str | None
+
+
+async def find_people(conn: aiosqlite.Connection, viewer: Person, text: str, limit: int = 10) -> list[Found]:
+    """People in ``viewer``'s audit scope whose phone is ``text`` or whose name contains it
+    (without diacritics), for "who looked at this person's data?"."""
+    commune = audit_commune(viewer)
+    rows = await conn.execute_fetchall(
+        "SELECT p.id, p.full_name, p.phone, t.name AS team FROM people p "
+        "LEFT JOIN teams t ON t.id = p.team_id WHERE p.status <> 'left' "
+        "AND (? IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
+        (commune, commune),
+    )
+    phone = normalize_vn_mobile(text)
+    wanted = fold(text).strip()
+    if not wanted:
+        return []
+    # Names are matched in Python: folding Vietnamese is not portable SQL, and one province holds
+    # a few ten thousand rows at most.
+    hits = [r for r in rows if (phone is not None and r["phone"] == phone) or wanted in fold(r["full_name"])]
+    return [Found(r["id"], r["full_name"], r["team"]) for r in hits[:limit]]
+
+
+async def audit_of_person(
+    conn: aiosqlite.Connection, db: Database, viewer: Person, person_id: int, now: datetime, limit: int
+) -> list[AuditEntry]:
+    """Who viewed or exported one person's data, for an officer answering that person; the
+    look-up itself is logged (it shows which officers handled the person's data)."""
+    commune = audit_commune(viewer)
+    row = await query_one(conn, "SELECT commune_code FROM people WHERE id = ?", (person_id,))
+    if row is None or (commune is not None and row["commune_code"] != commune):
+        log.warning("audit_refused person=%s subject=%s", viewer.id, person_id)
+        raise PermissionError("person outside scope")
+    entries = await list_audit(db, limit=limit, subject_id=person_id)
+    await record_access(conn, viewer.id, "audit_view", f"person:{person_id}", now, person_id)
+    return entries
+
+
+def format_audit(
+    entries: list[AuditEntry], header: str = tp.AUDIT_HEADER, empty: str = tp.AUDIT_EMPTY
+) -> str:
+    """The audit as a chat message or console text (``header`` takes ``{count}``)."""
     if not entries:
-        return tp.AUDIT_EMPTY
-    lines = [tp.AUDIT_HEADER.format(count=len(entries))]
+        return empty
+    lines = [header.format(count=len(entries))]
     for entry in entries:
         action = tp.AUDIT_ACTIONS.get(entry.action, entry.action)
         lines.append(

@@ -22,6 +22,7 @@ def add_audit_commands(subparsers: Any) -> None:
     audit = subparsers.add_parser("audit", help="who viewed or exported personal data")
     audit.add_argument("--limit", type=int, default=50, help="how many entries (default: 50)")
     audit.add_argument("--person", type=int, help="only accesses covering this person id")
+    audit.add_argument("--commune", help="only what concerns people of this commune code")
     audit.add_argument("--since", type=_date, help="only from this date (YYYY-MM-DD, UTC)")
     audit.set_defaults(handler=run_audit_command)
 
@@ -36,7 +37,9 @@ def _date(text: str) -> datetime:
 async def run_audit_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the audit; returns 0."""
     async with Database(settings.db_file) as db:
-        entries = await list_audit(db, limit=args.limit, subject_id=args.person, since=args.since)
+        entries = await list_audit(
+            db, limit=args.limit, subject_id=args.person, since=args.since, commune_code=args.commune
+        )
     print(format_audit(entries))
     return 0
 

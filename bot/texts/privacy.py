@@ -59,4 +59,21 @@ AUDIT_ACTIONS = {
     "team_members": "xem danh sách tổ",
     "approval_card": "xem thẻ duyệt đăng ký",
     "profile_view": "xem hồ sơ",
+    "audit_view": "tra nhật ký truy cập của một người",
 }
+AUDIT_HEADER_COMMUNE = (
+    "Nhật ký truy cập dữ liệu liên quan đến người trong xã của bạn ({count} lượt gần nhất):"
+)
+AUDIT_BY_PERSON = "🔎 Tra theo một người"
+AUDIT_ASK_PERSON = (
+    "Gõ họ tên (hoặc một phần họ tên) hay số điện thoại của người muốn biết ai đã xem dữ liệu của họ:"
+)
+AUDIT_NO_MATCH = (
+    "Không tìm thấy ai khớp với «{text}» trong phạm vi của bạn. Gõ lại họ tên hoặc số điện thoại:"
+)
+AUDIT_PICK_PERSON = "Chọn người cần tra:"
+AUDIT_PERSON_HEADER = "Ai đã xem hoặc xuất dữ liệu của {name} ({count} lượt gần nhất):"
+AUDIT_PERSON_EMPTY = "Chưa có ai xem hoặc xuất dữ liệu của {name}."
+MY_DATA_WHO_SAW = (
+    "Muốn biết ai đã xem hoặc xuất dữ liệu của bạn: hỏi công chức tư pháp xã, họ tra được trong /nhatky."
+)
