@@ -201,6 +201,32 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
     lines.append(
         tp.MY_DATA_CASES.format(count=len(codes), codes=", ".join(codes)) if codes else tp.MY_DATA_NO_CASES
     )
+    place = await query_one(
+        conn,
+        "SELECT c.unit_type || ' ' || c.name AS commune, t.name AS team FROM people p "
+        "LEFT JOIN communes c ON c.code = p.commune_code "
+        "LEFT JOIN teams t ON t.id = p.team_id WHERE p.id = ?",
+        (person_id,),
+    )
+    assert place is not None
+    lines.append(
+        tp.MY_DATA_PLACE.format(
+            commune=place["commune"] or tp.UNKNOWN,
+            team=place["team"] or tp.UNKNOWN,
+            recognised=person["recognised_on"] or tp.UNKNOWN,
+        )
+    )
+    training = await query_one(
+        conn,
+        "SELECT (SELECT COUNT(*) FROM training_attendance WHERE person_id = ?) AS attended, "
+        "(SELECT COUNT(*) FROM lesson_progress WHERE person_id = ?) AS lessons, "
+        "(SELECT COUNT(*) FROM quiz_answers WHERE person_id = ?) AS quiz, "
+        "(SELECT COUNT(DISTINCT round_id) FROM contest_answers WHERE person_id = ?) AS contests",
+        (person_id, person_id, person_id, person_id),
+    )
+    assert training is not None
+    lines.append(tp.MY_DATA_TRAINING.format(**dict(training)))
+    lines.append(tp.MY_DATA_WHO_SAW)
     return "\n".join(lines)
 
 

@@ -41,6 +41,23 @@ MY_DATA_IDENTITY = "Tài khoản trò chuyện: {channel} (từ {since})."
 MY_DATA_CONSENT = "Đồng ý thông báo phiên bản {version}: {answer} lúc {at}."
 MY_DATA_CASES = "Vụ việc bạn đã ghi: {count} ({codes})."
 MY_DATA_NO_CASES = "Vụ việc bạn đã ghi: chưa có."
+MY_DATA_PLACE = "Nơi hoạt động: {commune}, tổ {team}; công nhận hòa giải viên ngày {recognised}."
+MY_DATA_TRAINING = (
+    "Học tập: dự {attended} buổi tập huấn, {lessons} bài tự học, {quiz} câu trắc nghiệm đã trả lời, "
+    "{contests} vòng thi."
+)
+EDIT_ETHNIC = "✏️ Sửa thông tin dân tộc"
+ETHNIC_SAVED = "Đã lưu thông tin dân tộc."
+LEAVE_ASSISTANT = "🚪 Rời trợ lý, xóa thông tin liên lạc"
+LEAVE_ERASES = (
+    "Số điện thoại, giới tính, dân tộc và liên kết tài khoản trò chuyện sẽ bị xóa; họ tên được thay bằng "
+    "vai trò và tổ; các vụ việc bạn ghi vẫn được giữ trong sổ theo dõi."
+)
+LEAVE_CONFIRM_SELF = "Rời Trợ lý Hòa giải? Tài khoản của bạn sẽ ngừng hoạt động. " + LEAVE_ERASES
+LEFT_DONE_OFFICER = (
+    "Bạn đã rời Trợ lý Hòa giải. Số điện thoại và tài khoản trò chuyện đã được xóa khỏi hồ sơ; "
+    "những gì bạn đã ghi vẫn được giữ, chỉ ghi vai trò."
+)
 UNKNOWN = "chưa rõ"
 YES = "có"
 NO = "không"
