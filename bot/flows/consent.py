@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Step
@@ -24,9 +26,20 @@ _ACCEPTED = "consent"
 
 
 def current_notice(ctx: Ctx) -> privacy.Notice:
-    """The notice as configured (file, controller, link)."""
+    """The notice as configured (file, controller, link); read again only when the file changes,
+    since every flow start of a registered person checks its version (bot/flows/notice_gate.py)."""
     settings = ctx.app.settings
-    return privacy.load_notice(settings.notice_file, settings.privacy_controller, settings.privacy_notice_url)
+    path = settings.notice_file
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # load_notice reports the missing file
+    return _load(path, stamp, settings.privacy_controller, settings.privacy_notice_url)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, stamp: int, controller: str, url: str) -> privacy.Notice:
+    return privacy.load_notice(path, controller, url)
 
 
 async def consent_begin(ctx: Ctx) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from bot.runtime import App
+import os
+from pathlib import Path
+
+from bot.config import Settings
+from bot.runtime import App, open_app
 from bot.texts import privacy as tp
-from tests.flows.support import World, count
+from tests.flows.support import Clock, World, build_world, count
 
 
 async def _forget_consent(app: App, person_id: int, *, old_version: bool) -> None:
@@ -90,3 +94,24 @@ async def test_the_operator_speaking_as_someone_is_never_asked(app: App, world: 
     as_officer = Chat(app, await console_user_for(app, str(world.officer.id)))
     shown = await as_officer("menu")  # `hoagiai chat --as`: an answer here would not be theirs
     assert tp.NOTICE_BEFORE_FLOW not in shown and tp.NOTICE_CHANGED not in shown
+
+
+async def test_publishing_a_new_version_asks_at_the_next_message(tmp_path: Path, clock: Clock) -> None:
+    notice = tmp_path / "notice.md"
+    notice.write_text('---\nversion: "v1"\n---\n🔒 Thông báo v1 của {controller}.\n', "utf-8")
+    settings = Settings(data_dir=tmp_path, privacy_notice_file=notice, _env_file=None)  # type: ignore[call-arg]
+    async with open_app(settings, load_kb=False, clock=clock) as app:
+        world = await build_world(app)  # everyone accepted v1
+        med = world.chat("med")
+        assert tp.NOTICE_BEFORE_FLOW not in await med("menu")
+        # The deployer edits the file and its version, without restarting the bot.
+        notice.write_text('---\nversion: "v2"\n---\n🔒 Thông báo v2 của {controller}.\n', "utf-8")
+        os.utime(notice, ns=(notice.stat().st_atime_ns, notice.stat().st_mtime_ns + 1_000_000))
+        shown = await med("menu")
+        assert shown.startswith(tp.NOTICE_BEFORE_FLOW) and "Thông báo v2 của Sở Tư pháp" in shown
+        await med("Đồng ý")
+        row = await app.db.fetchone(
+            "SELECT notice_version FROM privacy_consents WHERE person_id = ? ORDER BY id DESC",
+            (world.med.id,),
+        )
+        assert row is not None and row[0] == "v2"
