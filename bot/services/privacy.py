@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import aiosqlite
@@ -427,17 +427,23 @@ async def audit_of_person(
 
 
 def format_audit(
-    entries: list[AuditEntry], header: str = tp.AUDIT_HEADER, empty: str = tp.AUDIT_EMPTY
+    entries: list[AuditEntry],
+    header: str = tp.AUDIT_HEADER,
+    empty: str = tp.AUDIT_EMPTY,
+    tz: tzinfo | None = None,
 ) -> str:
-    """The audit as a chat message or console text (``header`` takes ``{count}``)."""
+    """The audit as a chat message or console text (``header`` takes ``{count}``); times in
+    ``tz`` (the chat shows local time), else as stored (UTC)."""
     if not entries:
         return empty
     lines = [header.format(count=len(entries))]
     for entry in entries:
         action = tp.AUDIT_ACTIONS.get(entry.action, entry.action)
+        at = datetime.fromisoformat(entry.at)
+        shown = at.astimezone(tz) if tz is not None else at
         lines.append(
             tp.AUDIT_LINE.format(
-                at=entry.at[:16].replace("T", " "), actor=entry.actor, action=action, scope=entry.scope
+                at=shown.strftime("%Y-%m-%d %H:%M"), actor=entry.actor, action=action, scope=entry.scope
             )
         )
     return "\n".join(lines)

@@ -27,6 +27,7 @@ async def test_commune_officer_sees_only_what_concerns_their_commune(app: App, w
     assert shown.startswith(tp.AUDIT_HEADER_COMMUNE.format(count=2))
     assert f"team:{world.team_a}" in shown and f"person:{world.med.id}" in shown
     assert "Vi Thị Nga" not in shown  # Khánh Khê's export is not theirs to see
+    assert "2026-03-10 10:00 — Chu Văn Bình" in shown  # local time (stored 03:00 UTC)
     province = await world.chat("province")("/nhatky")
     assert province.startswith(tp.AUDIT_HEADER.format(count=3)) and "Vi Thị Nga" in province
     assert [e.actor for e in await privacy.list_audit(app.db, commune_code=KHANH_KHE)] == ["Vi Thị Nga"]
