@@ -41,7 +41,8 @@ async def _show(ctx: Ctx) -> Reply:
     entries = await privacy.audit_for_viewer(ctx.app.db, me, limit=_SHOWN)
     header = tp.AUDIT_HEADER if privacy.audit_commune(me) is None else tp.AUDIT_HEADER_COMMUNE
     choices = [Choice(tp.AUDIT_BY_PERSON, "person"), Choice(tr.DONE, "done")]
-    return Reply(privacy.format_audit(entries, header, tz=ctx.app.tz), choices=choices)
+    labels = await privacy.scope_labels(ctx.tx, entries)
+    return Reply(privacy.format_audit(entries, header, tz=ctx.app.tz, labels=labels), choices=choices)
 
 
 async def _view_parse(ctx: Ctx, answer: Answer) -> str:
@@ -83,6 +84,7 @@ async def _person_report(ctx: Ctx, person_id: int, name: str) -> None:
             tp.AUDIT_PERSON_HEADER.replace("{name}", shown),
             tp.AUDIT_PERSON_EMPTY.format(name=shown),
             tz=ctx.app.tz,
+            labels=await privacy.scope_labels(ctx.tx, entries),
         )
     )
 

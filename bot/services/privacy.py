@@ -18,7 +18,7 @@ import aiosqlite
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
-from bot.domain.vntext import fold
+from bot.domain.vntext import display_name, fold
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
@@ -426,11 +426,37 @@ async def audit_of_person(
     return entries
 
 
+# How each kind of scope key is named in the chat: (SQL for the name by id, Vietnamese template).
+_SCOPE_NAMES = {
+    "commune": ("SELECT unit_type || ' ' || name FROM communes WHERE code = ?", tp.SCOPE_COMMUNE),
+    "team": ("SELECT name FROM teams WHERE id = ?", tp.SCOPE_TEAM),
+    "person": ("SELECT full_name FROM people WHERE id = ?", tp.SCOPE_PERSON),
+    "course": ("SELECT title FROM training_courses WHERE id = ?", tp.SCOPE_COURSE),
+    "contest": ("SELECT title FROM contest_rounds WHERE id = ?", tp.SCOPE_CONTEST),
+}
+
+
+async def scope_labels(conn: aiosqlite.Connection, entries: list[AuditEntry]) -> dict[str, str]:
+    """Readable names for the entries' scopes ("commune:06316" → "xã Tân Đoàn"), for officers
+    reading the audit in the chat; a key that no longer resolves is shown as stored."""
+    labels: dict[str, str] = {"province": tp.SCOPE_PROVINCE, "pilot": tp.SCOPE_PILOT}
+    for key in {e.scope for e in entries} - labels.keys():
+        kind, _, ident = key.partition(":")
+        if kind not in _SCOPE_NAMES or not ident:
+            continue
+        sql, template = _SCOPE_NAMES[kind]
+        row = await query_one(conn, sql, (ident,))
+        if row is not None:
+            labels[key] = template.format(name=display_name(str(row[0])) if kind == "person" else row[0])
+    return labels
+
+
 def format_audit(
     entries: list[AuditEntry],
     header: str = tp.AUDIT_HEADER,
     empty: str = tp.AUDIT_EMPTY,
     tz: tzinfo | None = None,
+    labels: dict[str, str] | None = None,
 ) -> str:
     """The audit as a chat message or console text (``header`` takes ``{count}``); times in
     ``tz`` (the chat shows local time), else as stored (UTC)."""
@@ -443,7 +469,10 @@ def format_audit(
         shown = at.astimezone(tz) if tz is not None else at
         lines.append(
             tp.AUDIT_LINE.format(
-                at=shown.strftime("%Y-%m-%d %H:%M"), actor=entry.actor, action=action, scope=entry.scope
+                at=shown.strftime("%Y-%m-%d %H:%M"),
+                actor=entry.actor,
+                action=action,
+                scope=(labels or {}).get(entry.scope, entry.scope),
             )
         )
     return "\n".join(lines)

@@ -94,3 +94,10 @@ AUDIT_PERSON_EMPTY = "Chưa có ai xem hoặc xuất dữ liệu của {name}."
 MY_DATA_WHO_SAW = (
     "Muốn biết ai đã xem hoặc xuất dữ liệu của bạn: hỏi công chức tư pháp xã, họ tra được trong /nhatky."
 )
+SCOPE_PROVINCE = "toàn tỉnh"
+SCOPE_PILOT = "các xã điểm"
+SCOPE_COMMUNE = "{name}"
+SCOPE_TEAM = "tổ {name}"
+SCOPE_PERSON = "hồ sơ {name}"
+SCOPE_COURSE = "lớp «{name}»"
+SCOPE_CONTEST = "vòng thi «{name}»"

@@ -25,7 +25,8 @@ async def test_commune_officer_sees_only_what_concerns_their_commune(app: App, w
     await _log(app, world)
     shown = await world.chat("officer")("/nhatky")
     assert shown.startswith(tp.AUDIT_HEADER_COMMUNE.format(count=2))
-    assert f"team:{world.team_a}" in shown and f"person:{world.med.id}" in shown
+    # Scopes are named as officers know them, not as stored ("team:1", "person:7").
+    assert "phạm vi tổ Thôn Nà Pàn" in shown and "phạm vi hồ sơ Hoàng Thị Lan" in shown
     assert "Vi Thị Nga" not in shown  # Khánh Khê's export is not theirs to see
     assert "2026-03-10 10:00 — Chu Văn Bình" in shown  # local time (stored 03:00 UTC)
     province = await world.chat("province")("/nhatky")
