@@ -133,7 +133,22 @@ def build(
         )
     if links is not None:
         routes.append((PATH_PREFIX.rstrip("/") + r"/([^/]*)/([^/]*)", FileHandler, {"links": links}))
-    return tornado.web.Application(routes)
+    return tornado.web.Application(routes, log_function=log_request)
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """One line per request with the path only: a file link's query holds its signature, and
+    the log must not hold links that still open a file (tornado's default logs the full URI)."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING
+    log.log(
+        level,
+        "http_request status=%d method=%s path=%s ms=%.1f",
+        status,
+        handler.request.method,
+        handler.request.path,
+        1000.0 * handler.request.request_time(),
+    )
 
 
 def listen(

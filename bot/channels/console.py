@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.channels.delivery import send_replies
 from bot.conversation.choices import numbered
 from bot.conversation.messages import Attachment, Channel, Inbound, InboundKind, Reply
 from bot.runtime import App
@@ -51,9 +52,10 @@ class ConsoleChannel:
 
     async def send(self, text: str) -> list[Reply]:
         """Hand one line to the engine, print and return the replies."""
-        replies = await self.app.engine.handle(self._inbound(text))
-        for reply in replies:
-            await self._print(reply)
+        inbound = self._inbound(text)
+        replies = await self.app.engine.handle(inbound)
+        # Counted delivered like on the other channels, so the stored payloads are dropped.
+        await send_replies(self.app, inbound, replies, self._print)
         return replies
 
     async def _print(self, reply: Reply) -> None:

@@ -28,6 +28,7 @@ from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
 from bot.domain.vntext import clean_input, fold
 from bot.storage import people as people_repo
+from bot.storage import reply_log
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
 from bot.texts import common as t
 
@@ -154,7 +155,11 @@ class Engine:
             actor = Actor(inbound.channel, inbound.user_id, inbound.chat_id, person)
             session = await load_session(tx, inbound.channel, inbound.chat_id)
             turn = _Turn(self.app, tx, inbound, actor, session, now)
-            return await turn.run()
+            replies = await turn.run()
+            # Kept with the de-duplication mark, so a redelivery after a crash between this
+            # commit and the send can still deliver them (bot/channels/delivery.py).
+            await reply_log.keep(tx, inbound.channel, inbound.chat_id, inbound.message_id, replies)
+            return replies
 
 
 class _Turn:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.dates import add_months
+from bot.domain.rounding import rounded
 from bot.domain.vntext import fold
 
 LETTERS = "ABCD"
@@ -64,4 +65,4 @@ def training_deadline(recognised_on: date) -> date:
 
 def per_hundred(count: int, teams: int) -> float | None:
     """``count`` per 100 teams (None without teams)."""
-    return None if teams == 0 else round(100 * count / teams, 1)
+    return None if teams == 0 else float(rounded(100 * count / teams, 1))

@@ -10,9 +10,10 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus
 from bot.domain.people import Person
 from bot.flows.common import parse_person_name, phone_step
-from bot.services import privacy, registration, training
+from bot.services import notify, privacy, registration, training
 from bot.storage import people as people_repo
 from bot.texts import common as t
+from bot.texts import linking as tl
 from bot.texts import privacy as tp
 from bot.texts import register as tr
 
@@ -36,6 +37,10 @@ async def _view_prompt(ctx: Ctx) -> Reply:
         # Ethnicity is sensitive data: its owner may correct it or withdraw it (leave it unanswered).
         choices.append(Choice(tp.EDIT_ETHNIC, "edit_ethnic"))
     choices.append(Choice(tp.MY_DATA_BUTTON, "my_data"))
+    channels, _ = await notify.channel_choice(ctx.tx, me)
+    if len(channels) > 1:
+        # Only someone on both Telegram and Zalo has anything to choose.
+        choices.append(Choice(tl.PREFERENCE_BUTTON, "channel"))
     # Anyone may leave and have contact data erased (issue 17); for a mediator it is also
     # stopping under Art. 11, so their officers are told.
     choices.append(Choice(tr.LEAVE_TEAM if me.is_mediator else tp.LEAVE_ASSISTANT, "leave"))
@@ -88,6 +93,35 @@ async def _leave_parse(ctx: Ctx, answer: Answer) -> bool:
     return answer.choice == "yes"
 
 
+def _channel_name(channel: str) -> str:
+    return tl.CHANNEL_NAMES.get(channel, channel)
+
+
+async def _channel_prompt(ctx: Ctx) -> Reply:
+    channels, chosen = await notify.channel_choice(ctx.tx, _me(ctx))
+    current = (
+        tl.PREFERENCE_CURRENT_FIXED.format(channel=_channel_name(chosen))
+        if chosen in channels
+        else tl.PREFERENCE_CURRENT_LAST
+    )
+    choices = [Choice(tl.PREFERENCE_ONLY.format(channel=_channel_name(c)), c) for c in channels]
+    choices.append(Choice(tl.PREFERENCE_LAST_USED, "last"))
+    return Reply(tl.ASK_PREFERENCE.format(current=current), choices=choices)
+
+
+async def _channel_parse(ctx: Ctx, answer: Answer) -> None:
+    assert answer.choice is not None
+    channel = None if answer.choice == "last" else answer.choice
+    try:
+        await notify.choose_channel(ctx.tx, _me(ctx), channel, ctx.now)
+    except notify.PreferenceError as exc:
+        raise Invalid(exc.message) from None
+    if channel is None:
+        ctx.say(tl.PREFERENCE_SAVED_LAST)
+    else:
+        ctx.say(tl.PREFERENCE_SAVED_FIXED.format(channel=_channel_name(channel)))
+
+
 async def _finish(ctx: Ctx) -> list[Reply]:
     if ctx.data.get("view") == "leave" and ctx.data.get("leave"):
         me = _me(ctx)
@@ -121,6 +155,7 @@ def profile_flow() -> Flow:
                 "edit_phone", ask_phone.prompt, _save_phone, next="view", store=None, phone=True
             ),
             "edit_ethnic": Step("edit_ethnic", _ethnic_prompt, _ethnic_parse, next="view", store=None),
+            "channel": Step("channel", _channel_prompt, _channel_parse, next="view", store=None),
             "leave": Step("leave", _leave_prompt, _leave_parse, next=None),
         },
         first="view",

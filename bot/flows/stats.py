@@ -137,15 +137,23 @@ def _success_target(scope_level: ScopeLevel, is_pilot: bool | None, targets: Tar
     return (targets.pilot_success_rate if pilot else targets.success_rate).low
 
 
+def monthly_window(period: Period) -> Period:
+    """The days the monthly chart shows: the 12 months ending with the period's last month, or
+    the whole period when it is longer; labelled by its first and last month ("2025-07_2026-06")."""
+    last_month = date(period.end.year, period.end.month, 1)
+    start = min(period.start, add_months(last_month, -11))
+    first, last = f"{start:%Y-%m}", f"{period.end:%Y-%m}"
+    return Period(start, period.end, first if first == last else f"{first}_{last}")
+
+
 def monthly_chart(db: Database, person: Person, scope: Scope | None, period: Period) -> AttachmentFactory:
     """Success rate per month over the 12 months ending with the period (or the whole period
     when it is longer), with the target line."""
 
     async def make() -> Attachment:
         info = await stats.resolve_scope(db, person, scope)
-        last_month = date(period.end.year, period.end.month, 1)
-        start = min(period.start, add_months(last_month, -11))
-        months = await stats.monthly_counts(db, info.scope, Period.custom(start, period.end))
+        window = monthly_window(period)
+        months = await stats.monthly_counts(db, info.scope, window)
         bars = [
             charts.Bar(
                 ts.CHART_MONTH.format(month=month.start.month, year=month.start.year),
@@ -155,11 +163,12 @@ def monthly_chart(db: Database, person: Person, scope: Scope | None, period: Per
             for month, counts in months
         ]
         target = _success_target(info.level, info.is_pilot, Targets())
-        subtitle = f"{info.name} · {ts.period_range(Period.custom(start, period.end))}"
+        subtitle = f"{info.name} · {ts.period_range(window)}"
         png = await asyncio.to_thread(
             charts.monthly_success_png, bars, target, ts.CHART_MONTHLY_TITLE, subtitle
         )
-        return Attachment(f"ty-le-thanh-theo-thang_{period.label}.png", PNG_MIME, data=png)
+        # Named after the months it shows, which are more than the period asked for.
+        return Attachment(f"ty-le-thanh-theo-thang_{window.label}.png", PNG_MIME, data=png)
 
     return make
 

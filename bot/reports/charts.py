@@ -77,13 +77,27 @@ def _titles(fig: Figure, title: str, subtitle: str) -> None:
 
 
 def _pct(value: float) -> str:
+    # The same rounding and decimals as the sentences and spreadsheets (bot.domain.rounding).
+    return ts.percent(value)
+
+
+def _tick(value: float) -> str:
     return ts.percent(value, 0)
 
 
-def monthly_success_png(months: Sequence[Bar], target: float, title: str, subtitle: str = "") -> bytes:
-    """Success rate per month as columns, green at or above the target, orange below; the
-    target as a dashed line. Months without a concluded case show "chưa có" instead of a bar.
-    """
+def monthly_labels(months: Sequence[Bar]) -> list[str]:
+    """What each month's column says: its rate and how many concluded cases it stands for
+    ("85,7%\n7 vụ"; 100 % of 1 case is not 100 % of 20), or "chưa có" without one."""
+    return [
+        ts.CHART_NO_CASES
+        if bar.share is None
+        else f"{_pct(bar.share)}\n{ts.CHART_CASES_NOTE.format(n=ts.number(bar.denominator))}"
+        for bar in months
+    ]
+
+
+def monthly_success_figure(months: Sequence[Bar], target: float, title: str, subtitle: str = "") -> Figure:
+    """The figure of :func:`monthly_success_png` (tests read its texts)."""
     fig, ax = _figure(760)
     _titles(fig, title, subtitle)
     positions = range(len(months))
@@ -92,22 +106,33 @@ def monthly_success_png(months: Sequence[Bar], target: float, title: str, subtit
     ax.bar(positions, heights, color=colours, width=0.7)
     ax.axhline(target * 100, color=_TARGET, linestyle="--", linewidth=3)
     small = _SMALL_SIZE if len(months) > 8 else _TEXT_SIZE
-    for x, bar in zip(positions, months, strict=True):
+    # Twelve two-line labels need smaller type to stay inside their columns' width.
+    label_size = small - 3 if len(months) > 8 else small
+    for x, bar, label in zip(positions, months, monthly_labels(months), strict=True):
         if bar.share is None:
-            ax.text(x, 2, ts.CHART_NO_CASES, ha="center", va="bottom", fontsize=small - 2, rotation=90)
+            ax.text(x, 2, label, ha="center", va="bottom", fontsize=small - 2, rotation=90)
             continue
-        ax.text(x, bar.share * 100 + 1, _pct(bar.share), ha="center", va="bottom", fontsize=small)
+        ax.text(x, bar.share * 100 + 1, label, ha="center", va="bottom", fontsize=label_size, linespacing=1.1)
     ax.set_xticks(list(positions), [bar.label for bar in months], fontsize=small)
-    ax.set_ylim(0, 112)
+    ax.set_ylim(0, 124)
     # The target gets its own red tick instead of a label floating among the bars.
-    ticks = sorted({0, 25, 50, 100, round(target * 100)})
-    ax.set_yticks(ticks, [_pct(t / 100) for t in ticks])
+    ticks = sorted({0.0, 25.0, 50.0, 100.0, target * 100})
+    ax.set_yticks(ticks, [ts.target_percent(t / 100) if t == target * 100 else _tick(t / 100) for t in ticks])
     for tick, value in zip(ax.get_yticklabels(), ticks, strict=True):
-        if value == round(target * 100):
+        if value == target * 100:
             tick.set_color(_TARGET)
             tick.set_fontweight("bold")
-    ax.set_xlabel(ts.CHART_TARGET_MARK.format(value=_pct(target)), fontsize=_SMALL_SIZE, color=_TARGET)
-    return _png(fig)
+    mark = ts.CHART_TARGET_MARK.format(value=ts.target_percent(target))
+    ax.set_xlabel(mark, fontsize=_SMALL_SIZE, color=_TARGET)
+    return fig
+
+
+def monthly_success_png(months: Sequence[Bar], target: float, title: str, subtitle: str = "") -> bytes:
+    """Success rate per month as columns, green at or above the target, orange below, each
+    labelled with its rate and its number of concluded cases; the target as a dashed line.
+    Months without a concluded case show "chưa có" instead of a bar.
+    """
+    return _png(monthly_success_figure(months, target, title, subtitle))
 
 
 def ranking_png(
@@ -146,7 +171,7 @@ def ranking_png(
     ax.axvline(target * 100, color=_TARGET, linestyle="--", linewidth=3)
     ax.set_xlim(0, 135)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-    note = ts.CHART_TARGET_MARK.format(value=_pct(target))
+    note = ts.CHART_TARGET_MARK.format(value=ts.target_percent(target))
     if unranked:
         note += "\n" + ts.CHART_NOT_RANKED.format(n=unranked)
     ax.set_xlabel(note, fontsize=_SMALL_SIZE, color=_TARGET)
@@ -180,4 +205,14 @@ def coverage_png(bars: Sequence[TargetBar], title: str, subtitle: str = "") -> b
     return _png(fig)
 
 
-__all__ = ["DPI", "WIDTH_PX", "Bar", "TargetBar", "coverage_png", "monthly_success_png", "ranking_png"]
+__all__ = [
+    "DPI",
+    "WIDTH_PX",
+    "Bar",
+    "TargetBar",
+    "coverage_png",
+    "monthly_labels",
+    "monthly_success_figure",
+    "monthly_success_png",
+    "ranking_png",
+]

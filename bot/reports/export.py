@@ -28,7 +28,7 @@ from bot.domain.vntext import fold
 from bot.reports import xlsx
 from bot.reports.layouts import Layout, ReportKind, load_layouts, select_layout
 from bot.services import stats
-from bot.services.stats import CasebookTeam, Scope, ScopeInfo, ScopeLevel, UnitTable, Viewer
+from bot.services.stats import CasebookTeam, Scope, ScopeInfo, ScopeLevel, Unit, UnitTable, Viewer
 from bot.storage.db import Database
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -100,12 +100,21 @@ def report_filename(kind: ExportKind, info: ScopeInfo, period: Period) -> str:
 
 
 def _casebook_sheets(
-    books: Sequence[CasebookTeam], layout: Layout, info: ScopeInfo, period: Period, today: date
+    books: Sequence[CasebookTeam],
+    parts: tuple[Layout, Layout],
+    info: ScopeInfo,
+    period: Period,
+    today: date,
 ) -> list[xlsx.SheetData]:
+    """Phần I and Phần II of every team's book, one sheet each ("I. thôn Nà Lầu", "II. …")."""
+    entries, summary = parts
     if not books:
         # An empty book is still a book: the header says whose it is and for which period.
         context = xlsx.report_context(info, period, today)
-        return [xlsx.SheetData(layout, [], context, name=layout.sheet)]
+        return [
+            xlsx.SheetData(entries, [], context, name=entries.sheet),
+            xlsx.SheetData(summary, [], context, total=xlsx.casebook_summary_rows(_no_book(info))[1]),
+        ]
     sheets = []
     for book in books:
         team_info = ScopeInfo(
@@ -115,8 +124,23 @@ def _casebook_sheets(
             team_name=book.team_name,
         )
         context = xlsx.report_context(team_info, period, today)
-        sheets.append(xlsx.SheetData(layout, xlsx.casebook_rows(book), context, name=book.unit.name))
+        rows, total = xlsx.casebook_summary_rows(book)
+        sheets.append(
+            xlsx.SheetData(
+                entries, xlsx.casebook_rows(book), context, name=f"{entries.sheet} {book.team_name}"
+            )
+        )
+        sheets.append(
+            xlsx.SheetData(summary, rows, context, total=total, name=f"{summary.sheet} {book.team_name}")
+        )
     return sheets
+
+
+def _no_book(info: ScopeInfo) -> CasebookTeam:
+    unit = Unit(
+        key="", name=info.name, commune_code=info.scope.commune_code or "", team_id=info.scope.team_id
+    )
+    return CasebookTeam(unit, info.team_name or "", info.commune_name or "")
 
 
 async def build_reports(
@@ -138,6 +162,11 @@ async def build_reports(
     wanted = list(kinds) if kinds is not None else default_kinds(info.level)
     layouts = await asyncio.to_thread(load_layouts, options.layouts_dir)
     chosen = {kind: select_layout(layouts, _REPORT_OF[kind], period.end, options.regime) for kind in wanted}
+    summary_layout = (
+        select_layout(layouts, ReportKind.CASEBOOK_SUMMARY, period.end, options.regime)
+        if ExportKind.CASEBOOK in wanted
+        else None
+    )
 
     # Access was checked by resolve_scope above; the resolved Scope is passed on as the viewer
     # so the per-report queries do not repeat the check.
@@ -151,7 +180,8 @@ async def build_reports(
         layout = chosen[kind]
         if kind == ExportKind.CASEBOOK:
             books = await stats.casebook(db, info.scope, period)
-            sheets = _casebook_sheets(books, layout, info, period, today)
+            assert summary_layout is not None
+            sheets = _casebook_sheets(books, (layout, summary_layout), info, period, today)
         elif kind == ExportKind.INDICATORS:
             assert table is not None
             summary = await stats.summarise(

@@ -3,9 +3,10 @@
 A layout is a TOML file in ``bot/reports/forms/`` (or in a directory given at run time), so a
 new form — the TT 17/2025/TT-BTP layouts that replace TT 03/2019 [check: not obtained yet] — is
 a new file, not new code. A layout names the *report* it renders (``staffing``, ``results``,
-``casebook``, ``indicators``), the *regime* it belongs to and the date it applies from; columns
-refer to data keys the report builders provide (:data:`REPORT_KEYS`), and header texts may use
-the placeholders in :data:`PLACEHOLDERS`. Everything is validated when loaded, so a typo in a
+``casebook``, ``casebook_summary``, ``indicators``), the *regime* it belongs to and the date it
+applies from; columns refer to data keys the report builders provide (:data:`REPORT_KEYS`) —
+or are ``blank``, printed empty for hand entry —, and header texts may use the placeholders in
+:data:`PLACEHOLDERS`. Everything is validated when loaded, so a typo in a
 layout fails at start-up with the file and the key, not halfway through an export.
 
 Selection: with an explicit regime, that regime's layout (or a regime-neutral ``"*"`` one);
@@ -38,7 +39,8 @@ class ReportKind(StrEnum):
 
     STAFFING = "staffing"  # teams and mediators (form 10c)
     RESULTS = "results"  # results of mediation per unit
-    CASEBOOK = "casebook"  # a team's Sổ theo dõi hoạt động hòa giải ở cơ sở
+    CASEBOOK = "casebook"  # a team's Sổ theo dõi hoạt động hòa giải ở cơ sở, Phần I (per case)
+    CASEBOOK_SUMMARY = "casebook_summary"  # its Phần II: the team leader's tally per mediator
     INDICATORS = "indicators"  # Kế hoạch 115 indicators against targets
 
 
@@ -50,6 +52,7 @@ class ColumnType(StrEnum):
     NUMBER = "number"  # a decimal number
     DATE = "date"
     TEXT = "text"
+    BLANK = "blank"  # always empty: a column the form has and the bot does not fill (hand entry)
 
 
 # Data keys each report builder provides per row; a layout may use any subset, in any order.
@@ -85,7 +88,14 @@ REPORT_KEYS: dict[ReportKind, frozenset[str]] = {
             "outcome_on",
             "mediator",
             "notes",
+            "agreement",
+            "thanh",
+            "khong_thanh",
         }
+    ),
+    ReportKind.CASEBOOK_SUMMARY: frozenset(
+        {"stt", "mediator", "received", "thanh", "khong_thanh", "dang", "out_of_scope", "notes"}
+        | {f"field.{f.value}" for f in CaseField}
     ),
     ReportKind.INDICATORS: frozenset(
         {"stt", "indicator", "numerator", "denominator", "value", "target", "status", "gap"}
@@ -139,7 +149,11 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """A report form: header lines, title, columns, total row, notes and signature blocks."""
+    """A report form: header lines, title, columns, total row, notes and signature blocks.
+
+    ``blank_rows`` empty ruled lines follow the data (for entries made by hand);
+    ``min_row_height`` (points) keeps data rows tall enough to sign in.
+    """
 
     id: str
     report: ReportKind
@@ -157,6 +171,8 @@ class Layout:
     freeze_columns: int = 1
     notes: tuple[str, ...] = ()
     footer: tuple[tuple[str, ...], ...] = ()
+    blank_rows: int = 0
+    min_row_height: float = 0.0
     font: str = "Times New Roman"
     verified: bool = True
     source: str = ""
@@ -209,12 +225,13 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         where = f"{origin}: column {index}"
         if not isinstance(raw, dict) or "key" not in raw or "header" not in raw:
             raise LayoutError(f"{where}: needs key and header")
-        if raw["key"] not in allowed:
-            raise LayoutError(f"{where}: unknown data key {raw['key']!r} for a {report} report")
         try:
             column_type = ColumnType(raw.get("type", ColumnType.INT))
         except ValueError:
             raise LayoutError(f"{where}: unknown type {raw.get('type')!r}") from None
+        # A blank column shows no data: its key only names it.
+        if column_type != ColumnType.BLANK and raw["key"] not in allowed:
+            raise LayoutError(f"{where}: unknown data key {raw['key']!r} for a {report} report")
         columns.append(
             Column(
                 key=raw["key"],
@@ -246,6 +263,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         freeze_columns=int(data.get("freeze_columns", 1)),
         notes=_strings(data.get("notes", []), f"{origin}: notes"),
         footer=tuple(_strings(block, f"{origin}: footer") for block in footer_raw),
+        blank_rows=int(data.get("blank_rows", 0)),
+        min_row_height=float(data.get("min_row_height", 0)),
         font=str(data.get("font", "Times New Roman")),
         verified=bool(data.get("verified", True)),
         source=str(data.get("source", "")),
@@ -262,6 +281,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         ],
         origin,
     )
+    if not 0 <= layout.blank_rows <= 100 or not 0 <= layout.min_row_height <= 400:
+        raise LayoutError(f"{origin}: blank_rows must be 0–100 and min_row_height 0–400 points")
     if not 0 <= layout.freeze_columns <= len(layout.columns):
         raise LayoutError(f"{origin}: freeze_columns out of range")
     return layout

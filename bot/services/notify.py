@@ -6,22 +6,20 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.conversation.messages import Reply
-from bot.storage import outbox
+from bot.conversation.messages import Channel, Reply
+from bot.domain.people import Person
+from bot.storage import identities, outbox
+from bot.storage.db import iso
+from bot.storage.identities import preferred_chat
+from bot.texts import linking as tl
 
 
 async def reachable_identities(conn: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
-    """The (channel, chat_id) a proactive message to the person goes to: of their identities that
-    have not blocked the bot, the one they wrote from last (a person on Telegram and Zalo gets it
-    once, where they are active). An empty list when none is reachable."""
-    async with conn.execute(
-        "SELECT i.channel, i.chat_id FROM identities i WHERE i.person_id = ? AND i.unreachable = 0 "
-        "ORDER BY (SELECT MAX(s.seen_at) FROM inbound_seen s "
-        "          WHERE s.channel = i.channel AND s.chat_id = i.chat_id) DESC, i.created_at DESC, i.channel "
-        "LIMIT 1",
-        (person_id,),
-    ) as cur:
-        return [(row["channel"], row["chat_id"]) for row in await cur.fetchall()]
+    """The (channel, chat_id) a proactive message to the person goes to: one chat of theirs that
+    has not blocked the bot — the channel chosen in /hoso, else the one they wrote from last —
+    so a person on Telegram and Zalo gets it once. An empty list when none is reachable."""
+    chat = await preferred_chat(conn, person_id)
+    return [chat] if chat is not None else []
 
 
 async def notify_person(
@@ -51,3 +49,32 @@ async def notify_person(
         ):
             queued += 1
     return queued
+
+
+class PreferenceError(Exception):
+    """A channel the person cannot be reached on; ``message`` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def channel_choice(conn: aiosqlite.Connection, person: Person) -> tuple[list[str], str | None]:
+    """The channels the person can choose between (reachable, not the console) and their
+    stored choice (None: the chat they wrote from last)."""
+    channels = [c for c in await identities.reachable_channels(conn, person.id) if c != Channel.CONSOLE]
+    return channels, await identities.preferred_channel(conn, person.id)
+
+
+async def choose_channel(
+    conn: aiosqlite.Connection, actor: Person, channel: str | None, now: datetime
+) -> None:
+    """Store where the acting person's own proactive messages go (None: where they wrote last).
+
+    Only for oneself: nobody chooses another person's channel. Raises :class:`PreferenceError`
+    for a channel the person has no reachable chat on."""
+    if channel is not None:
+        channels, _ = await channel_choice(conn, actor)
+        if channel not in channels:
+            raise PreferenceError(tl.PREFERENCE_UNAVAILABLE)
+    await identities.set_preferred_channel(conn, actor.id, channel, iso(now))

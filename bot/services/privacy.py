@@ -254,6 +254,12 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
         await conn.execute(
             "DELETE FROM sessions WHERE channel = ? AND chat_id = ?", (chat["channel"], chat["chat_id"])
         )
+        # Replies kept for a redelivery (migration 0014) may hold their data: drop them too.
+        await conn.execute(
+            "UPDATE inbound_seen SET replies = NULL, replies_sent = replies_total "
+            "WHERE channel = ? AND chat_id = ? AND replies IS NOT NULL",
+            (chat["channel"], chat["chat_id"]),
+        )
     await conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
     await conn.execute(
         # Messages not yet sent are cancelled; the text of every message to them is blanked.
@@ -262,7 +268,8 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
         (person_id,),
     )
     await conn.execute(
-        "UPDATE people SET full_name = ?, phone = NULL, sex = NULL, ethnic_minority = NULL, status = ?, "
+        "UPDATE people SET full_name = ?, phone = NULL, sex = NULL, ethnic_minority = NULL, "
+        "preferred_channel = NULL, status = ?, "
         "status_reason = NULL, updated_at = ? WHERE id = ?",
         (pseudonym, PersonStatus.LEFT.value, iso(now), person_id),
     )

@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.conversation.messages import Choice, Reply
 from bot.domain.access import may_approve, may_manage_mediator
+from bot.domain.collation import sorted_by
 from bot.domain.composition import CompositionResult, MemberFacts, check_composition
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
@@ -279,10 +280,12 @@ async def _team_statuses(conn: aiosqlite.Connection, commune_code: str) -> list[
     commune = await units.commune_by_code(conn, commune_code)
     needs_minority = bool(commune and commune.is_ethnic_area)
     result = []
-    for team in await units.teams_of_commune(conn, commune_code):
+    # Teams and members in Vietnamese alphabetical order, as every list and export shows them.
+    teams = sorted_by(await units.teams_of_commune(conn, commune_code), lambda t: t.name)
+    for team in teams:
         if not team.confirmed:
             continue  # proposed at a registration still waiting: not a team yet
-        members = await people_repo.team_members(conn, team.id)
+        members = sorted_by(await people_repo.team_members(conn, team.id), lambda m: m.full_name)
         facts = [
             MemberFacts(
                 active=m.active,

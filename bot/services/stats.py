@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.config import Settings
+from bot.domain.collation import sort_key, sorted_by
 from bot.domain.composition import MemberFacts, check_composition
 from bot.domain.dates import add_months
 from bot.domain.enums import CaseField, Role, Sex
@@ -393,6 +394,8 @@ async def _units(db: Database, info: ScopeInfo) -> tuple[list[Unit], dict[str, b
     scope = info.scope
     if _by_commune(scope):
         communes = await repo.communes(db, pilot_only=scope.level == ScopeLevel.PILOT)
+        # Vietnamese alphabetical order by the commune's name (not the SQL's code-point order).
+        communes = sorted_by(communes, lambda c: c.name)
         units = [
             Unit(
                 key=c.code,
@@ -411,6 +414,7 @@ async def _units(db: Database, info: ScopeInfo) -> tuple[list[Unit], dict[str, b
         assert scope.team_id is not None  # Scope guarantees it
         team = await repo.team_unit(db, scope.team_id)
         teams = [] if team is None else [team]
+    teams = sorted_by(teams, lambda t: t.name)
     units = [
         Unit(
             key=str(t.id),
@@ -712,7 +716,7 @@ def ranking(table: UnitTable, top: int = 5, bottom: int = 5) -> tuple[list[UnitR
     order is stable. When there are fewer than ``top + bottom`` ranked units, all are in ``best``.
     """
     ranked = [r for r in table.rows if r.cases.mediated > 0]
-    ranked.sort(key=lambda r: (-(r.cases.success.exact or 0), -r.cases.mediated, r.unit.name))
+    ranked.sort(key=lambda r: (-(r.cases.success.exact or 0), -r.cases.mediated, sort_key(r.unit.name)))
     unranked = len(table.rows) - len(ranked)
     if len(ranked) <= top + bottom:
         return ranked, [], unranked
@@ -756,7 +760,8 @@ async def casebook(
                 vulnerable_involved=_opt_bool(row["vulnerable_involved"]),
             )
         )
-    return list(books.values())
+    # Books by commune, then team, in Vietnamese alphabetical order.
+    return sorted(books.values(), key=lambda b: (sort_key(b.commune_name), sort_key(b.team_name)))
 
 
 def _opt_bool(value: int | None) -> bool | None:

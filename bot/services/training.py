@@ -30,6 +30,7 @@ from bot.storage import people as people_repo
 from bot.storage import training as repo
 from bot.storage.training import AttendanceRow, CourseRow, SessionRow
 from bot.texts import training as tt
+from bot.texts.stats import percent
 
 log = logging.getLogger(__name__)
 
@@ -317,9 +318,7 @@ def summary_text(data: Sheet) -> str:
     """The organiser's short summary of a course's attendance."""
     present = data.present()
     invited = len(data.invited)
-    share = (
-        f"{round(100 * len(present & {i.person_id for i in data.invited}) / invited)}%" if invited else "—"
-    )
+    share = _share(len(present & {i.person_id for i in data.invited}), invited)
     per_session = [
         tt.SUMMARY_SESSION.format(
             day=s.held_on.strftime("%d/%m"), count=sum(1 for r in data.rows if r.session_id == s.id)
@@ -352,7 +351,8 @@ async def history_text(conn: aiosqlite.Connection, person: Person) -> str:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "—"
+    # Whole percent, rounded like every other figure (bot.domain.rounding).
+    return percent(part / whole, 0) if whole else "—"
 
 
 async def indicators_text(conn: aiosqlite.Connection, viewer: Person, commune_code: str | None) -> str:

@@ -20,6 +20,7 @@ from bot.conversation.messages import Attachment, Channel, FileRef
 from bot.domain.broadcasts import Audience, Group, RsvpAnswer
 from bot.domain.enums import PersonStatus, Role
 from bot.storage.db import Database, Row, iso
+from bot.storage.identities import PREFERRED_ORDER
 
 _MEDIATOR_ROLES = (Role.MEDIATOR.value, Role.TEAM_LEADER.value)
 _OFFICER_ROLES = (Role.COMMUNE_OFFICER.value, Role.PROVINCE_OFFICER.value)
@@ -72,8 +73,8 @@ class AudienceCount:
 
     ``people``: active members of the audience who have not opted out; ``unreachable``: of them,
     those without any chat that has not blocked the bot; ``messages``: outbox rows it would take
-    (one per reachable chat, so a person on two channels counts twice); ``opted_out``: members
-    skipped because they turned announcements off.
+    (one per reachable person, on their preferred chat, however many channels they use);
+    ``opted_out``: members skipped because they turned announcements off.
     """
 
     people: int
@@ -102,7 +103,7 @@ async def count_audience(conn: aiosqlite.Connection, audience: Audience) -> Audi
                 opted_out += 1
                 continue
             people += 1
-            messages += row["chats"]
+            messages += min(row["chats"], 1)
             unreachable += row["chats"] == 0
     return AudienceCount(people=people, unreachable=unreachable, messages=messages, opted_out=opted_out)
 
@@ -117,11 +118,17 @@ class Target:
 
 
 async def audience_targets(conn: aiosqlite.Connection, audience: Audience) -> list[Target]:
-    """Every reachable chat of the audience's members who have not opted out."""
+    """One chat per member of the audience who has not opted out and can be reached: the one
+    preferred for proactive messages (:data:`~bot.storage.identities.PREFERRED_ORDER`), so a
+    person on Telegram and Zalo gets the announcement once."""
     where, params = _audience_where(audience)
     sql = (
-        "SELECT i.person_id, i.channel, i.chat_id FROM identities i JOIN people p ON p.id = i.person_id "
-        f"WHERE i.unreachable = 0 AND p.announcements_opt_out = 0 AND {where} ORDER BY i.person_id, i.channel"
+        "SELECT person_id, channel, chat_id FROM ("
+        "SELECT i.person_id, i.channel, i.chat_id, "
+        f"ROW_NUMBER() OVER (PARTITION BY i.person_id ORDER BY {PREFERRED_ORDER}) AS pick "
+        "FROM identities i JOIN people p ON p.id = i.person_id "
+        f"WHERE i.unreachable = 0 AND p.announcements_opt_out = 0 AND {where}"
+        ") ranked WHERE pick = 1 ORDER BY person_id"
     )
     async with conn.execute(sql, params) as cur:
         return [Target(row["person_id"], row["channel"], row["chat_id"]) for row in await cur.fetchall()]

@@ -12,6 +12,7 @@ from datetime import date
 from bot.domain.enums import CaseOutcome, NextStep, OutOfScopeReason
 from bot.domain.kpi import Indicator, IndicatorCode
 from bot.domain.periods import Period, PeriodError
+from bot.domain.rounding import rounded, rounded_percent
 
 # --------------------------------------------------------------------------- number formatting
 
@@ -22,15 +23,15 @@ def number(value: int) -> str:
 
 
 def decimal(value: float, digits: int = 1) -> str:
-    """1.25 → "1,3" (one decimal by default)."""
-    return f"{value:.{digits}f}".replace(".", ",")
+    """1.25 → "1,3" (one decimal by default; half away from zero, see bot.domain.rounding)."""
+    return f"{rounded(value, digits):f}".replace(".", ",")
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.857 → "85,7%"; None (nothing to divide by) → "–"."""
+    """0.857 → "85,7%", 0.0625 → "6,3%"; None (nothing to divide by) → "–"."""
     if value is None:
         return "–"
-    return decimal(value * 100, digits) + "%"
+    return f"{rounded_percent(value, digits):f}".replace(".", ",") + "%"
 
 
 def day(d: date) -> str:
@@ -118,6 +119,8 @@ SIGNER = {
     "team": "TỔ TRƯỞNG",
 }
 PLACE = "Lạng Sơn"
+# Printed at the foot of every page of an export; &P and &N are the page number and count.
+PAGE_FOOTER = "Trang &P/&N"
 
 # --------------------------------------------------------------------------- cases
 
@@ -145,7 +148,12 @@ NOTE_COURT_RECOGNITION = "Các bên muốn yêu cầu Tòa án công nhận"
 NOTE_LEGAL_SUPPORT = "Hỗ trợ pháp lý: {who}"
 NOTE_VULNERABLE = "Có người dễ bị tổn thương"
 NOTE_CASE_CODE = "Mã {code}"
+NOTE_FIELD = "Lĩnh vực: {field}"
+NOTE_PARTIES = "{n} bên"
 NOTE_SEPARATOR = "; "
+# The result columns of the Sổ theo dõi: a mark, and the day the mediation ended when known.
+RESULT_MARK = "x"
+RESULT_MARK_ON = "x\n({day})"
 
 # --------------------------------------------------------------------------- indicators
 
@@ -196,6 +204,11 @@ def _target_number(value: float, per: int) -> str:
     if per > 1:
         return decimal(value, 0) if value == int(value) else decimal(value)
     return percent(value, 0 if round(value * 100, 6) == int(round(value * 100, 6)) else 1)
+
+
+def target_percent(value: float) -> str:
+    """A target share as printed everywhere (sentences, spreadsheets, charts): "85%", "85,5%"."""
+    return _target_number(value, 1)
 
 
 def indicator_value(ind: Indicator) -> str:

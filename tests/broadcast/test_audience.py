@@ -40,7 +40,7 @@ async def test_counts_people_unreachable_messages_and_opt_outs(world: World) -> 
     async with app.db.transaction() as tx:
         await tx.execute("UPDATE identities SET unreachable = 1 WHERE person_id = ?", (blocked.id,))
         await repo.set_opt_out(tx, quiet.id, True, app.clock())
-        # A second channel for one mediator: two messages, one person.
+        # A second channel for one mediator: still one message, on the chat they prefer.
         await tx.execute(
             "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "
             "VALUES ('telegram', '555', '555', ?, '2026-03-10T00:00:00+00:00')",
@@ -48,7 +48,7 @@ async def test_counts_people_unreachable_messages_and_opt_outs(world: World) -> 
         )
     count = await _count(app, ALL_MEDIATORS)
     # leader, med, med2, med_b, no-chat, blocked — the opted-out and the pending one are not counted.
-    assert (count.people, count.unreachable, count.opted_out, count.messages) == (6, 2, 1, 5)
+    assert (count.people, count.unreachable, count.opted_out, count.messages) == (6, 2, 1, 4)
     assert count.reachable == 4
     assert await _names(app, ALL_MEDIATORS) == {
         "Nông Văn Thắng",

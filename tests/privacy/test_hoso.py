@@ -47,6 +47,11 @@ async def test_leaving_erases_contact_data_and_pseudonymises_cases(app: App, wor
         await notify.notify_person(tx, world.med.id, Reply("Nhắc việc"), "test:1", "notice", app.clock())
     med = world.chat("med")
     await med("/baocao")  # a conversation under way …
+    async with app.db.transaction() as tx:  # … and replies kept for a redelivery, not yet sent
+        await tx.execute(
+            "UPDATE inbound_seen SET replies = '[\"Hoàng Thị Lan\"]', replies_total = 1, replies_sent = 0 "
+            "WHERE chat_id = 'med'"
+        )
     await med("/hoso")
     await med.press("leave")
     assert tp.LEAVE_ERASES in med.text
@@ -58,6 +63,8 @@ async def test_leaving_erases_contact_data_and_pseudonymises_cases(app: App, wor
     assert tuple(person) == ("Hòa giải viên, tổ Thôn Nà Pàn (đã rời)", None, None, None, "left")
     assert await count(app, "SELECT COUNT(*) FROM identities WHERE person_id = ?", world.med.id) == 0
     assert await count(app, "SELECT COUNT(*) FROM sessions WHERE chat_id = 'med'") == 0  # … is dropped
+    kept = "SELECT COUNT(*) FROM inbound_seen WHERE chat_id = 'med' AND replies LIKE '%Hoàng Thị Lan%'"
+    assert await count(app, kept) == 0
     row = await app.db.fetchone("SELECT status, payload FROM outbox WHERE dedupe_key LIKE 'test:1:%'")
     assert row is not None and (row["status"], row["payload"]) == ("cancelled", "{}")
     # The case stays as an official record, its author shown by role and team only.

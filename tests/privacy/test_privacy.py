@@ -116,7 +116,8 @@ async def _purge(app: App, days_later: int) -> privacy.PurgeResult:
 
 async def test_purge_dedupe_rows(app: App) -> None:
     await app.db.writer.execute(
-        "INSERT INTO inbound_seen VALUES ('console', 'u', 'm1', ?)", (iso(app.clock()),)
+        "INSERT INTO inbound_seen(channel, chat_id, message_id, seen_at) VALUES ('console', 'u', 'm1', ?)",
+        (iso(app.clock()),),
     )
     assert (await _purge(app, RULES.inbound_seen_days - 1)).inbound_seen == 0
     assert (await _purge(app, RULES.inbound_seen_days + 1)).inbound_seen == 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import struct
 
 import pytest
+from matplotlib.figure import Figure
 
 from bot.reports import charts
+from bot.texts import stats as ts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -75,3 +77,28 @@ def test_ranking_grows_with_rows() -> None:
 def test_bar_share() -> None:
     assert charts.Bar("x", 3, 4).share == 0.75
     assert charts.Bar("x", 0, 0).share is None
+
+
+# --------------------------------------------------------------------------- issue 14 item 10
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_monthly_bars_say_how_many_cases_they_stand_for() -> None:
+    months = [charts.Bar("T1\n2026", 1, 1), charts.Bar("T2\n2026", 20, 20), charts.Bar("T3\n2026", 0, 0)]
+    fig = charts.monthly_success_figure(months, 0.85, "Tỷ lệ")
+    # 100 % of 1 case and 100 % of 20 no longer look alike.
+    assert _texts(fig) == ["100,0%\n1 vụ", "100,0%\n20 vụ", "chưa có"]
+    assert charts.monthly_labels(months) == _texts(fig)
+
+
+def test_charts_round_as_the_sentences_do() -> None:
+    # 1/16 = 6.25 %: half away from zero everywhere ("6,3%"), as spreadsheets round it too.
+    share = 1 / 16
+    assert ts.percent(share) == "6,3%"
+    fig = charts.monthly_success_figure([charts.Bar("T1\n2026", 1, 16)], 0.85, "Tỷ lệ")
+    assert _texts(fig) == [f"{ts.percent(share)}\n16 vụ"]
+    ranking = charts.ranking_png([charts.Bar("xã Một", 1, 16)], [], 0.85, "t")
+    assert png_size(ranking)[0] == charts.WIDTH_PX

@@ -38,7 +38,8 @@ async def test_export_all_for_a_commune_officer_adds_the_casebooks(world: World,
     paths = await export_all(world.db, tmp_path, Q2, officer, options=OPTIONS)
     assert sorted(p.name.split("_")[0] for p in paths) == ["10c", "kh115", "results", "sotheodoi"]
     casebook = next(p for p in paths if p.name.startswith("sotheodoi"))
-    assert len(load_workbook(casebook).sheetnames) == 2
+    # Phần I and Phần II for each of the two teams with cases.
+    assert len(load_workbook(casebook).sheetnames) == 4
 
 
 async def test_export_refuses_out_of_scope(world: World, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from bot.config import Settings
 from bot.conversation.messages import Attachment, Channel, Reply
-from bot.domain.periods import PeriodError
-from bot.flows.stats import stats_flow, stats_visible
+from bot.domain.periods import Period, PeriodError
+from bot.flows.stats import monthly_window, stats_flow, stats_visible
 from bot.reports.xlsx import XLSX_MIME
 from bot.runtime import App, open_app
 from bot.services import privacy
@@ -21,7 +21,7 @@ from bot.storage import people as people_repo
 from bot.texts import stats as ts
 from tests.conftest import Chat, FakeClock
 from tests.flows.support import notice_version
-from tests.stats.conftest import World
+from tests.stats.conftest import Q2, World
 from tests.stats.test_charts import png_size
 
 
@@ -109,7 +109,8 @@ async def test_team_leader_sees_the_team_with_the_monthly_chart(app: App, world:
         summary.text.splitlines()
     )
     chart = await attachment(summary)
-    assert chart.filename.startswith("ty-le-thanh-theo-thang")
+    # Named after the twelve months it shows, not after the quarter asked for.
+    assert chart.filename == "ty-le-thanh-theo-thang_2025-07_2026-06.png"
     assert "ranking" not in [c.value for c in more.choices]
     replies = await chat.press("xlsx")
     kinds = [(await attachment(r)).filename.split("_")[0] for r in replies[1:-1]]
@@ -177,3 +178,15 @@ async def test_excel_export_is_in_the_access_audit(app: App, world: World) -> No
     assert [(r["actor_id"], r["action"], r["scope"][:5]) for r in rows] == [
         (world.leader1, "export_xlsx", "team:")
     ]
+
+
+def test_the_monthly_chart_is_named_after_the_months_it_shows() -> None:
+    window = monthly_window(Q2)
+    assert (window.start, window.end, window.label) == (
+        date(2025, 7, 1),
+        date(2026, 6, 30),
+        "2025-07_2026-06",
+    )
+    year = monthly_window(Period.custom(date(2024, 1, 1), date(2025, 12, 31)))
+    assert (year.start, year.label) == (date(2024, 1, 1), "2024-01_2025-12")
+    assert monthly_window(Period.month(2026, 5)).label == "2025-06_2026-05"

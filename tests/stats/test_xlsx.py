@@ -98,57 +98,96 @@ async def test_results_show_a_dash_without_concluded_cases(world: World) -> None
     assert "Đơn vị báo cáo: Tổ hòa giải thôn Pác Cáp, xã Cao Sơn" in _texts(ws)
 
 
-async def test_casebook_of_a_commune_has_a_sheet_per_team(world: World) -> None:
+async def test_casebook_of_a_commune_has_both_parts_per_team(world: World) -> None:
     report = await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.commune(world.a), options=OPTIONS)
     wb = load_workbook(io.BytesIO(report.data))
-    assert wb.sheetnames == ["Tổ hòa giải thôn Khòn Pát", "Tổ hòa giải thôn Nà Lầu"]
-    ws = wb["Tổ hòa giải thôn Nà Lầu"]
+    # Teams in Vietnamese alphabetical order (Khòn before Nà), Phần I then Phần II of each.
+    assert wb.sheetnames == ["I. thôn Khòn Pát", "II. thôn Khòn Pát", "I. thôn Nà Lầu", "II. thôn Nà Lầu"]
+    ws = wb["I. thôn Nà Lầu"]
     texts = _texts(ws)
     assert "SỔ THEO DÕI HOẠT ĐỘNG HÒA GIẢI Ở CƠ SỞ" in texts
+    assert "PHẦN I. GHI CHÉP CỦA HÒA GIẢI VIÊN" in texts
     assert "UBND xã An Bình" in texts
     assert "Từ ngày 01/04/2026 đến ngày 30/06/2026" in texts
     header = _row_starting(ws, "STT")
+    # The model book's ten columns, the result split in two under one merged header.
     assert [c.value for c in ws[header]] == [
         "STT",
-        "Ngày tiếp nhận",
-        "Số bên liên quan",
-        "Lĩnh vực",
-        "Tóm tắt nội dung vụ, việc",
+        "Ngày, tháng, năm nhận vụ, việc hòa giải",
+        "Họ và tên hòa giải viên, người được mời tham gia hòa giải (nếu có)",
+        "Họ tên, tuổi, địa chỉ các bên, người có quyền, nghĩa vụ liên quan đến vụ, việc hòa giải (nếu có)",
+        "Nội dung chủ yếu của vụ, việc",
+        "Thỏa thuận của các bên (hoặc yêu cầu của mỗi bên) sau khi hòa giải",
         "Kết quả hòa giải",
-        "Ngày kết thúc",
-        "Hòa giải viên thực hiện",
+        None,
+        "Chữ ký (hòa giải viên; người chứng kiến vụ, việc hòa giải; "
+        "người được mời tham gia hòa giải (nếu có))",
         "Ghi chú",
     ]
-    first = [c.value for c in ws[header + 1]]
+    assert [c.value for c in ws[header + 1]][6:8] == ["Hòa giải thành", "Hòa giải không thành"]
+    assert [c.value for c in ws[header + 2]] == [f"({n})" for n in range(1, 11)]
+    data = header + 3
+    first = [c.value for c in ws[data]]
     assert first[:8] == [
         1,
         datetime(2026, 4, 5),
-        2,
-        "Đất đai",
-        "Tranh chấp lối đi chung giữa hai hộ",
-        "Hòa giải thành",
-        datetime(2026, 4, 7),
         "Hoàng Thị Lan",
+        None,  # the parties: by hand
+        "Tranh chấp lối đi chung giữa hai hộ",
+        "Có văn bản hòa giải thành",
+        "x\n(07/04/2026)",
+        None,
     ]
-    assert "Có văn bản hòa giải thành" in first[8]
-    assert ws.cell(header + 1, 2).number_format == "dd/mm/yyyy"
-    third = [c.value for c in ws[header + 3]]
-    assert third[5] == "Hòa giải không thành"
-    assert "các bên đề nghị cơ quan có thẩm quyền giải quyết" in third[8]
-    assert [c.value for c in ws[header + 4]][:3] == [4, datetime(2026, 6, 30), 3]
-    assert ws.cell(header + 5, 1).value is None  # four cases, nothing more
-    assert ws.freeze_panes == f"C{header + 1}"
-    other = wb["Tổ hòa giải thôn Khòn Pát"]
-    out_of_scope = [c.value for c in other[_row_starting(other, "STT") + 1]]
-    assert out_of_scope[5] == "Không thuộc phạm vi hòa giải"
-    assert "phải truy cứu trách nhiệm hình sự" in out_of_scope[8]
+    assert first[8] is None  # signatures: by hand
+    assert "Mã HG-2026-00001" in first[9] and "Lĩnh vực: Đất đai" in first[9] and "2 bên" in first[9]
+    assert ws.cell(data, 2).number_format == "dd/mm/yyyy"
+    third = [c.value for c in ws[data + 2]]
+    assert third[6:8] == [None, "x"]
+    assert third[5] == "Hướng giải quyết: các bên đề nghị cơ quan có thẩm quyền giải quyết"
+    fourth = [c.value for c in ws[data + 3]]
+    assert fourth[:2] == [4, datetime(2026, 6, 30)] and fourth[6:8] == [None, None]
+    assert "Đang hòa giải" in fourth[9] and "3 bên" in fourth[9]
+    # Four cases, then five ruled lines for cases written by hand, tall enough to sign in.
+    blank = [[c.value for c in ws[data + 4 + i]] for i in range(5)]
+    assert blank == [[None] * 10] * 5
+    assert ws.cell(data + 8, 1).border.bottom.style == "thin"
+    assert all((ws.row_dimensions[r].height or 0) >= 36 for r in range(data, data + 9))
+    assert ws.cell(data + 9, 1).value is None and ws.cell(data + 9, 1).border.bottom.style is None
+    assert ws.freeze_panes == f"C{data}"
+    other = wb["I. thôn Khòn Pát"]
+    out_of_scope = [c.value for c in other[_row_starting(other, "STT") + 3]]
+    assert out_of_scope[6:8] == [None, None]
+    assert "Không thuộc phạm vi hòa giải" in out_of_scope[9]
+    assert "phải truy cứu trách nhiệm hình sự" in out_of_scope[9]
+
+
+async def test_casebook_part_two_tallies_each_mediator(world: World) -> None:
+    report = await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.team(world.t1), options=OPTIONS)
+    ws = load_workbook(io.BytesIO(report.data))["II. thôn Nà Lầu"]
+    assert "PHẦN II. THEO DÕI, TỔNG HỢP CỦA TỔ TRƯỞNG TỔ HÒA GIẢI" in _texts(ws)
+    header = _row_starting(ws, "STT")
+    assert ws.cell(header, 2).value == "Hòa giải viên tiến hành hòa giải"
+    assert ws.cell(header, 3).value == "Vụ, việc hòa giải chia theo phạm vi hòa giải"
+    assert ws.cell(header, 9).value == "Kết quả hòa giải"
+    total = _row_starting(ws, "Cộng")
+    rows = [[c.value for c in ws[r]][:12] for r in range(total, total + 3)]
+    # STT, name, fields (đất đai, HNGĐ, dân sự khác, sinh hoạt, vi phạm nhỏ, khác), outcomes
+    # (thành, không thành, đang, ngoài phạm vi). Names in Vietnamese order: Hoàng before Lương.
+    assert rows == [
+        ["Cộng", None, 2, 1, 1, 0, 0, 0, 2, 1, 1, 0],
+        [1, "Hoàng Thị Lan", 2, 0, 1, 0, 0, 0, 1, 1, 1, 0],
+        [2, "Lương Văn Hai", 0, 1, 0, 0, 0, 0, 1, 0, 0, 0],
+    ]
 
 
 async def test_empty_casebook_still_has_its_header(world: World) -> None:
-    ws = await _sheet(world, ExportKind.CASEBOOK, Scope.team(world.t4))
+    report = await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.team(world.t4), options=OPTIONS)
+    wb = load_workbook(io.BytesIO(report.data))
+    assert wb.sheetnames == ["I.", "II."]
+    ws = wb["I."]
     assert "Tổ hòa giải thôn Pác Cáp" in _texts(ws)
     header = _row_starting(ws, "STT")
-    assert ws.cell(header + 1, 1).value is None
+    assert ws.cell(header + 3, 1).value is None  # no case, only the ruled lines
 
 
 async def test_indicator_workbook(world: World) -> None:

@@ -45,6 +45,10 @@ class FakeZalo:
     faults: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
     blocked: set[str] = field(default_factory=set)
     webhook: str | None = None
+    # While set: sendMessage calls wait on it and are never delivered (the bot is to be killed
+    # with its send in flight, after its commit). ``held`` keeps what they would have sent.
+    hold_sends: asyncio.Event | None = None
+    held: list[Call] = field(default_factory=list)
     _counter: int = 0
     _arrived: asyncio.Event | None = None
 
@@ -111,6 +115,11 @@ class FakeZalo:
         if self.faults[method]:
             status = self.faults[method].popleft()
             return _error(status, "injected")
+        if method == "sendMessage" and self.hold_sends is not None:
+            gate = self.hold_sends
+            self.held.append(Call(method, params))
+            await gate.wait()
+            return _error(504, "held and dropped")
         if method != "getUpdates":
             self.calls.append(Call(method, params))
         if FORBIDDEN_KEYS & params.keys():

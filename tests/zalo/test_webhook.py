@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -145,3 +146,18 @@ async def test_telegram_webhook_has_the_same_rules() -> None:
         assert received == [{"update_id": 2}]
     finally:
         http_server.stop()
+
+
+async def test_request_log_has_the_path_but_never_the_signature(
+    server: str, links: FileLinks, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = links.publish("bang.xlsx", b"PK")
+    link = server + urlsplit(url).path + "?" + urlsplit(url).query
+    with caplog.at_level(logging.INFO):
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(link)).status_code == 200
+            assert (await http.get(link + "x")).status_code == 403
+    # The server's own lines (the test's HTTP client logs the URL it requested, not our concern).
+    served = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("bot", "tornado")))
+    assert f"path={urlsplit(url).path}" in served
+    assert "sig=" not in served and urlsplit(url).query.split("sig=")[1] not in served

@@ -18,10 +18,11 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, MessageHandler, filters
 
+from bot.channels.delivery import send_replies
 from bot.channels.telegram.adapter import to_inbound
 from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.render import acknowledge_press, send_reply
-from bot.conversation.messages import Channel
+from bot.conversation.messages import Channel, Reply
 from bot.storage.identities import mark_unreachable
 
 if TYPE_CHECKING:
@@ -89,8 +90,13 @@ class TelegramChannel:
                     replies, _ = await asyncio.gather(
                         self.app.engine.handle(inbound), acknowledge_press(query)
                     )
-                for reply in replies:
+
+                async def send(reply: Reply) -> None:
                     await send_reply(context.bot, inbound.chat_id, reply)
+
+                # A redelivered update (webhook retry, or polling after a crash before the
+                # offset was confirmed) gets only the replies that never got out.
+                await send_replies(self.app, inbound, replies, send)
             except Forbidden:
                 await self.unreachable(inbound.chat_id)
 

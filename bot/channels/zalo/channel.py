@@ -15,6 +15,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.channels.delivery import send_replies
 from bot.channels.telegram.channel import ChatQueue
 from bot.channels.zalo.adapter import message_id, to_inbound, unwrap
 from bot.channels.zalo.client import ZaloClient, ZaloError
@@ -22,7 +23,7 @@ from bot.channels.zalo.files import FileLinks
 from bot.channels.zalo.render import Outgoing, Text, attachment_parts
 from bot.channels.zalo.transport import deliver, reply_parts
 from bot.conversation.messages import Channel, Reply
-from bot.storage.db import iso
+from bot.storage.db import iso, query_one
 from bot.storage.identities import mark_unreachable
 from bot.texts import zalo as tz
 
@@ -57,9 +58,15 @@ class ZaloChannel:
                 "ON CONFLICT(message_id) DO NOTHING",
                 (ident, json.dumps(update, ensure_ascii=False), iso(self.app.clock())),
             )
-        if cur.rowcount == 0:
+            if cur.rowcount == 0:
+                unfinished = await query_one(
+                    tx, "SELECT 1 FROM zalo_inbox WHERE message_id = ? AND handled_at IS NULL", (ident,)
+                )
+        if cur.rowcount == 0 and unfinished is None:
             log.info("zalo_duplicate_ignored message=%s", ident)
             return None
+        # New, or a redelivery of one whose replies did not all get out: handling it again is
+        # safe (the engine does not answer twice; only undelivered replies are sent).
         return ident
 
     def dispatch(self, ident: str) -> None:
@@ -104,13 +111,19 @@ class ZaloChannel:
         if inbound is not None:
             async with self.chats.turn(inbound.chat_id):
                 replies = await self.app.engine.handle(inbound)
+
+                async def send(reply: Reply) -> None:
+                    await self.send_reply(inbound.chat_id, reply)
+
                 try:
-                    for reply in replies:
-                        await self.send_reply(inbound.chat_id, reply)
+                    await send_replies(self.app, inbound, replies, send)
                 except ZaloError as exc:
                     log.warning("zalo_reply_failed message=%s code=%s", ident, exc.code)
                     if exc.code == 403:
                         await self.unreachable(inbound.chat_id)
+                    elif exc.retryable:
+                        # Left unhandled: a redelivery, or the next start, sends what is missing.
+                        return
         async with self.app.db.transaction() as tx:
             await tx.execute(
                 "UPDATE zalo_inbox SET handled_at = ? WHERE message_id = ?", (iso(self.app.clock()), ident)

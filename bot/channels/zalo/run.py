@@ -4,6 +4,8 @@ Mode: webhook when both ``ZALO_WEBHOOK_URL`` and ``ZALO_WEBHOOK_SECRET`` are set
 serves the path of ``ZALO_WEBHOOK_URL``), polling otherwise. Polling asks for one update per
 call; HTTP 408 means nothing new; errors back off exponentially up to a minute, never a busy
 loop. File links are served whenever ``ZALO_PUBLIC_URL`` or webhook mode gives a public base.
+A clean stop in webhook mode calls ``deleteWebhook``; polling calls it before its first fetch
+(getUpdates fails while a webhook is set, e.g. one left by a crash).
 """
 
 from __future__ import annotations
@@ -116,6 +118,15 @@ async def _check_token(client: ZaloClient) -> dict[str, object]:
     raise AssertionError("unreachable")
 
 
+async def _delete_webhook(client: ZaloClient) -> None:
+    """deleteWebhook; a failure is logged, never fatal (polling then backs off and says why)."""
+    try:
+        await client.delete_webhook()
+        log.info("zalo_webhook_deleted")
+    except ZaloError as exc:
+        log.warning("zalo_delete_webhook_failed code=%s", exc.code)
+
+
 @contextlib.asynccontextmanager
 async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> AsyncIterator[ZaloTransport]:
     """Start the Zalo channel (checking the token), yield its outbox transport, stop cleanly."""
@@ -134,6 +145,7 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
     )
     server = None
     poller: asyncio.Task[None] | None = None
+    webhook_set = False
     try:
         me = await _check_token(client)
         pending = await channel.resume_pending()
@@ -154,7 +166,11 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
         if mode == "webhook":
             assert settings.zalo_webhook_url is not None and secret is not None
             await client.set_webhook(settings.zalo_webhook_url, secret)
+            webhook_set = True
         else:
+            # getUpdates fails while a webhook is set: remove one a crash (or an earlier
+            # webhook deployment) left behind, as the Telegram channel does.
+            await _delete_webhook(client)
             poller = asyncio.create_task(poll(client, channel, stop))
         log.info("zalo_ready mode=%s bot=%s", mode, me.get("account_name") or me.get("id") or "?")
         yield ZaloTransport(outbox_client, links)
@@ -167,6 +183,10 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
         if server is not None:
             server.stop()
         await channel.drain()
+        if webhook_set:
+            # A clean stop unsets the webhook so Zalo stops posting to a closed port and a
+            # switch to polling works at once; the next start sets it again.
+            await _delete_webhook(client)
         await client.aclose()
         await outbox_client.aclose()
         log.info("zalo_stopped")
