@@ -114,8 +114,8 @@ async def open_app(
 ) -> AsyncIterator[App]:
     """Open the database (migrating it), load the knowledge base and build the flows."""
     from bot.flows.notice_gate import before_flow
+    from bot.flows.preflight import preflight
     from bot.flows.registry import build_flows
-    from bot.flows.rsvp import preflight
     from bot.services.bootstrap import ensure_units
     from bot.training.content import load_bank
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.domain.dates import add_months
@@ -66,3 +66,23 @@ def training_deadline(recognised_on: date) -> date:
 def per_hundred(count: int, teams: int) -> float | None:
     """``count`` per 100 teams (None without teams)."""
     return None if teams == 0 else float(rounded(100 * count / teams, 1))
+
+
+def iso_week(day: date) -> str:
+    """The ISO week a calendar day belongs to, e.g. ``2026-W11``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def choose_weekly(
+    question_ids: Sequence[str], answered: Mapping[str, bool], person_id: int, week: str
+) -> str | None:
+    """The weekly question for a person: one never answered if any is left, else one never
+    answered right, else any. The pick is stable for (person, week) so a retried run chooses
+    the same question, and differs between people so a team does not all get the same one."""
+    if not question_ids:
+        return None
+    fresh = [q for q in question_ids if q not in answered]
+    missed = [q for q in question_ids if q in answered and not answered[q]]
+    pool = sorted(fresh or missed or question_ids)
+    return random.Random(f"weekly:{person_id}:{week}").choice(pool)

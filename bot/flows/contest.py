@@ -42,7 +42,8 @@ async def _begin(ctx: Ctx) -> None:
     if not ctx.data["officer"]:
         found = await contests.playable(ctx.tx, _me(ctx), ctx.now)
         if found is None:
-            raise Invalid(tt.CONTEST_NONE)
+            # Nothing to play: the latest round one took part in, if it ended lately, or "none".
+            raise Invalid(await contests.latest_result(ctx.tx, _me(ctx), ctx.now) or tt.CONTEST_NONE)
         ctx.data["round"] = found.id
 
 
@@ -104,9 +105,10 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
     except PermissionError:
         raise Invalid(tt.CONTEST_NONE) from None
     assert round_ is not None
-    # The ranking and its sheet name every participant: an export of personal data (issue 17).
-    await privacy.record_access(ctx.tx, _me(ctx).id, "export_xlsx", f"contest:{round_.id}", ctx.now)
     book = await asyncio.to_thread(results_workbook, round_, standings, ctx.app.tz)
+    # The ranking names every participant: logged like the other exports of personal data,
+    # scoped to the round so "who saw my data?" finds exactly its entrants (issue 17).
+    await privacy.record_access(ctx.tx, _me(ctx).id, "training_list", f"contest:{round_.id}", ctx.now)
     attachment = Attachment(f"ket-qua-thi-{round_.id}.xlsx", XLSX_MIME, data=book)
     ctx.say(Reply(contests.ranking_text(round_, standings), attachment=attachment))
     return "home"

@@ -17,6 +17,7 @@ from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.vntext import fold
 from bot.flows.common import require_officer
+from bot.flows.trainers import trainer_steps
 from bot.reports.training_xlsx import attendance_workbook
 from bot.reports.xlsx import XLSX_MIME
 from bot.services import privacy, training
@@ -70,7 +71,7 @@ def _listed(names: list[str]) -> str:
 
 async def _home_prompt(ctx: Ctx) -> Reply:
     courses = await training.my_courses(ctx.tx, _me(ctx))
-    choices = [Choice(tt.COURSE_NEW, "new")]
+    choices = [Choice(tt.COURSE_NEW, "new"), Choice(tt.TRAINERS_MENU, "trainer_list")]
     choices += [
         Choice(
             tt.COURSE_LINE.format(title=c.title, dates=training.format_dates(c.starts_on, c.ends_on)),
@@ -86,6 +87,8 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
     if value.startswith("c:"):
         ctx.data["course"] = int(value[2:])
         return "course"
+    if value == "trainer_list":
+        return value
     if not _modules(ctx):
         raise Invalid(tt.NO_TOPICS)
     return "title"
@@ -247,9 +250,10 @@ async def _course_parse(ctx: Ctx, answer: Answer) -> str:
         ctx.data["session"] = (await _sessions(ctx, open_now=False)).id
     if action == "list":
         data = await training.sheet(ctx.tx, me, course_id)
-        # The sheet names every invitee and attendee: an export of personal data (issue 17).
-        await privacy.record_access(ctx.tx, me.id, "export_xlsx", f"course:{course_id}", ctx.now)
         book = await asyncio.to_thread(attendance_workbook, data)
+        # The list names every invitee and attendee: logged like the other exports of personal
+        # data, scoped to the course so "who saw my data?" finds exactly its people (issue 17).
+        await privacy.record_access(ctx.tx, me.id, "training_list", f"course:{course_id}", ctx.now)
         ctx.say(
             Reply(
                 training.summary_text(data),
@@ -366,6 +370,7 @@ def courses_flow() -> Flow:
             "fix_why": Step(
                 "fix_why", lambda ctx: _ask(ctx, tt.ASK_FIX_WHY), _fix_why_parse, next="course", store=None
             ),
+            **trainer_steps(),
         },
         first="home",
         finish=_finish,

@@ -9,7 +9,7 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
 from bot.flows.common import require_active
 from bot.flows.options import option_choices, typed_option
-from bot.services import study
+from bot.services import study, weekly_question
 from bot.storage import training as repo
 from bot.texts import training as tt
 from bot.training.content import Bank, Lesson, Question
@@ -41,6 +41,8 @@ async def _home_prompt(ctx: Ctx) -> Reply:
         [Choice(tt.STUDY_NEXT.format(title=following.title), f"lesson:{following.id}")] if following else []
     )
     choices.append(Choice(tt.STUDY_PICK, "pick"))
+    if await weekly_question.pending(ctx.tx, _me(ctx), bank, ctx.now) is not None:
+        choices.append(Choice(tt.WEEKLY_ANSWER, "weekly"))
     weekly = await repo.weekly_on(ctx.tx, _me(ctx).id)
     choices.append(Choice(tt.WEEKLY_OFF, "weekly:off") if weekly else Choice(tt.WEEKLY_ON, "weekly:on"))
     choices.append(Choice(tt.STUDY_DONE, "done"))
@@ -127,6 +129,24 @@ async def _question_parse(ctx: Ctx, answer: Answer) -> None:
     ctx.data["index"] = index + 1
 
 
+async def _weekly_prompt(ctx: Ctx) -> Reply:
+    question = await weekly_question.pending(ctx.tx, _me(ctx), _bank(ctx), ctx.now)
+    if question is None:
+        return Reply(tt.WEEKLY_STALE, choices=[Choice(tt.STUDY_BACK, "back")])
+    return Reply(tt.WEEKLY_QUESTION.format(stem=question.stem), choices=option_choices(question))
+
+
+async def _weekly_parse(ctx: Ctx, answer: Answer) -> None:
+    question = await weekly_question.pending(ctx.tx, _me(ctx), _bank(ctx), ctx.now)
+    if question is None:
+        # Answered meanwhile (by its button, on another channel): back to the home screen.
+        return
+    marked = await weekly_question.answer(ctx.tx, _me(ctx), question, typed_option(answer), ctx.now)
+    if marked is None:
+        raise Invalid(tt.NOT_AN_OPTION)
+    ctx.say(weekly_question.feedback(question, marked))
+
+
 def _after_lesson(ctx: Ctx) -> str | None:
     return "question" if _questions(ctx) else "home"
 
@@ -160,6 +180,7 @@ def study_flow() -> Flow:
                 _home_parse,
                 next=lambda ctx: None if ctx.data["home"] == "done" else str(ctx.data["home"]),
             ),
+            "weekly": Step("weekly", _weekly_prompt, _weekly_parse, next="home", free_text=True, store=None),
             "pick": Step("pick", _pick_prompt, _pick_parse, next="lesson", store=None),
             "lesson": Step("lesson", _lesson_prompt, _lesson_parse, next=_after_lesson, store=None),
             "question": Step(

@@ -2,7 +2,9 @@
 
 An officer starts a round for people in their scope; each participant gets the questions in
 their own shuffled order and answers within the window; the first answer to each question
-counts. Officers who manage the round see the ranking at any time, participants once it ended.
+counts. Officers who manage the round see the ranking at any time, participants once it ended:
+the scheduler sends each participant the ranking with their own place when the window closes
+(:func:`queue_results`), and ``/thi`` shows it again for a week after.
 """
 
 from __future__ import annotations
@@ -14,20 +16,29 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.conversation.messages import Reply
 from bot.domain.broadcasts import Audience
 from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.training import contest_order, read_option
 from bot.services import broadcasts
+from bot.services.notify import notify_person
 from bot.services.registration import refuse
 from bot.services.training import TrainingError, may_organise
 from bot.storage import broadcasts as broadcast_repo
+from bot.storage import outbox
 from bot.storage import training as repo
+from bot.storage.db import Database
 from bot.storage.training import RoundRow, Standing
 from bot.texts import training as tt
 from bot.training.content import Bank, Question
 
 MIN_QUESTIONS = 3
+# Results go out for rounds that ended this recently: after a long downtime, old rounds are not
+# announced again (their outbox rows may have been purged).
+RESULTS_WINDOW = timedelta(days=2)
+# How long after its end ``/thi`` still shows a participant the round's ranking.
+SHOW_RESULTS_FOR = timedelta(days=7)
 MIN_MINUTES, MAX_MINUTES = 5, 240
 
 
@@ -193,3 +204,45 @@ async def managed_rounds(conn: aiosqlite.Connection, officer: Person) -> list[Ro
         raise refuse(officer, "contest_list", None)
     province = officer.role in (Role.PROVINCE_OFFICER, Role.ADMIN)
     return await repo.rounds_of(conn, None if province else officer.commune_code)
+
+
+def result_text(round_: RoundRow, standings: Sequence[Standing], person_id: int) -> str:
+    """The ranking with the participant's own place (they may be outside the top ten)."""
+    text = ranking_text(round_, standings)
+    for rank, standing in enumerate(standings, 1):
+        if standing.person_id == person_id:
+            place = tt.CONTEST_YOUR_PLACE.format(
+                rank=rank, count=len(standings), correct=standing.correct, total=len(round_.questions)
+            )
+            return f"{text}\n\n{place}"
+    return text
+
+
+async def queue_results(db: Database, now: datetime) -> int:
+    """Send every participant of a round that just ended the ranking and their place; returns
+    the outbox rows queued. Keys ``contest-result:<round>:<person>`` make a rerun a no-op."""
+    queued = 0
+    async with db.transaction() as conn:
+        ended = await repo.rounds_ended(conn, now - RESULTS_WINDOW, now)
+    for round_ in ended:
+        async with db.transaction() as conn:
+            standings = await repo.standings(conn, round_.id)
+            for standing in standings:
+                queued += await notify_person(
+                    conn,
+                    standing.person_id,
+                    Reply(result_text(round_, standings, standing.person_id)),
+                    f"contest-result:{round_.id}:{standing.person_id}",
+                    outbox.Kind.REMINDER,
+                    now,
+                )
+    return queued
+
+
+async def latest_result(conn: aiosqlite.Connection, person: Person, now: datetime) -> str | None:
+    """The ranking of the latest round the person answered in that ended within a week."""
+    for round_ in reversed(await repo.rounds_ended(conn, now - SHOW_RESULTS_FOR, now)):
+        standings = await repo.standings(conn, round_.id)
+        if any(s.person_id == person.id for s in standings):
+            return result_text(round_, standings, person.id)
+    return None

@@ -19,6 +19,7 @@ from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
 from bot.domain.vntext import display_name, fold
+from bot.storage import training as training_repo
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
@@ -216,16 +217,16 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
             recognised=person["recognised_on"] or tp.UNKNOWN,
         )
     )
-    training = await query_one(
-        conn,
-        "SELECT (SELECT COUNT(*) FROM training_attendance WHERE person_id = ?) AS attended, "
-        "(SELECT COUNT(*) FROM lesson_progress WHERE person_id = ?) AS lessons, "
-        "(SELECT COUNT(*) FROM quiz_answers WHERE person_id = ?) AS quiz, "
-        "(SELECT COUNT(DISTINCT round_id) FROM contest_answers WHERE person_id = ?) AS contests",
-        (person_id, person_id, person_id, person_id),
+    records = await training_repo.records_of(conn, person_id)
+    lines.append(
+        tp.MY_DATA_TRAINING.format(
+            sessions=records.sessions_attended,
+            lessons=records.lessons_done,
+            answers=records.quiz_answers,
+            weekly=tp.YES if records.weekly_question else tp.NO,
+            rounds=records.contest_rounds,
+        )
     )
-    assert training is not None
-    lines.append(tp.MY_DATA_TRAINING.format(**dict(training)))
     lines.append(tp.MY_DATA_WHO_SAW)
     return "\n".join(lines)
 

@@ -375,6 +375,8 @@ async def indicators_text(conn: aiosqlite.Connection, viewer: Person, commune_co
         attendance=counts.trained_attendance,
         imported=counts.trained_import,
         self_study=counts.self_study,
+        study_share=_share(counts.self_study, counts.mediators),
+        weekly=counts.weekly_question,
         trainers=counts.trainers,
         per_hundred="—" if ratio is None else f"{ratio:g}",
         trainers_trained=counts.trainers_trained,

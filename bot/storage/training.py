@@ -13,8 +13,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.people import MEDIATOR_ROLES
+from bot.domain.people import MEDIATOR_ROLES, Person
 from bot.storage.db import Row, iso, query_one
+from bot.storage.people import PERSON_COLUMNS, person_from_row
 
 TRAINED_FROM_ATTENDANCE = "attendance"
 
@@ -385,6 +386,9 @@ async def set_weekly(conn: aiosqlite.Connection, person_id: int, wanted: bool, n
         "updated_at = excluded.updated_at",
         (person_id, int(wanted), iso(now)),
     )
+    if not wanted:
+        # Switched off: an answer typed later is no longer read as the weekly question's.
+        await clear_pending_weekly(conn, person_id)
 
 
 async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
@@ -393,6 +397,92 @@ async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
         conn, "SELECT weekly_question FROM training_prefs WHERE person_id = ?", (person_id,)
     )
     return bool(row and row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class PendingWeekly:
+    """The weekly question sent to a person and not answered yet."""
+
+    question_id: str
+    week: str
+    since: datetime
+
+
+async def pending_weekly(conn: aiosqlite.Connection, person_id: int) -> PendingWeekly | None:
+    """The person's unanswered weekly question, if any."""
+    row = await query_one(
+        conn,
+        "SELECT pending_question, pending_week, pending_since FROM training_prefs "
+        "WHERE person_id = ? AND pending_question IS NOT NULL",
+        (person_id,),
+    )
+    if row is None:
+        return None
+    return PendingWeekly(row[0], row[1], datetime.fromisoformat(row[2]))
+
+
+async def set_pending_weekly(
+    conn: aiosqlite.Connection, person_id: int, question_id: str | None, week: str, now: datetime
+) -> None:
+    """Keep the question just queued for ``week`` as the one awaiting an answer (``None``: only
+    note the week, leaving the pending question as it is)."""
+    await conn.execute(
+        "UPDATE training_prefs SET pending_question = COALESCE(?, pending_question), pending_week = ?, "
+        "pending_since = CASE WHEN ? IS NULL THEN pending_since ELSE ? END WHERE person_id = ?",
+        (question_id, week, question_id, iso(now), person_id),
+    )
+
+
+async def clear_pending_weekly(conn: aiosqlite.Connection, person_id: int) -> None:
+    """The weekly question was answered (or the person switched it off); the week stays noted."""
+    await conn.execute("UPDATE training_prefs SET pending_question = NULL WHERE person_id = ?", (person_id,))
+
+
+async def weekly_due(conn: aiosqlite.Connection, week: str) -> list[int]:
+    """Active people who switched the weekly question on and have none queued for ``week``."""
+    rows = await conn.execute_fetchall(
+        "SELECT p.id FROM training_prefs w JOIN people p ON p.id = w.person_id "
+        "WHERE w.weekly_question = 1 AND p.status = 'active' "
+        "AND (w.pending_week IS NULL OR w.pending_week <> ?) ORDER BY p.id",
+        (week,),
+    )
+    return [int(r[0]) for r in rows]
+
+
+async def answered_before(conn: aiosqlite.Connection, person_id: int) -> dict[str, bool]:
+    """Every question the person has answered in self-study: id → answered right at least once."""
+    rows = await conn.execute_fetchall(
+        "SELECT question_id, MAX(correct) FROM quiz_answers WHERE person_id = ? GROUP BY question_id",
+        (person_id,),
+    )
+    return {str(r[0]): bool(r[1]) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingRecords:
+    """How much the bot holds about one person's training (for the data-subject view)."""
+
+    sessions_attended: int
+    lessons_done: int
+    quiz_answers: int
+    weekly_question: bool
+    contest_rounds: int
+
+
+async def records_of(conn: aiosqlite.Connection, person_id: int) -> TrainingRecords:
+    """Count a person's attendance, self-study and contest records."""
+    row = await query_one(
+        conn,
+        "SELECT (SELECT COUNT(*) FROM training_attendance WHERE person_id = ?), "
+        "(SELECT COUNT(*) FROM lesson_progress WHERE person_id = ? AND completed_at IS NOT NULL), "
+        "(SELECT COUNT(*) FROM quiz_answers WHERE person_id = ?), "
+        "(SELECT COUNT(DISTINCT round_id) FROM contest_answers WHERE person_id = ?)",
+        (person_id, person_id, person_id, person_id),
+    )
+    assert row is not None
+    return TrainingRecords(
+        int(row[0]), int(row[1]), int(row[2]), await weekly_on(conn, person_id), int(row[3])
+    )
 
 
 # ------------------------------------------------------------------------------------ contests
@@ -527,6 +617,7 @@ class TrainingCounts:
     trained_attendance: int  # trained_on derived from recorded attendance
     trained_import: int  # historical records brought in by an import
     self_study: int  # finished at least one lesson (never counted as training)
+    weekly_question: int  # switched the weekly question on
     trainers: int
     trainers_trained: int
     teams: int
@@ -545,7 +636,9 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
         "SUM(CASE WHEN p.trained_on IS NOT NULL AND COALESCE(p.trained_source, 'import') = 'import' "
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN EXISTS (SELECT 1 FROM lesson_progress l WHERE l.person_id = p.id "
-        "AND l.completed_at IS NOT NULL) THEN 1 ELSE 0 END) "
+        "AND l.completed_at IS NOT NULL) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN EXISTS (SELECT 1 FROM training_prefs w WHERE w.person_id = p.id "
+        "AND w.weekly_question = 1) THEN 1 ELSE 0 END) "
         "FROM people p JOIN teams t ON t.id = p.team_id "
         f"WHERE p.status = 'active' AND p.role IN ({marks}){place}",
         (*roles, *args),
@@ -565,6 +658,7 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
         trained_attendance=int(row[1] or 0),
         trained_import=int(row[2] or 0),
         self_study=int(row[3] or 0),
+        weekly_question=int(row[4] or 0),
         trainers=int(trainers[0]),
         trainers_trained=int(trainers[1] or 0),
         teams=int(teams[0]),
@@ -582,10 +676,39 @@ async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
+async def active_people(conn: aiosqlite.Connection, commune_code: str | None) -> list[Person]:
+    """Active people of one commune (or everyone, ``None``), by name: the candidates an officer
+    may flag as trainers."""
+    place, args = (" AND commune_code = ?", (commune_code,)) if commune_code else ("", ())
+    rows = await conn.execute_fetchall(
+        f"SELECT {PERSON_COLUMNS} FROM people WHERE status = 'active'{place} ORDER BY full_name, id", args
+    )
+    return [person_from_row(r) for r in rows]
+
+
+async def set_trainer_flag(conn: aiosqlite.Connection, person_id: int, flag: bool, now: datetime) -> bool:
+    """Flag (or unflag) a person as trainer; False when they already were (or were not)."""
+    cur = await conn.execute(
+        "UPDATE people SET is_trainer = ?, updated_at = ? WHERE id = ? AND is_trainer <> ?",
+        (int(flag), iso(now), person_id, int(flag)),
+    )
+    return cur.rowcount > 0
+
+
 async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[RoundRow]:
     """Rounds that end after ``since``, soonest first (the ones a participant may play)."""
     rows = await conn.execute_fetchall(
         "SELECT id FROM contest_rounds WHERE ends_at >= ? ORDER BY ends_at, id", (iso(since),)
+    )
+    found = [await get_round(conn, int(r[0])) for r in rows]
+    return [r for r in found if r is not None]
+
+
+async def rounds_ended(conn: aiosqlite.Connection, since: datetime, until: datetime) -> list[RoundRow]:
+    """Rounds whose window closed after ``since`` and by ``until``, oldest end first."""
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM contest_rounds WHERE ends_at > ? AND ends_at <= ? ORDER BY ends_at, id",
+        (iso(since), iso(until)),
     )
     found = [await get_round(conn, int(r[0])) for r in rows]
     return [r for r in found if r is not None]

@@ -43,8 +43,8 @@ MY_DATA_CASES = "Vụ việc bạn đã ghi: {count} ({codes})."
 MY_DATA_NO_CASES = "Vụ việc bạn đã ghi: chưa có."
 MY_DATA_PLACE = "Nơi hoạt động: {commune}, tổ {team}; công nhận hòa giải viên ngày {recognised}."
 MY_DATA_TRAINING = (
-    "Học tập: dự {attended} buổi tập huấn, {lessons} bài tự học, {quiz} câu trắc nghiệm đã trả lời, "
-    "{contests} vòng thi."
+    "Tập huấn và tự học: {sessions} buổi tập huấn đã điểm danh; {lessons} bài tự học đã xong, "
+    "{answers} câu trả lời; nhận câu hỏi hằng tuần: {weekly}; đã dự {rounds} vòng hội thi."
 )
 EDIT_ETHNIC = "✏️ Sửa thông tin dân tộc"
 ETHNIC_SAVED = "Đã lưu thông tin dân tộc."
@@ -77,6 +77,7 @@ AUDIT_ACTIONS = {
     "approval_card": "xem thẻ duyệt đăng ký",
     "profile_view": "xem hồ sơ",
     "audit_view": "tra nhật ký truy cập của một người",
+    "training_list": "xuất danh sách điểm danh, kết quả hội thi",
 }
 AUDIT_HEADER_COMMUNE = (
     "Nhật ký truy cập dữ liệu liên quan đến người trong xã của bạn ({count} lượt gần nhất):"

@@ -61,6 +61,7 @@ WEEKLY_OFF = "🔕 Tắt câu hỏi hằng tuần"
 WEEKLY_SET_ON = "Đã bật: mỗi tuần bạn sẽ nhận một câu hỏi ôn tập."
 WEEKLY_SET_OFF = "Đã tắt câu hỏi hằng tuần."
 STUDY_DONE = "✔️ Xong"
+STUDY_BACK = "↩️ Về trang tự học"
 STUDY_ALL_DONE = "🎉 Bạn đã học hết các bài hiện có. Có thể chọn bài để ôn lại."
 STUDY_EMPTY = "Hiện chưa có bài học nào. Vui lòng quay lại sau."
 PICK_LESSON = "Chọn bài:"
@@ -73,6 +74,10 @@ NOT_AN_OPTION = "Chưa rõ bạn chọn đáp án nào. " + OPTION_HINT
 RIGHT = "✅ Đúng! {explain}\n📌 Căn cứ: {ref}"
 WRONG = "❌ Chưa đúng. Đáp án đúng là {letter}. {option}\n{explain}\n📌 Căn cứ: {ref}"
 QUIZ_DONE = "🏁 Xong bài «{title}»: đúng {correct}/{total} câu."
+WEEKLY_QUESTION = "📅 Câu hỏi ôn tập tuần này:\n{stem}\n\n" + OPTION_HINT + "\n(Tắt câu hỏi hằng tuần: gõ /hoc.)"
+WEEKLY_ANSWER = "📅 Trả lời câu hỏi tuần này"
+WEEKLY_NEXT = "Tuần sau sẽ có câu hỏi mới. Gõ /hoc để học thêm bài."
+WEEKLY_STALE = "Câu hỏi này đã qua hoặc bạn đã trả lời rồi. Gõ /hoc để học tiếp."
 SELF_STUDY_NOTE = "(Tự học được ghi nhận riêng, không thay cho việc tham dự lớp tập huấn.)"
 MEDIATORS_ONLY = "Phần tự học dành cho hòa giải viên đã đăng ký."
 
@@ -86,6 +91,7 @@ CONTEST_ANSWERED = "Bạn đã trả lời câu này rồi; mỗi câu chỉ tí
 CONTEST_SAVED = "Đã ghi nhận câu trả lời."
 CONTEST_FINISHED = "🏁 Bạn đã trả lời hết {total} câu. Kết quả sẽ có khi vòng thi kết thúc lúc {end}."
 CONTEST_RANKING_HEAD = "🏆 Kết quả «{title}»:"
+CONTEST_YOUR_PLACE = "Bạn xếp thứ {rank}/{count}, đúng {correct}/{total} câu. Cảm ơn bạn đã tham gia!"
 CONTEST_RANKING_LINE = "{rank}. {name} — {correct}/{total} câu đúng"
 CONTEST_TOO_FEW = "Vòng thi cần ít nhất {minimum} câu hỏi có trong ngân hàng câu hỏi."
 CONTEST_WINDOW = "Thời gian làm bài phải từ 5 đến 240 phút."
@@ -95,7 +101,8 @@ RESULTS_HEADERS = ("Hạng", "Họ và tên", "Tổ hòa giải", "Số câu đ�
 INDICATORS = (
     "🎓 Bồi dưỡng: {trained}/{mediators} hòa giải viên đã được tập huấn ({share}); "
     "trong đó {attendance} theo điểm danh, {imported} theo danh sách nhập.\n"
-    "📚 Tự học (ghi riêng, không tính là tập huấn): {self_study} người đã học xong ít nhất một bài.\n"
+    "📚 Tự học (ghi riêng, không tính là tập huấn): {self_study}/{mediators} hòa giải viên ({study_share}) "
+    "đã học xong ít nhất một bài; {weekly} người nhận câu hỏi hằng tuần.\n"
     "👩‍🏫 Giảng viên: {trainers} ({per_hundred} trên 100 tổ), {trainers_trained} đã được tập huấn."
 )
 
@@ -136,6 +143,24 @@ BAD_NUMBERS = "Hãy gõ các số trong danh sách, cách nhau bởi dấu phẩ
 ASK_FIX_WHO = "Ghi bổ sung cho buổi {day}. Gõ số thứ tự người cần ghi:\n{options}"
 ASK_FIX_WHY = "Lý do ghi bổ sung?"
 ALREADY_PRESENT = "{name} đã có tên trong buổi này."
+TRAINERS_MENU = "👩‍🏫 Giảng viên, báo cáo viên"
+TRAINERS_HOME = "👩‍🏫 Giảng viên, báo cáo viên trong phạm vi bạn quản lý ({count}):\n{names}"
+TRAINERS_NONE_YET = "(chưa có ai)"
+TRAINER_ADD = "➕ Thêm giảng viên"
+TRAINER_REMOVE = "➖ Bỏ khỏi danh sách"
+TRAINERS_BACK = "↩️ Về danh sách lớp"
+ASK_TRAINER_NAME = "Gõ họ tên (hoặc số điện thoại) của người cần ghi nhận là giảng viên, báo cáo viên:"
+TRAINER_NOT_FOUND = (
+    "Không tìm thấy ai tên «{query}» trong phạm vi bạn quản lý. "
+    "Hãy gõ họ tên đầy đủ hoặc số điện thoại; người chưa đăng ký cần đăng ký trước."
+)
+TRAINER_TOO_MANY = "Có {count} người khớp với «{query}». Hãy gõ thêm họ, tên đệm, hoặc số điện thoại."
+PICK_TRAINER = "Chọn người cần ghi nhận là giảng viên, báo cáo viên:"
+PICK_TRAINER_REMOVE = "Chọn người cần bỏ khỏi danh sách giảng viên:"
+TRAINER_LINE = "{name} — {role}, {phone}"
+TRAINER_ADDED = "✅ Đã ghi nhận {name} là giảng viên, báo cáo viên."
+TRAINER_ALREADY = "{name} đã có trong danh sách giảng viên."
+TRAINER_REMOVED = "Đã bỏ {name} khỏi danh sách giảng viên."
 LIST_CAPTION = "Danh sách điểm danh lớp «{title}»"
 
 # -- the /thi conversation -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from bot.domain.vntext import fold
 from bot.kb.model import Problem
 
 LESSON_MAX_CHARS = 600
+# A lesson's quiz is every question attached to it: the issue asks for 3–5 after each lesson.
+QUIZ_MIN, QUIZ_MAX = 3, 5
 LETTERS = "ABCD"
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LETTER_PREFIX = re.compile(r"^\s*[A-Da-d]\s*[.)]\s")
@@ -33,6 +35,9 @@ class Module:
     order: int
     source: str
     topics: tuple[str, ...]
+    # The item of the QĐ 2372/QĐ-BTP programme this module matches, filled only from that
+    # programme's own text; "" while unconfirmed (see docs/training-format.md).
+    framework: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,7 @@ def load_bank(folder: Path, known_refs: Iterable[str] | None = None) -> Bank:
     for file in sorted((folder / "questions").glob("*.toml")):
         for row, path in _tables(file, "question", folder, bank):
             _question(row, path, bank, refs)
+    bank.problems.extend(_quiz_sizes(bank))
     bank.problems.extend(_duplicate_stems(bank))
     _drop_duplicates(bank)
     return bank
@@ -151,7 +157,7 @@ def _module(row: dict[str, Any], path: str, bank: Bank) -> None:
             _problem(path, mid, "module-fields", "title, source and integer order are required")
         )
         return
-    bank.modules[mid] = Module(mid, title, order, source, _strings(row, "topics"))
+    bank.modules[mid] = Module(mid, title, order, source, _strings(row, "topics"), _text(row, "framework"))
 
 
 def _lesson(row: dict[str, Any], path: str, bank: Bank, refs: set[str] | None) -> None:
@@ -213,6 +219,20 @@ def _question(row: dict[str, Any], path: str, bank: Bank, refs: set[str] | None)
     bank.questions[qid] = Question(
         qid, module, lesson, _text(row, "stem"), options, LETTERS.index(answer), _text(row, "explain"), ref
     )
+
+
+def _quiz_sizes(bank: Bank) -> list[Problem]:
+    attached = Counter(q.lesson for q in bank.questions.values() if q.lesson)
+    return [
+        _problem(
+            "knowledge/training/lessons",
+            lesson.id,
+            "lesson-quiz",
+            f"{attached[lesson.id]} questions attached ({QUIZ_MIN}–{QUIZ_MAX} expected)",
+        )
+        for lesson in bank.ordered_lessons()
+        if not QUIZ_MIN <= attached[lesson.id] <= QUIZ_MAX
+    ]
 
 
 def _duplicate_stems(bank: Bank) -> list[Problem]:

@@ -1,7 +1,9 @@
 """The scheduler: periodic work that needs no user message to start it.
 
-Every ``interval_seconds`` it evaluates the reminder rules (:mod:`bot.services.reminders`) and
-applies the retention rules (:func:`bot.services.privacy.purge_expired`); more often, every
+Every ``interval_seconds`` it evaluates the reminder rules (:mod:`bot.services.reminders`),
+queues the weekly self-study questions (:mod:`bot.services.weekly_question`) and the results of
+contest rounds that ended (:func:`bot.services.contests.queue_results`), and applies the
+retention rules (:func:`bot.services.privacy.purge_expired`); more often, every
 ``progress_seconds``, it reports the progress of running announcements to their senders.
 
 Everything it does is computed from the database, so a restart loses nothing: the first run
@@ -22,10 +24,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.runtime import App
-from bot.services import broadcasts
+from bot.services import broadcasts, contests
 from bot.services.privacy import PurgeResult, Retention, purge_expired
 from bot.services.reminders import RemindersConfig, Rule, run_rules
+from bot.services.weekly_question import WEEKLY_RULE, queue_weekly
 from bot.storage.db import Database, utcnow
+from bot.training.content import Bank
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +39,44 @@ class RunResult:
     """What one full run did (for logs and tests)."""
 
     reminders: dict[Rule, int] = field(default_factory=dict)
+    weekly_questions: int = 0
+    contest_results: int = 0
     forgotten: int = 0
     purged: PurgeResult = field(default_factory=PurgeResult)
 
 
 async def run_once(
-    db: Database, settings: Settings, now: datetime, config: RemindersConfig | None = None
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    config: RemindersConfig | None = None,
+    bank: Bank | None = None,
 ) -> RunResult:
-    """Evaluate the reminder rules and apply the retention rules once, as of ``now``."""
-    queued = await run_rules(db, now, ZoneInfo(settings.timezone), config)
+    """Evaluate the reminder rules, queue the weekly questions (when a training ``bank`` is
+    loaded) and the results of contest rounds that ended, and apply the retention rules once,
+    as of ``now``."""
+    tz = ZoneInfo(settings.timezone)
+    queued = await run_rules(db, now, tz, config)
+    weekly = 0
+    if bank is not None and weekly_enabled(settings):
+        weekly = await queue_weekly(db, bank, now, tz, config)
+    results = await contests.queue_results(db, now)
     async with db.transaction() as conn:
         purged = await purge_expired(conn, now, retention_rules(settings))
-    return RunResult(reminders=queued, forgotten=purged.inbound_seen, purged=purged)
+    return RunResult(
+        reminders=queued,
+        weekly_questions=weekly,
+        contest_results=results,
+        forgotten=purged.inbound_seen,
+        purged=purged,
+    )
+
+
+def weekly_enabled(settings: Settings) -> bool:
+    """The weekly question is a rule like the reminders: ``REMINDERS_DISABLED=weekly_question``
+    switches it off for the whole deployment (each person still chooses in ``/hoc``)."""
+    disabled = {name.strip() for name in settings.reminders_disabled.split(",")}
+    return WEEKLY_RULE not in disabled
 
 
 def retention_rules(settings: Settings) -> Retention:
@@ -77,6 +107,7 @@ async def run_scheduler(
     as the rules), so a sender hears about each 10% step while it is still news.
     """
     db = app_or_db.db if isinstance(app_or_db, App) else app_or_db
+    bank = app_or_db.training if isinstance(app_or_db, App) else None
     tick = min(progress_seconds, interval_seconds)
     loop = asyncio.get_running_loop()
     next_rules = loop.time()
@@ -84,7 +115,7 @@ async def run_scheduler(
     while not stop.is_set():
         if loop.time() >= next_rules:
             next_rules = loop.time() + interval_seconds
-            await _guarded("reminders", run_once(db, settings, clock(), reminders))
+            await _guarded("reminders", run_once(db, settings, clock(), reminders, bank))
         await _guarded("broadcast_progress", broadcasts.report_progress(db, clock()))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=tick)

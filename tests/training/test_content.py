@@ -79,6 +79,16 @@ def test_long_lesson_and_unknown_module_are_reported(tmp_path: Path) -> None:
     assert {"lesson-length", "module-unknown"} <= codes
 
 
+def test_lesson_with_too_few_or_too_many_questions_is_reported(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _break(folder, 'lesson = "m-test-02"', 'lesson = "m-test-01"', count=3)  # 6 on lesson 1, 0 on 2
+    problems = load_bank(folder, KNOWN_REFS).problems
+    assert sorted(p.message for p in problems if p.code == "lesson-quiz") == [
+        "m-test-01: 6 questions attached (3–5 expected)",
+        "m-test-02: 0 questions attached (3–5 expected)",
+    ]
+
+
 def test_repository_content_passes_kb_check() -> None:
     problems = [p for p in check(default_knowledge()) if "training" in p.path]
     assert problems == []

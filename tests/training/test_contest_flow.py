@@ -1,10 +1,13 @@
 """``/thi`` through the console: an officer opens a round, mediators answer, late answers are
-refused, the ranking comes with its XLSX."""
+refused, the ranking comes with its XLSX; when the window closes every participant is sent the
+ranking with their own place, and ``/thi`` shows it again for a week."""
 
 from __future__ import annotations
 
 from bot.services import privacy
+from bot.storage import outbox
 from bot.training.content import Bank
+from bot.workers.scheduler import run_once
 from tests.flows.support import World
 
 
@@ -51,9 +54,28 @@ async def test_contest_round_in_the_chat(world: World, bank: Bank) -> None:
     # "who saw my data?" finds it.
     [round_id] = [r[0] for r in await app.db.fetchall("SELECT id FROM contest_rounds")]
     audit = await app.db.fetchall("SELECT actor_id, action, scope FROM access_audit")
-    assert [tuple(r) for r in audit] == [(world.officer.id, "export_xlsx", f"contest:{round_id}")]
+    assert [tuple(r) for r in audit] == [(world.officer.id, "training_list", f"contest:{round_id}")]
     [entry] = await privacy.list_audit(app.db, subject_id=world.med.id)
     assert (entry.actor, entry.scope) == ("Lương Thị Hạnh", f"contest:{round_id}")
+
+    # The window has closed: the scheduler sends each participant the ranking and their place.
+    result = await run_once(app.db, app.settings, app.clock())
+    assert result.contest_results == 2
+    assert (await run_once(app.db, app.settings, app.clock())).contest_results == 0
+    rows = await app.db.fetchall(
+        "SELECT person_id, payload FROM outbox WHERE dedupe_key LIKE 'contest-result:%' ORDER BY person_id"
+    )
+    sent = {r["person_id"]: outbox.decode_reply(r["payload"]).text for r in rows}
+    assert set(sent) == {world.med.id, world.med2.id}  # med_b's only answer came too late
+    assert "Bạn xếp thứ 1/2, đúng 6/6 câu" in sent[world.med.id]
+    assert "Bạn xếp thứ 2/2, đúng 0/6 câu" in sent[world.med2.id]
+    assert "2. Lăng Văn Tài — 0/6 câu đúng" in sent[world.med.id]
+
+    again = await world.chat("med2")("/thi")
+    assert "🏆 Kết quả «Hội thi hòa giải viên giỏi, vòng 1»" in again and "Bạn xếp thứ 2/2" in again
+    assert "Hiện không có vòng thi nào" in await world.chat("med_b")("/thi")
+    app.clock.advance(days=8)  # type: ignore[attr-defined]
+    assert "Hiện không có vòng thi nào" in await world.chat("med2")("/thi")
 
 
 async def test_round_for_team_leaders_is_not_offered_to_other_mediators(world: World, bank: Bank) -> None:

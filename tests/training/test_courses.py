@@ -221,6 +221,7 @@ async def test_indicators_separate_training_from_self_study_and_respect_scope(wo
     app = world.app
     async with app.db.transaction() as tx:
         await repo.complete_lesson(tx, world.med2.id, "luat-hoa-giai-01", 3, 3, app.clock())
+        await repo.set_weekly(tx, world.med_b.id, True, app.clock())
         text = await training.indicators_text(tx, world.officer, TAN_DOAN)
         province = await training.indicators_text(tx, world.province, None)
         with pytest.raises(PermissionError):
@@ -229,7 +230,8 @@ async def test_indicators_separate_training_from_self_study_and_respect_scope(wo
             await training.indicators_text(tx, world.officer, None)
     assert "1/4 hòa giải viên đã được tập huấn (25%)" in text
     assert "1 theo điểm danh, 0 theo danh sách nhập" in text
-    assert "Tự học (ghi riêng, không tính là tập huấn): 1 người" in text
+    assert "Tự học (ghi riêng, không tính là tập huấn): 1/4 hòa giải viên (25%)" in text
+    assert "1 người nhận câu hỏi hằng tuần" in text
     assert "1/4 hòa giải viên" in province
 
 

@@ -65,7 +65,7 @@ async def test_officer_runs_a_course_in_the_chat(world: World) -> None:
     # asking "who saw my data?" finds it.
     [course_id] = [r[0] for r in await app.db.fetchall("SELECT id FROM training_courses")]
     audit = await app.db.fetchall("SELECT actor_id, action, scope FROM access_audit")
-    assert [tuple(r) for r in audit] == [(world.officer.id, "export_xlsx", f"course:{course_id}")]
+    assert [tuple(r) for r in audit] == [(world.officer.id, "training_list", f"course:{course_id}")]
     [entry] = await privacy.list_audit(app.db, subject_id=world.med.id)
     assert (entry.actor, entry.scope) == ("Lương Thị Hạnh", f"course:{course_id}")
 
