@@ -134,8 +134,9 @@ def evaluate_real(
 
     In scope (share of in-scope items): answered and correct (the gate answered and its top hit
     is correct), answered but wrong, declined although in scope, and the rest ("suggested").
-    Out of scope: declined (share of out-of-scope items). Phone variants: top-1 / top-3 of the
-    variants against the same measure on their originals.
+    Out of scope: declined, and not answered (declined or only suggested), as shares of the
+    out-of-scope items. Phone variants: top-1 / top-3 of the variants against the same
+    measure on their originals.
     """
     inside = [r for r in rows if r["in_scope"]]
     outside = [r for r in rows if not r["in_scope"]]
@@ -155,7 +156,10 @@ def evaluate_real(
             counts["answered_correct" if first_ok else "answered_wrong"] += 1
         else:
             counts["suggested"] += 1
-    declined_out = sum(system(str(r["q"])).declined for r in outside)
+    outside_outcomes = [system(str(r["q"])) for r in outside]
+    declined_out = sum(o.declined for o in outside_outcomes)
+    # The issue's target counts a "Có phải…" list for an out-of-scope question as not answered.
+    not_answered_out = sum(not o.answered for o in outside_outcomes)
     phones = [r for r in inside if r.get("kind") == "phone" and str(r.get("variant_of")) in top1]
     originals = [str(r["variant_of"]) for r in phones]
     result: dict[str, object] = {
@@ -164,6 +168,10 @@ def evaluate_real(
         "out_of_scope": len(outside),
         **{k: {"count": v, "share": _share(v, len(inside))} for k, v in counts.items()},
         "out_of_scope_declined": {"count": declined_out, "share": _share(declined_out, len(outside))},
+        "out_of_scope_not_answered": {
+            "count": not_answered_out,
+            "share": _share(not_answered_out, len(outside)),
+        },
         "phone": {
             "pairs": len(phones),
             "top1_phone": _share(int(sum(top1[str(r["id"])] for r in phones)), len(phones)),
@@ -321,6 +329,7 @@ def print_sets(per_set: dict[str, dict[str, object]]) -> None:
             ("declined_in_scope", "declined although in scope"),
             ("suggested", "suggested (Có phải…)"),
             ("out_of_scope_declined", "out-of-scope declined"),
+            ("out_of_scope_not_answered", "out-of-scope not answered"),
         ):
             cell = m[key]
             assert isinstance(cell, dict)

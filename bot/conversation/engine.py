@@ -13,22 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
 from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
-from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid
+from bot.conversation.commands import Command, flow_phrase, parse_command
+from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
-from bot.domain.vntext import clean_input, fold
+from bot.conversation.vocabulary import yes_no
+from bot.domain.numbers import whole_number
+from bot.domain.vntext import clean_input
+from bot.storage import drafts, reply_log
 from bot.storage import people as people_repo
-from bot.storage import reply_log
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
 from bot.texts import common as t
 
@@ -40,57 +42,12 @@ log = logging.getLogger(__name__)
 # Longest text a step accepts; anything longer is refused before any processing.
 MAX_INPUT_CHARS = 4000
 _OFFERED = "_offered"
-
-_GLOBAL_WORDS = {
-    "menu": "menu",
-    "danh muc": "menu",
-    "huy": "cancel",
-    "huy bo": "cancel",
-    "thoi": "cancel",
-    "dung": "cancel",
-    "cancel": "cancel",
-    "quay lai": "back",
-    "tro lai": "back",
-    "back": "back",
-    "tro giup": "help",
-    "giup": "help",
-    "huong dan": "help",
-    "help": "help",
-}
-_SLASH_COMMANDS = {
-    "start": "start",
-    "menu": "menu",
-    "huy": "cancel",
-    "cancel": "cancel",
-    "quaylai": "back",
-    "back": "back",
-    "trogiup": "help",
-    "help": "help",
-}
-_SLASH = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A global command recognised in a message: its name and optional argument."""
-
-    name: str
-    arg: str = ""
-
-
-def parse_command(text: str, flow_commands: dict[str, str]) -> Command | None:
-    """Recognise ``/start CODE``, ``/baocao`` or a typed global word (``huy``, ``quay lại`` …)."""
-    slash = _SLASH.match(text.strip())
-    if slash:
-        word = slash.group(1).lower()
-        arg = (slash.group(2) or "").strip()
-        if word in _SLASH_COMMANDS:
-            return Command(_SLASH_COMMANDS[word], arg)
-        if word in flow_commands:
-            return Command("flow", flow_commands[word])
-        return Command("unknown", word)
-    word = _GLOBAL_WORDS.get(fold(text).strip(" .!?"))
-    return Command(word) if word else None
+# Why a session is paused: "idle" (back after idleness) or "cancel" (asked to confirm «hủy»).
+_PAUSE = "_pause"
+# «hủy» after this many answered steps asks first: a long draft is not thrown away by one word.
+CONFIRM_CANCEL_AFTER = 3
+# An over-long answer kept for the step that refused it: {"step": name, "text": the cut version}.
+_CUT = "_cut"
 
 
 class _ChatLocks:
@@ -202,6 +159,9 @@ class _Turn:
         command = parse_command(self.text, self.app.flow_commands) if self._typed() else None
         if command is not None:
             return await self._command(command)
+        wanted = self._flow_phrase()
+        if wanted is not None:
+            return await self._switch_to(wanted, {})
         if self.inbound.kind == InboundKind.CHOICE and self.text.startswith("go:"):
             return await self._action(self.text)
 
@@ -224,6 +184,24 @@ class _Turn:
             return await self.start_flow("menu", {})
         # Free text outside a flow is a question for the knowledge base.
         return await self.start_flow("ask", {"q": self.text})
+
+    def _flow_phrase(self) -> str | None:
+        """A flow asked for in words («dang ky», «tôi muốn báo cáo»), outside a step only: inside
+        one, the same words may be its answer (a summary, a name). Q&A follow-ups and the menu
+        are not steps in that sense."""
+        if not self._typed():
+            return None
+        if self.session is not None:
+            flow = self.app.flows.get(self.session.flow)
+            if self.session.paused or (flow is not None and not flow.ephemeral):
+                return None
+        wanted = flow_phrase(self.text, self.app.flow_commands)
+        if wanted is None or wanted not in self.app.flows:
+            return None
+        # A flow this role never has («thong bao» typed by a mediator) leaves the words to the
+        # knowledge base; a refusal that says what to do first (register, wait for approval)
+        # is shown.
+        return None if self.app.flows[wanted].allowed(self.actor) == t.NOT_ALLOWED else wanted
 
     def _typed(self) -> bool:
         return self.inbound.kind == InboundKind.TEXT
@@ -259,41 +237,107 @@ class _Turn:
         if command.name == "help":
             return await self._with_reprompt(t.HELP)
         if command.name == "cancel":
-            if self.session is None:
-                return [Reply(t.NOTHING_TO_CANCEL)]
-            flow = self.app.flows.get(self.session.flow)
-            title = self._title()
-            await self._end_session()
-            if flow is None or flow.ephemeral:
-                return [Reply(t.CANCELLED_PLAIN)]
-            return [Reply(t.CANCELLED.format(title=title))]
+            return await self._cancel()
         if command.name == "back":
             return await self._back()
         if command.name == "menu":
             return await self._menu()
         if command.name == "start":
-            notes = await self._stop_current()
             if command.arg and "invite" in self.app.flows:
-                return notes + await self.start_flow("invite", {"code": command.arg})
-            return notes + await self.start_flow("menu", {})
+                return await self._switch_to("invite", {"code": command.arg})
+            # A bare /start is the menu: an unfinished flow is kept as «▶️ Tiếp tục …».
+            return await self._menu()
         if command.name == "flow":
-            return await self._switch_to(command.arg, {})
+            return await self._switch_to(command.flow, {}, first_answer=command.arg)
         return await self._with_reprompt(t.UNKNOWN_COMMAND.format(command="/" + command.arg))
 
-    async def _switch_to(self, name: str, data: dict[str, Any]) -> list[Reply]:
-        """Leave the current flow for ``name`` — unless ``name`` is refused, which keeps it."""
-        refusal = self.app.flows[name].allowed(self.actor)
-        if refusal is not None:
-            return await self._with_reprompt(refusal)
+    async def _cancel(self) -> list[Reply]:
+        """«hủy»: a long flow asks first; a cancelled flow worth keeping becomes a draft the menu
+        can restore for a day."""
+        if self.session is None:
+            return [Reply(t.NOTHING_TO_CANCEL)]
+        flow = self.app.flows.get(self.session.flow)
+        if (
+            flow is not None
+            and not flow.ephemeral
+            and not self.session.paused
+            and len(self.session.history) >= CONFIRM_CANCEL_AFTER
+        ):
+            return await self._pause(
+                "cancel", t.CANCEL_CONFIRM.format(title=flow.title, n=len(self.session.history))
+            )
+        return await self._drop()
+
+    async def _drop(self) -> list[Reply]:
+        """End the current flow for good, keeping it as a draft when it is worth restoring."""
+        assert self.session is not None
+        flow = self.app.flows.get(self.session.flow)
+        snapshot = self._snapshot()
+        await self._end_session()
+        if snapshot is not None and await self._keep_draft(snapshot):
+            return [Reply(t.CANCELLED_KEPT.format(title=snapshot["title"], hours=_hours(drafts.KEEP_FOR)))]
+        if flow is None or flow.ephemeral:
+            return [Reply(t.CANCELLED_PLAIN)]
+        return [Reply(t.CANCELLED.format(title=flow.title))]
+
+    def _snapshot(self) -> dict[str, Any] | None:
+        """The current flow as the menu or a draft keeps it (or the one the menu keeps)."""
+        if self.session is None:
+            return None
+        suspended = self.session.data.get(SUSPENDED)
+        if suspended is not None:
+            return dict(suspended)
+        flow = self.app.flows.get(self.session.flow)
+        if flow is None or flow.ephemeral:
+            return None
+        data = {k: v for k, v in self.session.data.items() if k not in (_OFFERED, _PAUSE)}
+        return {
+            "flow": self.session.flow,
+            "step": self.session.step,
+            "data": data,
+            "history": list(self.session.history),
+            "title": flow.title,
+        }
+
+    async def _keep_draft(self, snapshot: dict[str, Any]) -> bool:
+        """Keep a dropped flow restorable from the menu, if its flow is ``restorable`` and
+        something was answered. Returns whether it was kept."""
+        flow = self.app.flows.get(snapshot["flow"])
+        if flow is None or not flow.restorable or not snapshot["history"]:
+            return False
+        await drafts.keep(self.tx, self.inbound.channel, self.inbound.chat_id, snapshot, self.now)
+        return True
+
+    async def _switch_to(self, name: str, data: dict[str, Any], first_answer: str = "") -> list[Reply]:
+        """Leave the current flow for ``name`` — unless ``name`` refuses to start (not allowed,
+        or its ``begin`` says no: an approval already decided, a case no longer visible), which
+        says why and repeats the current question with the current flow intact.
+        ``first_answer`` (the text after ``/lienket``, ``/hoi`` …) answers the first question."""
+        opening = await self._open(name, data)
+        if isinstance(opening, _Refused):
+            return opening.notes + await self._with_reprompt(opening.message)
         notes = await self._stop_current()
-        return notes + await self.start_flow(name, data)
+        replies = notes + await self._launch(opening)
+        if (
+            first_answer
+            and opening.reply is not None
+            and self.session is not None
+            and self.session.flow == name
+        ):
+            # Answered at once: the first question is not shown, its answer's outcome is.
+            self.text = first_answer
+            replies = [r for r in replies if r is not opening.reply]
+            replies += await self._answer_step(self.app.flows[name])
+        return replies
 
     async def _menu(self) -> list[Reply]:
         """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
         flow = self.app.flows.get(self.session.flow) if self.session else None
         if self.session is None or flow is None or flow.ephemeral:
+            # «menu» at the menu (or in Q&A) still keeps the flow the menu was keeping.
+            kept = self.session.data.get(SUSPENDED) if self.session else None
             await self._end_session()
-            return await self.start_flow("menu", {})
+            return await self.start_flow("menu", {SUSPENDED: kept} if kept else {})
         suspended = {
             "flow": self.session.flow,
             "step": self.session.step,
@@ -313,14 +357,31 @@ class _Turn:
         return await self._switch_to(name, {"arg": arg} if arg else {})
 
     async def _stop_current(self) -> list[Reply]:
-        flow = self.app.flows.get(self.session.flow) if self.session else None
-        suspended = self.session.data.get(SUSPENDED) if self.session else None
+        """Drop the current flow (or the one the menu keeps) for another; say so, and keep it as a
+        draft when it is worth restoring."""
+        snapshot = self._snapshot()
         await self._end_session()
-        if suspended is not None:
-            return [Reply(t.STOPPED_FOR_MENU.format(title=suspended["title"]))]
-        if flow is None or flow.ephemeral:
+        if snapshot is None:
             return []
-        return [Reply(t.STOPPED_FOR_MENU.format(title=flow.title))]
+        if await self._keep_draft(snapshot):
+            return [Reply(t.STOPPED_KEPT.format(title=snapshot["title"], hours=_hours(drafts.KEEP_FOR)))]
+        return [Reply(t.STOPPED_FOR_MENU.format(title=snapshot["title"]))]
+
+    async def _hand_over(self, ctx: Ctx) -> list[Reply]:
+        """A step handed the chat to another flow (a menu item, «ghi kết quả ngay» …): open that
+        flow first; if it refuses, the current step is asked again with the reason and nothing
+        is lost — including a flow the menu was keeping as «▶️ Tiếp tục …»."""
+        assert self.session is not None and ctx.next_flow is not None
+        opening = await self._open(*ctx.next_flow)
+        if isinstance(opening, _Refused):
+            before = ctx.notes + opening.notes
+            return before + await self._with_reprompt(opening.message)
+        # Only a flow the menu was keeping is left here (a flow's own hand-over means it is done).
+        notes = list(ctx.notes)
+        if SUSPENDED in self.session.data:
+            notes += await self._stop_current()
+        await self._end_session()
+        return notes + await self._launch(opening)
 
     async def _restore(self, snapshot: dict[str, Any], before: list[Reply]) -> list[Reply]:
         """Go back to a flow suspended by the menu, at the step where it was left."""
@@ -346,6 +407,7 @@ class _Turn:
             return await self._with_reprompt(t.NO_PREVIOUS_STEP)
         self.session.step = self.session.history.pop()
         self.session.paused = False
+        self.session.data.pop(_PAUSE, None)
         return await self._prompt(flow, self._ctx(self.session.data), [])
 
     def _title(self) -> str:
@@ -364,62 +426,121 @@ class _Turn:
         return [Choice(t.RESUME_CONTINUE, "resume"), Choice(t.RESUME_CANCEL, "drop")]
 
     async def _ask_resume(self, flow: Flow) -> list[Reply]:
+        return await self._pause("idle", t.RESUME_QUESTION.format(title=flow.title))
+
+    async def _pause(self, reason: str, question: str) -> list[Reply]:
+        """Hold the current step and ask «tiếp tục hay hủy?» (after idleness, or on «hủy»)."""
         assert self.session is not None
         self.session.paused = True
+        self.session.data[_PAUSE] = reason
         self.session.data[_OFFERED] = [[c.label, c.value] for c in self._resume_choices()]
         await save_session(self.tx, self.session, self.now)
-        return [Reply(t.RESUME_QUESTION.format(title=flow.title), choices=self._resume_choices(), columns=2)]
+        return [Reply(question, choices=self._resume_choices(), columns=2)]
 
     async def _answer_resume(self, flow: Flow) -> list[Reply]:
         assert self.session is not None
         picked = match_choice(self.text, self._resume_choices())
-        if picked is None:
+        value = picked.value if picked is not None else None
+        if value is None and self.session.data.get(_PAUSE) == "cancel":
+            # «Hủy thật không?» — a typed yes cancels, a typed no goes on.
+            said = yes_no(self.text)
+            value = None if said is None else ("drop" if said else "resume")
+        if value is None:
             return [Reply(t.RESUME_REPEAT, choices=self._resume_choices(), columns=2)]
-        if picked.value == "drop":
-            title = flow.title
-            await self._end_session()
-            return [Reply(t.CANCELLED.format(title=title))]
+        if value == "drop":
+            return await self._drop()
         self.session.paused = False
+        self.session.data.pop(_PAUSE, None)
         return await self._prompt(flow, self._ctx(self.session.data), [])
 
     # -- flows ---------------------------------------------------------------------------------------
 
     async def start_flow(self, name: str, data: dict[str, Any]) -> list[Reply]:
         """Start flow ``name`` for this chat (replacing any session) and return its first prompt."""
+        opening = await self._open(name, data)
+        if isinstance(opening, _Refused):
+            return [*opening.notes, Reply(opening.message)]
+        return await self._launch(opening)
+
+    async def _open(self, name: str, data: dict[str, Any]) -> _Opening | _Refused:
+        """Check whether ``name`` may start now — its ``allowed`` rule, its ``begin`` and its first
+        question — without touching the current session, so a refusal can leave the current
+        flow intact."""
         flow = self.app.flows[name]
         refusal = flow.allowed(self.actor)
         if refusal is not None:
-            return [Reply(refusal)]
+            return _Refused(refusal, [])
         if self.app.before_flow is not None:
             # An app hook may put another flow first (bot/flows/notice_gate.py); it carries ``name``.
             detour = await self.app.before_flow(self._ctx(dict(data)), name)
             if detour is not None:
-                return await self.start_flow(*detour)
+                return await self._open(*detour)
         ctx = self._ctx(dict(data))
-        if flow.begin is not None:
-            try:
-                await flow.begin(ctx)
-            except Invalid as exc:
-                return [*ctx.notes, Reply(exc.message)]
+        try:
+            if flow.begin is not None:
+                await _guarded(flow.begin(ctx))
             if ctx.next_flow is not None:
-                return ctx.notes + await self.start_flow(*ctx.next_flow)
+                return _Opening(flow, ctx, "", None)
+            step = flow.first_step(ctx)
+            reply = await self._render(flow, step, ctx)
+        except Invalid as exc:
+            return _Refused(exc.message, ctx.notes)
+        return _Opening(flow, ctx, step, reply)
+
+    async def _launch(self, opening: _Opening) -> list[Reply]:
+        """Make an opened flow the chat's session and send its first question."""
+        flow, ctx = opening.flow, opening.ctx
+        if ctx.next_flow is not None or opening.reply is None:
+            assert ctx.next_flow is not None
+            return ctx.notes + await self.start_flow(*ctx.next_flow)
         self.session = Session(
-            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=name, step=flow.first_step(ctx)
+            channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=flow.name, step=opening.step
         )
         self.session.data = ctx.data
-        return await self._prompt(flow, ctx, ctx.notes)
+        return await self._send_prompt(opening.reply, ctx.notes)
 
-    async def _prompt(
-        self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None
-    ) -> list[Reply]:
+    async def _render(self, flow: Flow, step: str, ctx: Ctx) -> Reply:
+        """The question of ``step`` (raises Invalid when it cannot be asked now — also when the
+        person may no longer use the flow: role changed, account unlinked since it began)."""
+        refusal = flow.allowed(self.actor)
+        if refusal is not None:
+            raise Invalid(refusal)
+        reply = await _guarded(flow.steps[step].prompt(ctx))
+        cut = ctx.data.get(_CUT)
+        if cut is not None and cut["step"] == step:
+            reply.choices = [*reply.choices, Choice(t.USE_CUT, _CUT)]
+        return reply
+
+    async def _send_prompt(self, reply: Reply, before: list[Reply], error: str | None = None) -> list[Reply]:
+        """Record what ``reply`` offers in the session, commit it, and return it after ``before``."""
         assert self.session is not None
-        reply = await flow.steps[self.session.step].prompt(ctx)
-        self.session.data = ctx.data
         self.session.data[_OFFERED] = [[c.label, c.value] for c in reply.choices]
         await save_session(self.tx, self.session, self.now)
         if error:
             reply.text = f"{error}\n\n{reply.text}"
         return [*before, reply]
+
+    async def _prompt(
+        self, flow: Flow, ctx: Ctx, before: list[Reply], error: str | None = None
+    ) -> list[Reply]:
+        """Ask the current step. A step that cannot be asked now (nobody to pick, a case no
+        longer visible) says why and falls back to the step before it — or, at the first step,
+        ends the flow with the way out — so no input loops on an apology."""
+        assert self.session is not None
+        reasons: list[str] = []
+        while True:
+            try:
+                reply = await self._render(flow, self.session.step, ctx)
+                break
+            except Invalid as exc:
+                if exc.message not in reasons:
+                    reasons.append(exc.message)
+                if not self.session.history:
+                    await self._end_session()
+                    return [*before, Reply("\n".join([*reasons, "", t.FLOW_ENDED.format(title=flow.title)]))]
+                self.session.step = self.session.history.pop()
+        self.session.data = ctx.data
+        return await self._send_prompt(reply, before, "\n".join(reasons) if reasons else error)
 
     async def _with_reprompt(self, message: str) -> list[Reply]:
         """Say ``message``; inside a flow, repeat the current question with it."""
@@ -432,8 +553,15 @@ class _Turn:
 
     async def _answer_step(self, flow: Flow) -> list[Reply]:
         assert self.session is not None
+        refusal = flow.allowed(self.actor)
+        if refusal is not None:
+            # The flow began when this person could use it; they no longer can.
+            await self._end_session()
+            return [Reply(f"{refusal}\n\n{t.FLOW_ENDED.format(title=flow.title)}")]
         step = flow.steps[self.session.step]
         offered = [Choice(label, value) for label, value in self.session.data.get(_OFFERED, [])]
+        # The cut version of a refused over-long answer is on offer: a new typed text is fine too.
+        cut_offered = any(c.value == _CUT for c in offered)
         answer = Answer(self.text)
         if self.inbound.kind == InboundKind.FILE:
             # Only a step that accepts files gets here (see run); the caption is not matched
@@ -455,9 +583,15 @@ class _Turn:
                     return await self._with_reprompt(t.STALE_BUTTON)
             else:
                 picked = match_choice(self.text, offered)
-            if picked is not None:
+                if picked is None and step.words is not None:
+                    # «ko», «dc», «đúng rồi», «tày»: the step's vocabulary of short replies.
+                    meant = step.words(self.text)
+                    picked = next((c for c in offered if c.value == meant), None)
+            if picked is not None and picked.value == _CUT:
+                answer = Answer(self.session.data[_CUT]["text"])
+            elif picked is not None:
                 answer.choice = picked.value
-            elif not step.free_text:
+            elif not step.free_text and not cut_offered:
                 if not self.text:
                     return await self._with_reprompt(t.NOT_A_CHOICE_EMPTY)
                 return await self._with_reprompt(t.NOT_A_CHOICE.format(answer=_quote(self.text)))
@@ -466,20 +600,32 @@ class _Turn:
 
         ctx = self._ctx(self.session.data)
         try:
-            value = await step.parse(ctx, answer)
+            value = await _guarded(step.parse(ctx, answer))
+        except TooLong as exc:
+            ctx.data[_CUT] = {"step": step.name, "text": exc.cut}
+            return await self._with_reprompt(exc.message)
         except Invalid as exc:
             return await self._with_reprompt(exc.message)
+        ctx.data.pop(_CUT, None)
         key = step.key()
         if key is not None:
             ctx.data[key] = value
         if ctx.resume is not None:
             return await self._restore(ctx.resume, ctx.notes)
         if ctx.next_flow is not None:
-            await self._end_session()
-            return ctx.notes + await self.start_flow(*ctx.next_flow)
+            return await self._hand_over(ctx)
         following = step.next_step(ctx)
         if following is None:
-            replies = await flow.finish(ctx)
+            # A finish that refuses (the case is no longer theirs …) undoes its own writes and
+            # asks the last question again with the reason, instead of an apology.
+            await self.tx.execute("SAVEPOINT finish")
+            try:
+                replies = await _guarded(flow.finish(ctx))
+            except Invalid as exc:
+                await self.tx.execute("ROLLBACK TO finish")
+                await self.tx.execute("RELEASE finish")
+                return ctx.notes + await self._with_reprompt(exc.message)
+            await self.tx.execute("RELEASE finish")
             if ctx.next_flow is not None:
                 await self._end_session()
                 return ctx.notes + replies + await self.start_flow(*ctx.next_flow)
@@ -491,13 +637,48 @@ class _Turn:
         return await self._prompt(flow, ctx, ctx.notes)
 
 
+@dataclass(slots=True)
+class _Opening:
+    """A flow that agreed to start: its context after ``begin`` and its first question (None
+    when ``begin`` handed over to another flow), not yet the chat's session."""
+
+    flow: Flow
+    ctx: Ctx
+    step: str
+    reply: Reply | None
+
+
+_T = TypeVar("_T")
+
+
+async def _guarded(call: Awaitable[_T]) -> _T:
+    """Run a flow's hook; a service's PermissionError (scope checked in the services) becomes a
+    plain refusal instead of an apology."""
+    try:
+        return await call
+    except PermissionError:
+        raise Invalid(t.NOT_ALLOWED_NOW) from None
+
+
+@dataclass(slots=True)
+class _Refused:
+    """A flow that may not start now: why (Vietnamese), and anything its ``begin`` said first."""
+
+    message: str
+    notes: list[Reply]
+
+
 def _pressed(value: str, offered: list[Choice]) -> Choice | None:
     """The offered choice a button press refers to: by value, or ``#n`` (1-based) for channels
     whose button payloads cannot hold long values (Telegram's 64-byte callback data)."""
-    if value.startswith("#") and value[1:].isdigit():
-        index = int(value[1:])
+    index = whole_number(value[1:]) if value.startswith("#") else None
+    if index is not None:
         return offered[index - 1] if 1 <= index <= len(offered) else None
     return next((c for c in offered if c.value == value), None)
+
+
+def _hours(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
 
 
 def _quote(text: str, limit: int = 40) -> str:

@@ -34,6 +34,16 @@ class Invalid(Exception):
         self.message = message
 
 
+class TooLong(Invalid):
+    """The answer is longer than the step takes. The engine keeps it and offers ``cut`` (the
+    text shortened at a word boundary, see :func:`bot.domain.vntext.cut_at_word`) as a choice,
+    so nobody retypes a long text on a phone; ``message`` says how long and where it was cut."""
+
+    def __init__(self, message: str, cut: str) -> None:
+        super().__init__(message)
+        self.cut = cut
+
+
 @dataclass(slots=True)
 class Answer:
     """The user's answer to a step: the matched choice's value, the free text, a shared phone
@@ -93,6 +103,9 @@ class Step:
     ``store``: the data key the parsed value goes to (the step name by default); None to skip.
     ``phone``: a shared contact is an answer here. ``accepts_file``: a document or photo is an
     answer here (``Answer.file``); at every other step a file is refused as unsupported.
+    ``words``: what short typed replies mean here (see :mod:`bot.conversation.vocabulary`):
+    typed text → one of the offered choice values, consulted when the text matches no choice
+    (``ko`` → "no", ``dung roi`` → "save"). The shared step helpers set it.
     """
 
     name: str
@@ -103,6 +116,7 @@ class Step:
     store: str | None = ""
     phone: bool = False
     accepts_file: bool = False
+    words: Callable[[str], str | None] | None = None
 
     def key(self) -> str | None:
         """The data key for this step's value."""
@@ -121,6 +135,8 @@ class Flow:
     prepare data (or hand over elsewhere) before the first prompt; ``finish`` runs in the same
     transaction as the last answer. An ``ephemeral`` flow (menu, Q&A follow-ups) holds nothing
     worth resuming: after idleness it is dropped silently instead of asking "tiếp tục hay hủy?".
+    A ``restorable`` flow dropped part-way (cancelled, or left for another flow) is kept as a
+    draft the menu offers to restore for a day (a report half-typed on a phone).
     """
 
     name: str
@@ -132,6 +148,7 @@ class Flow:
     begin: Callable[[Ctx], Awaitable[None]] | None = None
     command: str | None = None
     ephemeral: bool = False
+    restorable: bool = False
 
     def first_step(self, ctx: Ctx) -> str:
         """The step to start at."""
@@ -145,8 +162,10 @@ def choice_step(
     next: str | NextFn | None = None,
     columns: int = 1,
     store: str | None = "",
+    words: Callable[[str], str | None] | None = None,
 ) -> Step:
-    """A step whose answer must be one of fixed (or computed) choices; the value is the choice value."""
+    """A step whose answer must be one of fixed (or computed) choices; the value is the choice
+    value. ``words`` maps short typed replies to a choice value (see :class:`Step`)."""
 
     async def prompt(ctx: Ctx) -> Reply:
         text = question(ctx) if callable(question) else question
@@ -156,4 +175,4 @@ def choice_step(
     async def parse(ctx: Ctx, answer: Answer) -> Any:
         return answer.choice
 
-    return Step(name=name, prompt=prompt, parse=parse, next=next, store=store)
+    return Step(name=name, prompt=prompt, parse=parse, next=next, store=store, words=words)

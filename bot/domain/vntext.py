@@ -83,4 +83,17 @@ def display_name(name: str) -> str:
     return " ".join(w.capitalize() if w.islower() or w.isupper() else w for w in words)
 
 
-__all__ = ["canonical", "clean_input", "display_name", "fold", "has_diacritics", "squeeze"]
+def cut_at_word(text: str, limit: int) -> tuple[str, str]:
+    """Split ``text`` into (kept, dropped) so that ``kept`` has at most ``limit`` characters and
+    ends at a word boundary (with any trailing punctuation of that word); a single word longer
+    than the limit is cut inside it. ``kept + dropped`` is the text with the whitespace at the
+    cut removed."""
+    if len(text) <= limit:
+        return text, ""
+    head = text[: limit + 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    cut = space if space > 0 else limit
+    return text[:cut].rstrip(), text[cut:].lstrip()
+
+
+__all__ = ["canonical", "clean_input", "cut_at_word", "display_name", "fold", "has_diacritics", "squeeze"]

@@ -7,6 +7,7 @@ traps the user. The session is ephemeral: nothing here is worth resuming after a
 
 from __future__ import annotations
 
+from bot.conversation.commands import is_command_like
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
 from bot.domain.privacy import mask_sensitive
@@ -34,7 +35,8 @@ async def _answer_question(ctx: Ctx, question: str) -> None:
         offer = [[tm.FULL_TEXT, f"full:{result.full_ref}"]]
     if result.refs and result.decision == Decision.ANSWER:
         offer += [[tm.HELPFUL, f"fb:1:{result.refs[0]}"], [tm.NOT_HELPFUL, f"fb:0:{result.refs[0]}"]]
-    if result.decision != Decision.ANSWER:
+    # Commands, menu numbers and single characters are not questions the KB failed to answer.
+    if result.decision != Decision.ANSWER and not is_command_like(question, ctx.app.flow_commands):
         masked, _ = mask_sensitive(question)
         await kb_log.record_unanswered(ctx.tx, fold(masked), result.decision, ctx.now)
     ctx.data["q"] = question

@@ -28,7 +28,16 @@ from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Inbo
 from bot.domain.broadcasts import MAX_FILE_BYTES, MAX_MESSAGE_CHARS, Audience, Group
 from bot.domain.people import Person
 from bot.domain.vntext import display_name, fold
-from bot.flows.common import EDITING, commune_steps, require_officer, then, yes_no_step
+from bot.flows.common import (
+    EDITING,
+    commune_steps,
+    confirm_words,
+    require_officer,
+    then,
+    too_long,
+    yes_no_step,
+    yes_no_words,
+)
 from bot.services import broadcasts
 from bot.services.broadcasts import BroadcastError, Draft, Report
 from bot.storage import units
@@ -259,7 +268,12 @@ async def _text_parse(ctx: Ctx, answer: Answer) -> str:
     text = answer.text.strip()
     if len(text) < MIN_TEXT_CHARS:
         raise Invalid(tb.TEXT_TOO_SHORT)
-    await _check_length(ctx, text=text)
+    draft = dataclasses.replace(_draft(ctx), text=text)
+    length = len(broadcasts.full_text(await broadcasts.header(ctx.tx, _me(ctx)), draft))
+    if length > MAX_MESSAGE_CHARS:
+        # Keep the text and offer it cut to what fits beside the header, link and file note.
+        room = len(text) - (length - MAX_MESSAGE_CHARS)
+        raise too_long(tb.TEXT_WHAT, text, MAX_MESSAGE_CHARS, room=max(room, 0), length=length)
     return text
 
 
@@ -542,7 +556,7 @@ def broadcast_flow() -> Flow:
         title=tb.TITLE,
         steps={
             "home": Step("home", _home_prompt, _home_parse, next=_after_home),
-            "cancel": Step("cancel", _cancel_prompt, _yes),
+            "cancel": Step("cancel", _cancel_prompt, _yes, words=yes_no_words()),
             "history": Step("history", _history_prompt, _history_parse, next=_after_history),
             "text": Step("text", _text_prompt, _text_parse, next=then("file")),
             "file": Step(
@@ -555,12 +569,13 @@ def broadcast_flow() -> Flow:
             "schedule": Step(
                 "schedule", _schedule_prompt, _schedule_parse, next=_after_schedule, free_text=True
             ),
-            "urgent": Step("urgent", _urgent_prompt, _yes, next="confirm"),
+            "urgent": Step("urgent", _urgent_prompt, _yes, next="confirm", words=yes_no_words()),
             "confirm": Step(
                 "confirm",
                 _confirm_prompt,
                 _confirm_parse,
                 next=lambda ctx: None if ctx.data.get("confirm") == "send" else str(ctx.data.get("confirm")),
+                words=confirm_words("send"),
             ),
         },
         first=lambda ctx: "home" if ctx.data.get("has_home") else "text",
@@ -568,4 +583,5 @@ def broadcast_flow() -> Flow:
         finish=_finish,
         allowed=require_officer,
         command="thongbao",
+        restorable=True,
     )

@@ -66,6 +66,12 @@ async def _begin(ctx: Ctx) -> None:
             raise Invalid(tc.CASE_NOT_VISIBLE) from None
         ctx.data["case"] = int(wanted)
         return
+    ctx.data["options"] = await _case_options(ctx)
+
+
+async def _case_options(ctx: Ctx) -> list[list[str]]:
+    """The cases this person sees now, as [label, id] (refused when there are none)."""
+    me = _me(ctx)
     try:
         visible = await cases.visible_cases(ctx.tx, me)
     except PermissionError:
@@ -73,7 +79,7 @@ async def _begin(ctx: Ctx) -> None:
         raise Invalid(t.NOT_ALLOWED) from None
     if not visible:
         raise Invalid(tc.NO_CASES if me.is_mediator else tc.NO_CASES_COMMUNE)
-    ctx.data["options"] = [
+    return [
         [
             tc.CASE_ITEM.format(
                 icon=_ICONS.get(c.outcome, ""),
@@ -89,6 +95,8 @@ async def _begin(ctx: Ctx) -> None:
 
 async def _pick_prompt(ctx: Ctx) -> Reply:
     me = _me(ctx)
+    # Listed afresh: coming back here, the person may have moved team since the flow began.
+    ctx.data["options"] = await _case_options(ctx)
     if me.is_mediator:
         title = tc.PICK_CASE
     else:
@@ -223,6 +231,7 @@ def _after_new_outcome(ctx: Ctx) -> str | None:
 
 
 async def _reason_prompt(ctx: Ctx) -> Reply:
+    await _case(ctx)  # still theirs to change (they may have moved team since the card)
     return Reply(tc.ASK_CORRECTION_REASON)
 
 
@@ -242,10 +251,12 @@ def _outcome_changes(ctx: Ctx) -> dict[str, Any]:
 
 
 async def _text_prompt_note(ctx: Ctx) -> Reply:
+    await _case(ctx)  # still visible (they may have moved team since the card)
     return Reply(tc.ASK_NOTE)
 
 
 async def _text_prompt_summary(ctx: Ctx) -> Reply:
+    await _case(ctx)
     return Reply(tc.ASK_SUMMARY)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import re
+from collections.abc import Awaitable, Callable
 
+from bot.conversation import vocabulary
 from bot.conversation.actor import Actor
-from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step
+from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step, TooLong
 from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
-from bot.domain.vntext import squeeze
+from bot.domain.vntext import cut_at_word, squeeze
 from bot.services import places
 from bot.texts import common as t
 from bot.texts import register as tr
@@ -24,16 +27,70 @@ def then(step: str, back_to: str = "confirm") -> NextFn:
     return lambda ctx: back_to if ctx.data.get(EDITING) else step
 
 
-def yes_no_step(name: str, question: str, next: str | NextFn | None) -> Step:
-    """A Có/Không question whose value is a bool."""
+def yes_no_words(yes: str = "yes", no: str = "no") -> Callable[[str], str | None]:
+    """A step vocabulary: a typed yes (``ok``, ``uh``, ``dc``, ``đúng rồi`` …) means the choice
+    ``yes``, a typed no (``ko``, ``k``, ``hok`` …) the choice ``no``."""
+
+    def meaning(text: str) -> str | None:
+        said = vocabulary.yes_no(text)
+        return None if said is None else (yes if said else no)
+
+    return meaning
+
+
+def confirm_words(value: str) -> Callable[[str], str | None]:
+    """A step vocabulary for a summary: «ok», «đúng rồi», «gửi», «xác nhận» … mean ``value``."""
+    return lambda text: value if vocabulary.is_confirm(text) else None
+
+
+def ethnicity_words(minority: str = "yes", majority: str = "no") -> Callable[[str], str | None]:
+    """A step vocabulary for ethnicity: «tày», «nùng», «dao» … mean ``minority``, «kinh»
+    ``majority``."""
+
+    def meaning(text: str) -> str | None:
+        said = vocabulary.minority(text)
+        return None if said is None else (minority if said else majority)
+
+    return meaning
+
+
+def yes_no_step(
+    name: str,
+    question: str | Callable[[Ctx], str] | Callable[[Ctx], Awaitable[str]],
+    next: str | NextFn | None,
+    store: str | None = "",
+) -> Step:
+    """A Có/Không question whose value is a bool; typed ``ok``/``ko``/``dc``… count too.
+    ``question`` may be computed from the context (plain or async function)."""
 
     async def prompt(ctx: Ctx) -> Reply:
-        return Reply(question, choices=[Choice(t.YES, "yes"), Choice(t.NO, "no")], columns=2)
+        if callable(question):
+            text = question(ctx)
+            text = await text if inspect.isawaitable(text) else text
+        else:
+            text = question
+        return Reply(text, choices=[Choice(t.YES, "yes"), Choice(t.NO, "no")], columns=2)
 
     async def parse(ctx: Ctx, answer: Answer) -> bool:
         return answer.choice == "yes"
 
-    return Step(name, prompt, parse, next=next)
+    return Step(name, prompt, parse, next=next, store=store, words=yes_no_words())
+
+
+def too_long(what: str, text: str, limit: int, room: int | None = None, length: int | None = None) -> TooLong:
+    """The refusal of an over-long text that keeps it: ``what`` («Nội dung») is ``length``
+    (default ``len(text)``) long against ``limit``; the cut version keeps at most ``room``
+    (default ``limit``) characters of ``text``, ending at a word, and the message shows where."""
+    kept, dropped = cut_at_word(text, limit if room is None else room)
+    message = t.TOO_LONG_KEPT.format(
+        what=what,
+        length=len(text) if length is None else length,
+        limit=limit,
+        kept=len(kept),
+        end=kept[-30:].lstrip(),
+        dropped=dropped if len(dropped) <= 40 else dropped[:39] + "…",
+    )
+    return TooLong(message, kept)
 
 
 def parse_person_name(text: str) -> str:

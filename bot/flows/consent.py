@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
+from bot.flows.common import yes_no_words
 from bot.services import privacy
 from bot.services.console_identity import is_operator_as
 from bot.texts import privacy as tp
@@ -76,6 +77,7 @@ def consent_step(next_step: str | None) -> Step:
         _parse,
         next=lambda ctx: next_step if ctx.data.get(_ACCEPTED) == "accept" else None,
         store=_ACCEPTED,
+        words=yes_no_words("accept", "refuse"),
     )
 
 

@@ -11,6 +11,7 @@ from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Attachment, Choice, Reply
 from bot.domain.broadcasts import Audience, Group
 from bot.domain.enums import Role
+from bot.domain.numbers import whole_number
 from bot.domain.people import Person
 from bot.flows.common import require_active
 from bot.flows.options import option_choices, typed_option
@@ -136,10 +137,10 @@ async def _count_prompt(ctx: Ctx) -> Reply:
 
 async def _count_parse(ctx: Ctx, answer: Answer) -> int:
     low, high = _count_range(ctx)
-    text = answer.text.strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    count = whole_number(answer.text)
+    if count is None or not low <= count <= high:
         raise Invalid(tt.BAD_CONTEST_COUNT.format(low=low, high=high))
-    return int(text)
+    return count
 
 
 async def _audience_prompt(ctx: Ctx) -> Reply:
@@ -159,8 +160,7 @@ async def _minutes_prompt(ctx: Ctx) -> Reply:
 
 
 async def _minutes_parse(ctx: Ctx, answer: Answer) -> None:
-    text = answer.text.strip()
-    minutes = int(text) if text.isdigit() else 0
+    minutes = whole_number(answer.text) or 0
     me = _me(ctx)
     communes = (me.commune_code,) if me.role == Role.COMMUNE_OFFICER and me.commune_code else ()
     picked = random.sample(sorted(_bank(ctx).questions), int(ctx.data["count"]))

@@ -16,7 +16,7 @@ from bot.domain.dates import DateError, parse_user_date
 from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.vntext import fold
-from bot.flows.common import require_officer
+from bot.flows.common import confirm_words, require_officer, yes_no_words
 from bot.flows.trainers import trainer_steps
 from bot.reports.training_xlsx import attendance_workbook
 from bot.reports.xlsx import XLSX_MIME
@@ -361,9 +361,20 @@ def courses_flow() -> Flow:
                 next="open",
             ),
             "open": choice_step(
-                "open", tt.ASK_OPEN, [Choice(tt.NO, "no"), Choice(tt.YES, "yes")], next="confirm"
+                "open",
+                tt.ASK_OPEN,
+                [Choice(tt.NO, "no"), Choice(tt.YES, "yes")],
+                next="confirm",
+                words=yes_no_words(),
             ),
-            "confirm": Step("confirm", _confirm_prompt, _confirm_parse, next="course", store=None),
+            "confirm": Step(
+                "confirm",
+                _confirm_prompt,
+                _confirm_parse,
+                next="course",
+                store=None,
+                words=confirm_words("send"),
+            ),
             "course": Step("course", _course_prompt, _course_parse, next=after_course, store="course_action"),
             "tick": Step("tick", _tick_prompt, _tick_parse, next="course", store=None),
             "fix_who": Step("fix_who", _fix_who_prompt, _fix_who_parse, next="fix_why"),
@@ -376,4 +387,5 @@ def courses_flow() -> Flow:
         finish=_finish,
         allowed=_allowed,
         command="lophoc",
+        restorable=True,
     )

@@ -18,7 +18,15 @@ from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus, Role, Sex
 from bot.domain.people import Person
 from bot.domain.vntext import squeeze
-from bot.flows.common import EDITING, commune_steps, name_step, phone_step, then
+from bot.flows.common import (
+    EDITING,
+    commune_steps,
+    confirm_words,
+    ethnicity_words,
+    name_step,
+    phone_step,
+    then,
+)
 from bot.flows.consent import consent_begin, consent_first, consent_step, link_consent, refused
 from bot.services import registration
 from bot.storage import units
@@ -162,9 +170,11 @@ def register_flow() -> Flow:
         "team": Step("team", _team_prompt, _team_parse, next=then("name"), free_text=True),
         "name": name_step("name", tr.ASK_NAME, next=then("sex")),
         "sex": Step("sex", _sex_prompt, _pick, next=then("ethnic")),
-        "ethnic": Step("ethnic", _ethnic_prompt, _pick, next=then("phone")),
+        "ethnic": Step("ethnic", _ethnic_prompt, _pick, next=then("phone"), words=ethnicity_words()),
         "phone": phone_step("phone", next="confirm"),
-        "confirm": Step("confirm", _confirm_prompt, _confirm_parse, next=_after_confirm),
+        "confirm": Step(
+            "confirm", _confirm_prompt, _confirm_parse, next=_after_confirm, words=confirm_words("send")
+        ),
     }
     return Flow(
         name="register",
@@ -175,4 +185,5 @@ def register_flow() -> Flow:
         allowed=_not_registered,
         begin=consent_begin,
         command="dangky",
+        restorable=True,
     )

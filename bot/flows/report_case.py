@@ -33,7 +33,15 @@ from bot.domain.enums import (
 )
 from bot.domain.privacy import mask_sensitive
 from bot.domain.vntext import fold, squeeze
-from bot.flows.common import EDITING, require_active, then, yes_no_step
+from bot.flows.common import (
+    EDITING,
+    confirm_words,
+    require_active,
+    then,
+    too_long,
+    yes_no_step,
+    yes_no_words,
+)
 from bot.services import cases
 from bot.texts import cases as tc
 from bot.texts import common as t
@@ -177,7 +185,7 @@ async def parse_summary(ctx: Ctx, answer: Answer) -> str:
     if len(text) < 5:
         raise Invalid(tc.SUMMARY_TOO_SHORT)
     if len(text) > SUMMARY_MAX:
-        raise Invalid(tc.SUMMARY_TOO_LONG.format(length=len(text)))
+        raise too_long(tc.SUMMARY_WHAT, text, SUMMARY_MAX)
     masked, count = mask_sensitive(text)
     if count:
         ctx.say(tc.MASKED.format(n=count))
@@ -377,7 +385,11 @@ def report_flow() -> Flow:
     steps = {
         "received": date_step("received", tc.ASK_RECEIVED, _after_received, check=_check_received),
         "received_confirm": Step(
-            "received_confirm", _received_confirm_prompt, _yes, next=_after_received_confirm
+            "received_confirm",
+            _received_confirm_prompt,
+            _yes,
+            next=_after_received_confirm,
+            words=yes_no_words(),
         ),
         "origin": choice_step(
             "origin",
@@ -399,6 +411,7 @@ def report_flow() -> Flow:
             _confirm_prompt,
             _confirm_parse,
             next=lambda ctx: None if ctx.data.get("confirm") == "save" else str(ctx.data.get("confirm")),
+            words=confirm_words("save"),
         ),
     }
     return Flow(
@@ -410,6 +423,7 @@ def report_flow() -> Flow:
         finish=_finish,
         allowed=_allowed,
         command="baocao",
+        restorable=True,
     )
 
 

@@ -116,6 +116,9 @@ async def _target_prompt(ctx: Ctx) -> Reply:
         for team in teams
         if team.confirmed and (person is None or team.id != person.team_id)
     ]
+    if not choices:
+        # One team in the commune: nowhere to move to (the step before offers the way out).
+        raise Invalid(tr.NO_OTHER_TEAM)
     return Reply(tr.PICK_TARGET_TEAM.format(name=person.shown_name if person else ""), choices=choices[:40])
 
 

@@ -3,10 +3,14 @@
 Order of the steps, each able to settle the question before the next:
 
 1. empty input → decline;
-2. an article named ("điều 12", "d418 blttds") → direct lookup;
+2. an article named ("điều 12", "d418 blttds") → direct lookup (a long question that only
+   quotes an article we lack goes on to ranking);
 3. a neighbouring regime named (court, commercial, labour mediation, arbitration, prison
-   terms, fines, land mediation at the commune) → decline with where it belongs;
-4. ranking (BM25 over clauses + fuzzy FAQ/title match) and the confidence gate.
+   terms, fines, land mediation at the commune) → decline with where it belongs, unless the
+   question is nearly one of our own FAQ questions explaining that regime;
+4. ranking (BM25 over clauses + fuzzy FAQ/title match, weighted by cue phrases) and the
+   confidence gate; a question using words of our subject is offered the best passage with
+   alternatives rather than declined.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +36,19 @@ from bot.kb.normalize import (
 )
 
 PARTIAL_FACTOR = 0.75
+# A question naming a missing article is looked up directly unless it says this much more.
+CITING_QUESTION_TERMS = 10
+PLAN_FACTOR = 0.85
+# Targets and tasks are what plans are about: with these words they keep their full weight.
+PLAN_PHRASES: tuple[str, ...] = (
+    "chi tieu",
+    "muc tieu",
+    "phan tram",
+    "ke hoach",
+    "de an",
+    "nhiem vu",
+    "den nam",
+)
 DEFAULT_DOC = "luat-35-2013"  # "điều 12" alone means the Law on grassroots mediation
 
 # Neighbouring regimes, as folded phrases after abbreviation expansion. Narrow on purpose:
@@ -44,6 +62,7 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "doi thoai tai toa",
         "hoa giai vien tai toa",
         "hoa giai vien cua toa",
+        "hoa giai vien toa",
         "hoa giai cua toa",
         "toa an hoa giai",
         "phien hoa giai",
@@ -86,6 +105,7 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "khoi to",
         "toi danh",
         "hinh phat",
+        "co y gay thuong tich",
     ),
     Regime.ADMIN_FINE: (
         "phat bao nhieu",
@@ -101,8 +121,6 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "uy ban nhan dan xa hoa giai",
         "uy ban xa hoa giai",
         "luat dat dai",
-        "bat buoc hoa giai",
-        "hoa giai bat buoc",
         "hoa giai + dat + uy ban",
         "hoa giai + dat + bat buoc",
     ),
@@ -110,6 +128,71 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
 # Phrases that cancel a regime: the court *recognising* a grassroots settlement
 # (BLTTDS Điều 416–419) is in scope.
 REGIME_EXCEPTIONS: dict[Regime, tuple[str, ...]] = {Regime.COURT: ("cong nhan",)}
+
+# Words of grassroots mediation and of the disputes it handles. A question holding one is
+# about our subject even when its wording matches no passage well (a long story, a
+# paraphrase): it gets the best passage with alternatives instead of a decline. Off-topic
+# questions ("giá vàng hôm nay", "thủ tục đăng ký xe máy") hold none of them.
+DOMAIN_PHRASES: tuple[str, ...] = (
+    "hoa giai",
+    "to hoa giai",
+    "hang xom",
+    "mau thuan",
+    "xich mich",
+    "bat hoa",
+    "cai nhau",
+    "cai va",
+    "vo chong",
+    "ly hon",
+    "bo nhau",
+    "nuoi con",
+    "lien ke",
+    "lan dat",
+    "lan chiem",
+    "loi di",
+    "ranh gioi",
+    "thu lao",
+)
+
+# "Kỹ năng …" asks how to mediate, which our practice guides explain; statutes and plans
+# mention skills only as a training goal ("bồi dưỡng kỹ năng"), so guides weigh more.
+SKILL_PHRASES: tuple[str, ...] = ("ky nang", "bi quyet", "kinh nghiem hoa giai")
+SKILL_GUIDE_BOOST = 1.5
+
+# How to use the bot (commands, reports, profile) is explained in two files whose text
+# shares words with the law ("trách nhiệm", "trưởng thôn", "hồ sơ"); they lead only when
+# the question is about the bot, otherwise they weigh less.
+BOT_USAGE_FILES = frozenset({"su-dung-bot", "hd-su-dung-tro-ly"})
+BOT_PHRASES: tuple[str, ...] = (
+    "tro ly",
+    "bot",
+    "lenh",
+    "go",
+    "bam",
+    "nut",
+    "menu",
+    "bao cao",
+    "baocao",
+    "vuviec",
+    "hoso",
+    "thongke",
+    "thong ke",
+    "ho so",
+    "dang ky",
+    "huy",
+    "quay lai",
+    "khong dau",
+    "viet tat",
+    "nhap",
+    "cap nhat",
+    "su dung",
+    "cach dung",
+    "ung dung",
+    "zalo",
+    "telegram",
+    "dien thoai",
+)
+BOT_USAGE_FACTOR = 0.6
 
 NAMED_STATUTE_BOOST = 2.0
 NAMED_TOPIC_BOOST = 1.3
@@ -162,12 +245,24 @@ class GateConfig:
     suggest_coverage: float = 0.4
     answer_fuzzy: float = 85.0
     suggest_fuzzy: float = 70.0
-    min_margin: float = 0.1
+    min_margin: float = 0.05
     # A clear lead answers even at middling coverage: chatty questions ("cho em hỏi … ạ")
     # keep words no passage has, yet one passage stands well above the rest.
-    clear_margin: float = 0.3
-    clear_coverage: float = 0.55
+    clear_margin: float = 0.2
+    clear_coverage: float = 0.4
+    # … and without a word of our subject it needs more of its words covered.
+    clear_coverage_off_subject: float = 0.55
     fuzzy_min_coverage: float = 0.3
+    # A neighbouring regime named in a question that is almost exactly one of our FAQ/guide
+    # questions (which explain the difference) is answered from that FAQ, not declined.
+    regime_fuzzy: float = 90.0
+    # A story told around the question ("Chào luật sư, tôi tên là …") keeps coverage low,
+    # yet on our subject one passage can stand far above every other one: it answers.
+    dominant_margin: float = 0.4
+    dominant_coverage: float = 0.2
+    # On our subject (Cues.domain) the best passage is offered with alternatives down to
+    # this coverage: a declined in-scope question is worse than a list with the answer in it.
+    domain_coverage: float = 0.1
     pair_weight: float = 0.5  # share of word pairs in the coverage (the rest: single words)
 
 
@@ -190,6 +285,7 @@ class Ranking:
     coverage: float = 0.0
     fuzzy: float = 0.0
     gate: Decision = Decision.DECLINE  # the gate's decision before a regime overrides it
+    domain: bool = False  # the question uses a word of grassroots mediation (Cues.domain)
 
 
 class Searcher:
@@ -220,10 +316,19 @@ class Searcher:
         # (the FAQ citing the Law's article) serves better, unless they clearly win. An
         # expired rule is kept only in part on purpose and has no complete rival.
         missing = missing * np.where([p.partial and not p.history for p in passages], PARTIAL_FACTOR, 1.0)
+        # Plans set targets and tasks in the vocabulary of the law ("tiêu chuẩn", "công nhận
+        # hòa giải viên"); a question on a rule is answered by the law, so plan passages weigh
+        # less unless the question speaks of targets or tasks (PLAN_PHRASES) or names a document.
+        plan = np.array([documents[p.doc_id].kind == "plan" for p in passages], dtype=bool)
+        self.plan_factor = np.where(plan, PLAN_FACTOR, 1.0).astype(np.float32)
         # Per-passage factors of the final score, fixed for the KB; one multiplication per
         # question. Expired passages are out unless the question is about earlier rules.
         self.factors_now = (missing * ~history).astype(np.float32)
         self.factors_history = (missing * np.where(history_related, HISTORY_BOOST, 1.0)).astype(np.float32)
+        guide = np.array([documents[p.doc_id].kind == "guide" for p in passages], dtype=bool)
+        self.skill_boost = np.where(guide, SKILL_GUIDE_BOOST, 1.0).astype(np.float32)
+        usage = np.array([Path(p.path).stem in BOT_USAGE_FILES for p in passages], dtype=bool)
+        self.not_bot_factor = np.where(usage, BOT_USAGE_FACTOR, 1.0).astype(np.float32)
         by_doc: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(passages):
             by_doc[p.doc_id].append(i)
@@ -243,12 +348,27 @@ class Searcher:
         refs = find_article_refs(tokens)
         if refs:
             self._direct(ranking, refs[0], named)
-            return ranking
+            if ranking.not_found_article is None or len(content_terms(tokens)) < CITING_QUESTION_TERMS:
+                return ranking
+            # A long question quoting an article we do not hold ("Khoản 7 Điều 27 BLTTDS quy
+            # định … đề nghị làm rõ …") asks about its content, not for the article itself.
+            ranking = Ranking(question, tokens, Decision.DECLINE, history=ranking.history)
         ranking.regime = cues.regime
-        self._score(ranking, cues.named)
+        ranking.domain = cues.domain
+        self._score(ranking, cues)
+        if ranking.regime is not None and self._asks_our_explainer(ranking):
+            # "Hòa giải lao động có theo Luật hòa giải ở cơ sở không?" is one of our own FAQ
+            # questions: the FAQ on how that regime differs answers it better than a decline.
+            ranking.regime = None
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
+
+    def _asks_our_explainer(self, ranking: Ranking) -> bool:
+        """Whether the question is, nearly word for word, one of our FAQ/guide questions."""
+        if not ranking.order or ranking.fuzzy < self.gate.regime_fuzzy:
+            return False
+        return self.passages[ranking.order[0]].kind != "article"
 
     def result(self, ranking: Ranking, k: int) -> SearchResult:
         """The public view of a ranking: top ``k`` hits and the decision."""
@@ -325,7 +445,8 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, named: list[tuple[str, range]]) -> None:
+    def _score(self, ranking: Ranking, cues: Cues) -> None:
+        named = cues.named
         cfg = self.index.config
         asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
         if cfg.typo_repair:
@@ -344,6 +465,12 @@ class Searcher:
         if named:
             combined = combined * self._named_boost([doc_id for doc_id, _ in named])
         combined = combined * (self.factors_history if ranking.history else self.factors_now)
+        if cues.skill:
+            combined = combined * self.skill_boost
+        if not cues.bot:
+            combined = combined * self.not_bot_factor
+        if not (cues.plan or named):
+            combined = combined * self.plan_factor
         ranked = np.argsort(-combined, kind="stable")
         ranked = ranked[combined[ranked] > 0]
         order: list[int] = ranked.tolist()
@@ -397,22 +524,29 @@ class Searcher:
             return Decision.SUGGEST if fuzzy >= g.suggest_fuzzy else Decision.DECLINE
         if ranking.coverage >= g.answer_coverage and margin >= g.min_margin:
             return Decision.ANSWER
-        if ranking.coverage >= g.clear_coverage and margin >= g.clear_margin:
+        clear_coverage = g.clear_coverage if ranking.domain else g.clear_coverage_off_subject
+        if ranking.coverage >= clear_coverage and margin >= g.clear_margin:
+            return Decision.ANSWER
+        if ranking.domain and ranking.coverage >= g.dominant_coverage and margin >= g.dominant_margin:
             return Decision.ANSWER
         if ranking.coverage >= g.suggest_coverage or fuzzy >= g.suggest_fuzzy:
+            return Decision.SUGGEST
+        if ranking.domain and ranking.coverage >= g.domain_coverage:
             return Decision.SUGGEST
         return Decision.DECLINE
 
     def _runner_up(self, ranking: Ranking) -> float:
         """Score of the best passage that is a real alternative to the top one.
 
-        An FAQ entry and the article it cites (or two guides citing each other) say the same
-        thing; their closeness is agreement, not doubt, so it does not narrow the margin.
+        An FAQ entry and the article it cites (or two guides citing each other, or an FAQ
+        and a guide citing the same article) say the same thing; their closeness is
+        agreement, not doubt, so it does not narrow the margin.
         """
         top = self.passages[ranking.order[0]]
+        top_cites = set(top.cites)
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
             other = self.passages[i]
-            if other.ref in top.cites or top.ref in other.cites:
+            if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
                 continue
             return score
         return 0.0
@@ -433,7 +567,16 @@ def _content_pairs(tokens: list[str]) -> list[str]:
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens) if a not in STOPWORDS and b not in STOPWORDS]
 
 
-# What a list of phrases tells: ("history", None), ("regime", r) or ("unless", r) for the
+# Yes/no cues, each a field of Cues: any one of its phrases sets it.
+_FLAG_PHRASES: dict[str, tuple[str, ...]] = {
+    "history": HISTORY_PHRASES,
+    "domain": DOMAIN_PHRASES,
+    "skill": SKILL_PHRASES,
+    "bot": BOT_PHRASES,
+    "plan": PLAN_PHRASES,
+}
+
+# What a list of phrases tells: (flag, None) for the yes/no cues, ("regime", r) or ("unless", r) for the
 # phrases that cancel regime r.
 _RuleKey = tuple[str, Regime | None]
 
@@ -443,8 +586,12 @@ class Cues:
     """What the fixed phrases say about a question."""
 
     named: list[tuple[str, range]]  # documents named by alias, longest alias first, with its tokens
-    history: bool  # asks about earlier rules
-    regime: Regime | None  # names a neighbouring regime
+    history: bool = False  # asks about earlier rules
+    regime: Regime | None = None  # names a neighbouring regime
+    domain: bool = False  # uses a word of grassroots mediation or its disputes
+    skill: bool = False  # asks about mediation skills
+    bot: bool = False  # asks about using the bot
+    plan: bool = False  # speaks of targets, tasks, plans
 
 
 class PhraseTables:
@@ -472,7 +619,8 @@ class PhraseTables:
                 for pid in parts:
                     self._uses[pid].append((key, frozenset(parts)))
 
-        add(("history", None), HISTORY_PHRASES)
+        for flag, texts in _FLAG_PHRASES.items():
+            add((flag, None), texts)
         for regime, texts in REGIME_PHRASES.items():
             add(("regime", regime), texts)
             add(("unless", regime), REGIME_EXCEPTIONS.get(regime, ()))
@@ -484,7 +632,8 @@ class PhraseTables:
         met = {key for pid in found for key, parts in self._uses.get(pid, ()) if parts <= found.keys()}
         # Regimes in their declared order: the first one named, unless its exception is.
         regime = next((r for r in REGIME_PHRASES if ("regime", r) in met and ("unless", r) not in met), None)
-        return Cues(self._named(found), ("history", None) in met, regime)
+        flags = {flag: (flag, None) in met for flag in _FLAG_PHRASES}
+        return Cues(self._named(found), regime=regime, **flags)
 
     def _named(self, found: dict[int, int]) -> list[tuple[str, range]]:
         # Aliases come longest first, and each counts at its first occurrence only: one

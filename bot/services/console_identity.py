@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.messages import Channel
 from bot.domain.enums import Role
+from bot.domain.numbers import whole_number
 from bot.runtime import App
 from bot.storage import people as people_repo
 from bot.texts import console as tc
@@ -29,10 +30,11 @@ async def console_user_for(app: App, who: str, user: str = "") -> str:
     who = who.strip()
     if not who:
         return f"console-{user.strip()}" if user.strip() else ANONYMOUS
-    if who.isdigit():
-        if await people_repo.get_person(app.db.reader, int(who)) is None:
+    number = whole_number(who)
+    if number is not None:
+        if await people_repo.get_person(app.db.reader, number) is None:
             raise LookupError(tc.NO_PERSON_WITH_ID.format(who=who))
-        person_id = int(who)
+        person_id = number
     else:
         try:
             role = Role(who)

@@ -19,6 +19,7 @@ from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
 from bot.domain.vntext import display_name, fold
+from bot.storage import drafts
 from bot.storage import training as training_repo
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
@@ -261,6 +262,7 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
             "WHERE channel = ? AND chat_id = ? AND replies IS NOT NULL",
             (chat["channel"], chat["chat_id"]),
         )
+        await drafts.forget_chat(conn, chat["channel"], chat["chat_id"])
     await conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
     await conn.execute(
         # Messages not yet sent are cancelled; the text of every message to them is blanked.
@@ -509,6 +511,7 @@ class PurgeResult:
     left_sessions: int = 0
     outbox_payloads: int = 0
     outbox_delivered: int = 0
+    cancelled_drafts: int = 0
 
 
 _FINISHED = "('sent', 'failed', 'blocked', 'cancelled')"
@@ -540,7 +543,10 @@ async def purge_expired(conn: aiosqlite.Connection, now: datetime, rules: Retent
     delivered = await conn.execute(
         "DELETE FROM outbox WHERE status = 'sent' AND sent_at < ?", (cutoff(rules.outbox_delivered_days),)
     )
+    # A cancelled draft is restorable for a day only (bot/storage/drafts.KEEP_FOR).
+    expired_drafts = await drafts.purge_expired(conn, now)
     return PurgeResult(
+        cancelled_drafts=expired_drafts,
         inbound_seen=seen,
         kb_log=feedback.rowcount + unanswered.rowcount,
         left_sessions=sessions.rowcount,

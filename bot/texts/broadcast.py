@@ -58,6 +58,7 @@ ASK_TEXT = (
     "Có thể xuống dòng. Người nhận sẽ thấy tiêu đề «{header}» ở đầu tin."
 )
 TEXT_TOO_SHORT = "Nội dung quá ngắn. Hãy gõ ít nhất 10 ký tự."
+TEXT_WHAT = "Thông báo (tính cả tiêu đề, đường link và ghi chú về tệp kèm)"
 TEXT_TOO_LONG = "Thông báo dài {length} ký tự, quá giới hạn {limit} ký tự (tính cả tiêu đề, đường link và ghi chú về tệp kèm). Hãy rút gọn."
 ASK_FILE = (
     "Gửi ảnh hoặc tài liệu kèm theo (PDF, Word, ảnh), hoặc chọn «Không kèm tệp». Tệp tối đa {limit} MB."

@@ -35,7 +35,7 @@ ASK_SUMMARY = (
     "KHÔNG ghi số căn cước, số điện thoại."
 )
 SUMMARY_TOO_SHORT = "Tóm tắt quá ngắn. Hãy ghi vài từ cho biết mâu thuẫn về việc gì (ít nhất 5 ký tự)."
-SUMMARY_TOO_LONG = "Tóm tắt dài {length} ký tự, quá giới hạn 500. Hãy viết gọn lại."
+SUMMARY_WHAT = "Nội dung"
 MASKED = "🔒 Tôi đã che {n} dãy số giống số căn cước/điện thoại trong tóm tắt để bảo vệ thông tin cá nhân."
 ASK_SCOPE = "Cần kiểm tra thêm: vụ việc có thuộc trường hợp KHÔNG được hòa giải ở cơ sở không? (Điều 3 Luật Hòa giải ở cơ sở)"
 SCOPE_OK = "✅ Được hòa giải ở cơ sở"
@@ -163,7 +163,7 @@ UPDATE_ASKED = "Đã gửi đề nghị cập nhật tới hòa giải viên bá
 UPDATE_REQUESTED = "🔔 Công chức Tư pháp xã đề nghị cập nhật vụ việc {code} («{summary}»)."
 OPEN_CASE = "Mở vụ việc"
 NOT_YOURS = "Bạn chỉ xem được vụ việc này, không sửa được (chỉ người báo cáo hoặc tổ trưởng được sửa)."
-CASE_NOT_VISIBLE = "Bạn không xem được vụ việc này."
+CASE_NOT_VISIBLE = "Bạn không xem được vụ việc này (vụ việc của tổ hoặc xã khác, hoặc bạn vừa chuyển tổ)."
 FIELD_NAMES = {
     "received_on": "ngày nhận",
     "origin": "căn cứ",

@@ -22,6 +22,16 @@ CANCELLED = "Đã hủy «{title}». Gõ «menu» để chọn việc khác."
 CANCELLED_PLAIN = "Đã dừng. Gõ «menu» để chọn việc khác."
 NOTHING_TO_CANCEL = "Không có việc gì đang làm dở. Gõ «menu» để chọn việc."
 STOPPED_FOR_MENU = "Đã dừng «{title}»."
+STOPPED_KEPT = "Đã dừng «{title}». Bản nháp được giữ {hours} giờ: vào «menu» để khôi phục."
+CANCEL_CONFIRM = (
+    "Bạn đã trả lời {n} câu của «{title}». Hủy thật không? Chọn «Tiếp tục» để làm tiếp từ câu đang hỏi."
+)
+CANCELLED_KEPT = (
+    "Đã hủy «{title}». Bản nháp được giữ {hours} giờ: gõ «menu» và chọn «♻️ Khôi phục» nếu muốn làm tiếp."
+)
+RESTORE_DRAFT = "♻️ Khôi phục «{title}» (hủy lúc {time})"
+RESTORED = "Đã khôi phục «{title}». Làm tiếp từ câu đang dở:"
+DRAFT_GONE = "Bản nháp này không còn (quá {hours} giờ hoặc đã khôi phục)."
 NO_PREVIOUS_STEP = "Đây là bước đầu tiên, không thể quay lại."
 RESUME_FLOW = "▶️ Tiếp tục «{title}»"
 RESUME_QUESTION = "Bạn đang làm dở «{title}». Tiếp tục hay hủy?"
@@ -46,6 +56,11 @@ INTERNAL_ERROR = (
     "Vui lòng gửi lại tin nhắn, hoặc gõ «menu»."
 )
 NOT_ALLOWED = "Chức năng này không dành cho tài khoản của bạn."
+NOT_ALLOWED_NOW = (
+    "Việc này hiện không thuộc phạm vi của tài khoản bạn (có thể vai trò, tổ hoặc xã của bạn vừa "
+    "thay đổi). Liên hệ công chức Tư pháp xã nếu cần."
+)
+FLOW_ENDED = "Đã dừng «{title}». Gõ «menu» để chọn việc khác."
 NEED_REGISTRATION = "Bạn cần đăng ký trước. Gõ «menu» và chọn «Đăng ký»."
 NEED_APPROVAL = (
     "Tài khoản của bạn đang chờ công chức Tư pháp xã duyệt. Trong lúc chờ, bạn vẫn có thể "
@@ -60,6 +75,13 @@ ACCOUNT_LEFT = (
     "để tra cứu pháp luật."
 )
 UNKNOWN_COMMAND = "Tôi không biết lệnh «{command}». Gõ «menu» để xem các việc có thể làm."
+USE_CUT = "✂️ Dùng bản đã cắt"
+TOO_LONG_KEPT = (
+    "{what} dài {length} ký tự, quá giới hạn {limit}. Tôi vẫn giữ bản bạn gửi, không cần gõ lại:\n"
+    "• chọn «✂️ Dùng bản đã cắt» để lấy {kept} ký tự đầu, dừng ở «…{end}» "
+    "(bỏ phần sau: «{dropped}»);\n"
+    "• hoặc gõ bản ngắn hơn."
+)
 YES = "Có"
 NO = "Không"
 CONFIRM = "✅ Xác nhận"

@@ -43,12 +43,12 @@ NOT_LEGAL_ADVICE = (
 )
 SEE_ALSO = "Bạn có thể xem thêm phần hỏi đáp liên quan bên dưới."
 DECLINE_NOTHING = (
-    "Xin lỗi, tôi chưa tìm thấy nội dung phù hợp trong tài liệu về hòa giải ở cơ sở. "
+    "Tôi chưa tìm thấy nội dung phù hợp trong tài liệu về hòa giải ở cơ sở. "
     "Bạn thử hỏi lại bằng cách khác (ví dụ: «hòa giải viên có được thù lao không», "
     "«điều 7 luật hòa giải»), hoặc hỏi công chức Tư pháp – hộ tịch ở UBND xã."
 )
 DECLINE_OFF_TOPIC = (
-    "Xin lỗi, tôi chỉ trả lời các câu hỏi về hòa giải ở cơ sở (hòa giải viên, tổ hòa giải, "
+    "Tôi chỉ trả lời các câu hỏi về hòa giải ở cơ sở (hòa giải viên, tổ hòa giải, "
     "trình tự hòa giải, thù lao, kinh phí…). Câu hỏi khác, xin hỏi công chức Tư pháp – hộ tịch "
     "ở UBND xã."
 )

@@ -111,7 +111,7 @@ async def test_bad_answers_are_explained(world: World, app_with_flow: App) -> No
     await chat("/thongbao")
     assert (await chat("Họp")).startswith(tb.TEXT_TOO_SHORT)
     reply = await chat("x" * 2100)
-    assert reply.startswith("Thông báo dài 2") and "quá giới hạn 2000 ký tự" in reply
+    assert reply.startswith(f"{tb.TEXT_WHAT} dài 2") and "quá giới hạn 2000." in reply
     await chat(TEXT)
     assert (await chat("stp.langson.gov.vn")).startswith(tb.FILE_EXPECTED)  # the file step types nothing
     assert (await chat(tb.NO_FILE)).startswith(tb.ASK_LINK)
@@ -173,3 +173,18 @@ async def test_home_cancels_a_running_broadcast_and_shows_history(
 async def test_mediators_may_not_broadcast(world: World, app_with_flow: App) -> None:
     reply = await world.chat("med")("/thongbao")
     assert reply == "Chức năng này không dành cho tài khoản của bạn."
+
+
+async def test_over_long_announcement_is_kept_and_can_be_cut(world: World, app_with_flow: App) -> None:
+    chat = world.chat("officer")
+    await chat("/thongbao")
+    long = " ".join(["Mời các hòa giải viên dự tập huấn kỹ năng hòa giải."] * 60)
+    reply = await chat(long)
+    assert reply.startswith(tb.TEXT_WHAT)
+    assert "1. ✂️ Dùng bản đã cắt" in reply
+    assert (await chat("1")).startswith(tb.ASK_FILE.format(limit=50))
+    session = await chat.session()
+    assert session is not None
+    kept = session.data["text"]
+    # Cut at a word, to what fits beside the header.
+    assert long.startswith(kept) and 1800 < len(kept) < 2000 and long[len(kept)] == " "

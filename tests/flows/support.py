@@ -25,6 +25,7 @@ from bot.services import cases, privacy
 from bot.storage import outbox, units
 from bot.storage import people as people_repo
 from bot.storage.cases import CaseRow
+from bot.storage.sessions import Session, load_session
 
 # 10:00 in Lạng Sơn on Tuesday 10 March 2026.
 START = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -101,6 +102,10 @@ class Chat:
         )
         self.replies = await self.app.engine.handle(inbound)
         return self.text
+
+    async def session(self) -> Session | None:
+        """This chat's committed session row."""
+        return await load_session(self.app.db.reader, Channel.CONSOLE, self.user_id)
 
     @property
     def text(self) -> str:

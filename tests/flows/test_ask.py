@@ -118,3 +118,18 @@ async def test_kb_gaps_lists_the_most_frequent_unanswered(
     assert await asyncio.to_thread(main, ["--env-file", str(tmp_path / "none.env"), "kb", "gaps"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[0] == "3" and lines[0].endswith("gia vang hom nay bao nhieu")
+
+
+async def test_hoi_with_a_question_answers_it_at_once(kb_app: App) -> None:
+    chat = Chat(kb_app, "asker")
+    reply = await chat("/hoi hoa giai vien co duoc thu lao khong")
+    assert "Căn cứ:" in reply
+    assert tm.ASK_PROMPT not in reply
+
+
+async def test_commands_numbers_and_single_characters_are_not_gaps(kb_app: App) -> None:
+    chat = Chat(kb_app, "asker")
+    for text in ("9", "x", "?", "12", "/xyz"):
+        await chat(text)
+    await chat("hủy")
+    assert await _rows(kb_app, "SELECT question FROM kb_unanswered") == []

@@ -195,10 +195,24 @@ async def test_summary_length_is_checked(world: World) -> None:
     med = world.chat("med")
     await med.play(["/baocao", "hôm nay", "1"])
     reply = await med("x" * 501)
-    assert reply.startswith(tc.SUMMARY_TOO_LONG.format(length=501))
-    assert reply.endswith(tc.ASK_SUMMARY)
+    assert reply.startswith("Nội dung dài 501 ký tự, quá giới hạn 500.")
+    assert tc.ASK_SUMMARY in reply and f"1. {t.USE_CUT}" in reply
     assert (await med("ồn")).startswith(tc.SUMMARY_TOO_SHORT)
     assert (await med("y" * 500)).startswith(tc.ASK_OUTCOME)
+
+
+async def test_over_long_summary_is_kept_and_cut_at_a_word(world: World) -> None:
+    med = world.chat("med")
+    await med.play(["/baocao", "hôm nay", "1"])
+    long = " ".join(["Hai hộ tranh chấp lối đi chung cạnh vườn"] * 14)  # 573 characters
+    reply = await med(long)
+    kept = long[: long.rindex(" ", 0, 501)]
+    assert f"lấy {len(kept)} ký tự đầu, dừng ở «…{kept[-30:].lstrip()}»" in reply
+    assert "(bỏ phần sau: «" in reply
+    reply = await med(t.USE_CUT)  # or "1"
+    assert reply.startswith(tc.ASK_OUTCOME)
+    session = await med.session()
+    assert session is not None and session.data["summary"] == kept and "_cut" not in session.data
 
 
 async def test_id_card_and_phone_numbers_are_masked_before_storing(world: World) -> None:

@@ -110,4 +110,6 @@ def test_bench_reports_each_set(real_kb: KnowledgeBase) -> None:
     outcomes = ("answered_correct", "answered_wrong", "declined_in_scope", "suggested")
     assert sum(out[k]["count"] for k in outcomes) == in_scope
     assert out["out_of_scope"] == len(items) - in_scope
+    declined, not_answered = out["out_of_scope_declined"]["count"], out["out_of_scope_not_answered"]["count"]
+    assert declined <= not_answered <= out["out_of_scope"]
     assert out["phone"]["pairs"] == sum(1 for r in items if r["kind"] == "phone" and r["in_scope"])

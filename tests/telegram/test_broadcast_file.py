@@ -97,7 +97,8 @@ async def test_an_announcement_with_a_file_reaches_telegram_by_reference(
     elsewhere = tb.FILE_ELSEWHERE.format(name=sent.filename, channel="Telegram")
     assert tb.PREVIEW_FILE.format(name=sent.filename) in preview
     assert tb.PREVIEW_FILE_ELSEWHERE.format(channel="Telegram", line=elsewhere) in preview
-    assert "Số tin sẽ gửi: 4." in preview  # four mediators, each once: world.med on Telegram, used last
+    # Four mediators, one message each: the one also on Telegram (linked last) gets it there only.
+    assert "Số tin sẽ gửi: 4." in preview
     assert await press(tg, officer, tb.CONFIRM_SEND) == tb.QUEUED.format(
         id=1, reached=4, people=4, messages=4, missing=""
     )

@@ -8,10 +8,12 @@ answered gets nothing.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
+from bot.channels.zalo import channel as zalo_channel
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
 from bot.conversation.messages import Channel
@@ -131,3 +133,36 @@ async def test_redelivery_of_an_answered_message_sends_nothing(api: FakeZalo, ch
     await channel.accept(update)
     await channel.drain()
     assert len(api.texts("u1")) == 1
+
+
+async def test_a_reply_refused_by_a_transient_error_is_retried_here(
+    api: FakeZalo, channel: ZaloChannel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(zalo_channel, "RETRY_BASE_SECONDS", 0.01)
+    api.fail("sendMessage", 502, 429)  # two refusals, then Zalo takes it
+    update = api.update("u2", "menu")
+    await channel.accept(update)
+    for _ in range(200):
+        if api.texts("u2"):
+            break
+        await asyncio.sleep(0.01)
+    await channel.drain()
+    assert len(api.texts("u2")) == 1
+    row = await channel.app.db.fetchone(
+        "SELECT handled_at FROM zalo_inbox WHERE message_id = ?", (update["message"]["message_id"],)
+    )
+    assert row is not None and row["handled_at"] is not None
+
+
+async def test_retries_give_up_and_leave_the_update_for_the_next_start(
+    api: FakeZalo, channel: ZaloChannel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(zalo_channel, "RETRY_BASE_SECONDS", 0.01)
+    api.fail("sendMessage", *[503] * (zalo_channel.REPLY_RETRIES + 1))
+    await channel.accept(api.update("u3", "menu"))
+    await asyncio.sleep(0.3)
+    await channel.drain()
+    assert api.texts("u3") == []
+    assert await channel.resume_pending() == 1  # the next start sends it
+    await channel.drain()
+    assert len(api.texts("u3")) == 1

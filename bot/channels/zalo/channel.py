@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TYPING_EVERY_SECONDS = 4.0
+# A reply refused by a transient error (network, 429, 5xx) is tried again this many times,
+# RETRY_BASE_SECONDS·2ⁿ apart; after that the next start, or Zalo's redelivery, sends it.
+# Safe at any time: the engine never answers twice, only undelivered replies go out.
+REPLY_RETRIES = 3
+RETRY_BASE_SECONDS = 2.0
 
 
 class ZaloChannel:
@@ -44,6 +49,7 @@ class ZaloChannel:
         self.links = links
         self.chats = ChatQueue()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._retries: set[asyncio.Task[None]] = set()
 
     async def record(self, body: object) -> str | None:
         """Store an update durably; returns its message id when new, None when it is a
@@ -69,9 +75,9 @@ class ZaloChannel:
         # safe (the engine does not answer twice; only undelivered replies are sent).
         return ident
 
-    def dispatch(self, ident: str) -> None:
+    def dispatch(self, ident: str, attempt: int = 0) -> None:
         """Handle a recorded update in the background (the webhook has already answered)."""
-        task = asyncio.create_task(self.process(ident))
+        task = asyncio.create_task(self.process(ident, attempt))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -96,12 +102,25 @@ class ZaloChannel:
             )
         return len(rows)
 
+    def _retry_later(self, ident: str, attempt: int) -> None:
+        async def later() -> None:
+            await asyncio.sleep(RETRY_BASE_SECONDS * 2.0**attempt)
+            self.dispatch(ident, attempt + 1)
+
+        task = asyncio.create_task(later())
+        self._retries.add(task)
+        task.add_done_callback(self._retries.discard)
+
     async def drain(self) -> None:
-        """Wait for the updates being handled (shutdown)."""
+        """Wait for the updates being handled (shutdown); retries still waiting are dropped
+        (their updates stay unhandled in the inbox and are handled at the next start)."""
+        for waiting in list(self._retries):
+            waiting.cancel()
+        await asyncio.gather(*list(self._retries), return_exceptions=True)
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def process(self, ident: str) -> None:
+    async def process(self, ident: str, attempt: int = 0) -> None:
         """Handle one recorded update and mark it handled; failures are logged, never raised."""
         row = await self.app.db.fetchone("SELECT body FROM zalo_inbox WHERE message_id = ?", (ident,))
         if row is None:
@@ -122,7 +141,10 @@ class ZaloChannel:
                     if exc.code == 403:
                         await self.unreachable(inbound.chat_id)
                     elif exc.retryable:
-                        # Left unhandled: a redelivery, or the next start, sends what is missing.
+                        # Left unhandled: a retry here, Zalo's redelivery or the next start
+                        # sends what is missing.
+                        if attempt < REPLY_RETRIES:
+                            self._retry_later(ident, attempt)
                         return
         async with self.app.db.transaction() as tx:
             await tx.execute(
