@@ -12,49 +12,82 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cli_parser import VnArgumentParser
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.enums import Role
-from bot.logs import register_secret, setup_logging
+from bot.logs import log_to_file, register_secret, setup_logging
 from bot.runtime import background_workers
 from bot.texts import console as tc
+from bot.texts.register import ROLE_LABELS
 
 log = logging.getLogger("bot.cli")
+
+# The console channel's log file, in DATA_DIR: the terminal is the conversation.
+CONSOLE_LOG = "console.log"
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> VnArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="hoagiai", description="Trợ lý Hòa giải — grassroots mediation assistant"
+    parser = VnArgumentParser(
+        prog="hoagiai",
+        description="Trợ lý Hòa giải — trợ lý cho hòa giải viên ở cơ sở. Lệnh dành cho người triển khai.",
     )
-    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--env-file", default=".env", help="tệp cấu hình (mặc định: .env)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
 
-    run = sub.add_parser("run", help="run the bot (Telegram when a token is configured, else the console)")
+    run = sub.add_parser(
+        "run", help="chạy bot (Telegram/Zalo khi đã cấu hình token, nếu không thì kênh dòng lệnh)"
+    )
     run.set_defaults(handler=_cmd_run)
 
-    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat = sub.add_parser("chat", help="trò chuyện với bot ngay trong cửa sổ dòng lệnh này")
     chat.add_argument(
-        "--as", dest="as_who", default="", help="a role (mediator, commune_officer, …) or a person id"
+        "--as",
+        dest="as_who",
+        default="",
+        help="nói với tư cách một vai trò (mediator, commune_officer, …) hoặc mã người",
     )
-    chat.add_argument("--user", default="", help="console user id to speak as (new ones start unregistered)")
-    chat.add_argument("--script", type=Path, help="play this file of lines and print the transcript")
+    chat.add_argument(
+        "--user", default="", help="mã người dùng dòng lệnh (mã mới bắt đầu như người chưa đăng ký)"
+    )
+    chat.add_argument("--script", type=Path, help="gửi lần lượt các dòng của tệp này và in cuộc trò chuyện")
     chat.set_defaults(handler=_cmd_chat)
 
-    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", required=True)
-    backup = db.add_parser("backup", help="consistent copy of the database while the bot runs")
-    backup.add_argument("file", type=Path)
+    db = sub.add_parser("db", help="bảo trì cơ sở dữ liệu: sao lưu, kiểm tra, migration").add_subparsers(
+        dest="db_command", required=True, metavar="LỆNH"
+    )
+    backup = db.add_parser("backup", help="sao lưu nhất quán cơ sở dữ liệu trong khi bot vẫn chạy")
+    backup.add_argument(
+        "file", type=Path, metavar="TỆP", help="tệp sao lưu (không được là cơ sở dữ liệu đang dùng)"
+    )
     backup.set_defaults(handler=_cmd_db_backup)
-    db.add_parser("check", help="integrity check").set_defaults(handler=_cmd_db_check)
-    db.add_parser("migrate", help="apply pending migrations").set_defaults(handler=_cmd_db_migrate)
+    db.add_parser("check", help="kiểm tra toàn vẹn cơ sở dữ liệu").set_defaults(handler=_cmd_db_check)
+    db.add_parser("migrate", help="áp dụng các migration còn thiếu").set_defaults(handler=_cmd_db_migrate)
 
-    admin = sub.add_parser("admin", help="administration").add_subparsers(dest="admin_command", required=True)
-    invite = admin.add_parser("invite", help="create a one-time invite code (sent to the bot as /start CODE)")
-    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
-    invite.add_argument("--commune", default=None, help="commune code (needed for commune roles)")
-    invite.add_argument("--days", type=int, default=7, help="days the code stays valid (default 7)")
+    admin = sub.add_parser("admin", help="quản trị: mã mời, danh sách mã xã/phường").add_subparsers(
+        dest="admin_command", required=True, metavar="LỆNH"
+    )
+    invite = admin.add_parser("invite", help="tạo mã mời dùng một lần (người được mời gửi /start MÃ cho bot)")
+    invite.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="vai trò: " + "; ".join(f"{r.value} = {ROLE_LABELS[r]}" for r in Role),
+    )
+    invite.add_argument(
+        "--commune",
+        default=None,
+        help="mã xã/phường (bắt buộc với vai trò cấp xã; xem: hoagiai admin communes)",
+    )
+    invite.add_argument("--days", type=int, default=7, help="số ngày mã còn hiệu lực (mặc định 7)")
     invite.set_defaults(handler=_cmd_admin_invite)
+    communes = admin.add_parser("communes", help="liệt kê mã và tên các xã/phường")
+    communes.add_argument(
+        "search", nargs="*", metavar="TÊN", help="chỉ những xã/phường có tên chứa các chữ này"
+    )
+    communes.set_defaults(handler=_cmd_admin_communes)
 
     _register_extensions(sub)
     return parser
@@ -71,15 +104,15 @@ def _register_extensions(sub: Any) -> None:
     add_import_commands(sub)
     add_export_commands(sub)
     add_audit_commands(sub)
-    demo = sub.add_parser("demo", help="demo data")
-    add_demo_commands(demo.add_subparsers(dest="demo_command", required=True))
+    demo = sub.add_parser("demo", help="dữ liệu mẫu để thử bot")
+    add_demo_commands(demo.add_subparsers(dest="demo_command", required=True, metavar="LỆNH"))
     demo.set_defaults(handler=run_demo_command)
 
-    kb = sub.add_parser("kb", help="knowledge base: search, passages, check, gaps")
-    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb = sub.add_parser("kb", help="cơ sở tri thức: tìm kiếm, danh sách đoạn, kiểm tra, câu hỏi bỏ ngỏ")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="LỆNH")
     add_kb_commands(kb_sub)
-    gaps = kb_sub.add_parser("gaps", help="the most frequent questions the bot could not answer")
-    gaps.add_argument("--limit", type=int, default=30)
+    gaps = kb_sub.add_parser("gaps", help="những câu hỏi bot chưa trả lời được, hỏi nhiều nhất trước")
+    gaps.add_argument("--limit", type=int, default=30, help="số câu hỏi (mặc định 30)")
     kb.set_defaults(handler=_cmd_kb)
 
 
@@ -107,6 +140,41 @@ async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.db import utcnow
+    from bot.storage.lock import AlreadyRunning, acquire
+
+    # Before anything touches the database: a second bot on the same file would send every
+    # outbox message twice and answer one chat's messages out of order.
+    try:
+        lock = await asyncio.to_thread(acquire, settings.db_file, utcnow())
+    except AlreadyRunning as exc:
+        print(already_running_line(exc, settings), file=sys.stderr)
+        return 1
+    try:
+        return await _run_locked(args, settings)
+    finally:
+        lock.release()
+
+
+def file_problem(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, in Vietnamese."""
+    if isinstance(exc, UnicodeDecodeError):
+        return tc.NOT_UTF8
+    return tc.OS_ERRORS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def already_running_line(exc: Any, settings: Settings) -> str:
+    """One line naming the process that holds the database (``exc``: an ``AlreadyRunning``)."""
+    holder = exc.holder
+    if holder.pid is None or holder.started_at is None:
+        return tc.ALREADY_RUNNING_UNKNOWN.format(db=settings.db_file, lock=exc.path)
+    started = holder.started_at.astimezone(ZoneInfo(settings.timezone))
+    return tc.ALREADY_RUNNING.format(
+        db=settings.db_file, pid=holder.pid, started=started.strftime("%H:%M:%S %d/%m/%Y")
+    )
+
+
+async def _run_locked(args: argparse.Namespace, settings: Settings) -> int:
     from bot.channels.runner import configured, plan_lines, run_channels
 
     channels = configured(settings)
@@ -117,7 +185,12 @@ async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         args.script = None
         return await _cmd_chat(args, settings)
     for channel, mode, reason in plan_lines(settings, channels):
-        print(tc.CHANNEL_STARTING.format(channel=channel, mode=mode, reason=reason), file=sys.stderr)
+        line = tc.CHANNEL_STARTING.format(
+            channel=channel,
+            mode=tc.CHANNEL_MODES.get(mode, mode),
+            reason=tc.CHANNEL_REASONS.get(reason, reason),
+        )
+        print(line, file=sys.stderr)
     return await run_channels(settings, channels)
 
 
@@ -126,9 +199,17 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import open_app
     from bot.services.console_identity import console_user_for
 
-    # Log lines would interleave with the conversation in the same terminal: keep only problems.
-    root = logging.getLogger()
-    root.setLevel(max(root.level, logging.WARNING))
+    lines: list[str] | None = None
+    if args.script is not None:
+        # Read before anything opens: a wrong path is one line, not a traceback after start-up.
+        try:
+            lines = (await asyncio.to_thread(args.script.read_text, "utf-8")).splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(tc.SCRIPT_UNREADABLE.format(path=args.script, reason=file_problem(exc)), file=sys.stderr)
+            return 2
+    # Log lines would interleave with the conversation in the same terminal: write them to a
+    # file next to the data instead (docs/deploy.md says where).
+    log_to_file(settings.data_dir / CONSOLE_LOG)
     async with open_app(settings) as app:
         try:
             user_id = await console_user_for(app, args.as_who, getattr(args, "user", ""))
@@ -136,29 +217,34 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         channel = ConsoleChannel(app, user_id)
-        if args.script is not None:
+        if lines is not None:
             # A script's transcript must be deterministic: no background sender printing into it.
-            lines = args.script.read_text("utf-8").splitlines()
             await channel.play(lines)
             return 0
         from bot.channels.console import ConsoleTransport
 
-        async with background_workers(app, {"console": ConsoleTransport()}):
+        # Only this user's proactive messages: other consoles on the same database keep theirs.
+        async with background_workers(app, {"console": ConsoleTransport()}, {"console": user_id}):
             await channel.interactive()
     return 0
 
 
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.backup import BackupBroken, BackupRefused
     from bot.storage.db import Database
 
+    target: Path = args.file
     async with Database(settings.db_file) as db:
-        await db.backup(args.file)
-    async with Database(args.file) as copy:
-        problems = await copy.integrity_check()
-    if problems:
-        print(tc.BACKUP_BROKEN.format(path=args.file, problems="; ".join(problems)), file=sys.stderr)
-        return 1
-    print(tc.BACKUP_DONE.format(path=args.file))
+        try:
+            await db.backup(target)
+        except BackupRefused as exc:
+            refused = tc.BACKUP_REFUSED[exc.reason.value]
+            print(refused.format(path=target, db=settings.db_file), file=sys.stderr)
+            return 2
+        except BackupBroken as exc:
+            print(tc.BACKUP_BROKEN.format(path=target, problems="; ".join(exc.problems)), file=sys.stderr)
+            return 1
+    print(tc.BACKUP_DONE.format(path=target))
     return 0
 
 
@@ -166,7 +252,7 @@ async def _cmd_admin_invite(args: argparse.Namespace, settings: Settings) -> int
     from datetime import timedelta
 
     from bot.services.bootstrap import ensure_units
-    from bot.services.registration import RegistrationError, create_invite
+    from bot.services.registration import RegistrationError, UnknownCommune, create_invite
     from bot.storage.db import Database, utcnow
 
     async with Database(settings.db_file) as db:
@@ -176,11 +262,34 @@ async def _cmd_admin_invite(args: argparse.Namespace, settings: Settings) -> int
                 invite = await create_invite(
                     tx, Role(args.role), args.commune, None, timedelta(days=max(1, args.days)), utcnow()
                 )
+        except UnknownCommune as exc:
+            print(tc.INVITE_UNKNOWN_COMMUNE.format(reason=exc.message), file=sys.stderr)
+            return 2
         except RegistrationError as exc:
             print(exc.message, file=sys.stderr)
             return 2
     local = invite.expires_at.astimezone(ZoneInfo(settings.timezone))
-    print(tc.INVITE_CREATED.format(code=invite.code, role=args.role, until=local.strftime("%d/%m/%Y %H:%M")))
+    role = ROLE_LABELS[invite.role]
+    print(tc.INVITE_CREATED.format(code=invite.code, role=role, until=local.strftime("%d/%m/%Y %H:%M")))
+    return 0
+
+
+async def _cmd_admin_communes(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.domain.vntext import fold
+    from bot.services.bootstrap import ensure_units
+    from bot.storage.db import Database
+    from bot.storage.units import list_communes
+
+    async with Database(settings.db_file) as db:
+        await ensure_units(db)
+        communes = await list_communes(db)
+    words = fold(" ".join(args.search)).split()
+    shown = [c for c in communes if all(word in fold(c.name) for word in words)]
+    for commune in shown:
+        print(f"{commune.code}  {commune.name}")
+    if not shown:
+        print(tc.NO_COMMUNE_MATCHES.format(text=" ".join(args.search)), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Wiring in ``bot/cli.py`` (next to the ``kb`` group)::
 
-    demo = sub.add_parser("demo", help="demo data")
+    demo = sub.add_parser("demo", help="dữ liệu mẫu để thử bot")
     add_demo_commands(demo.add_subparsers(dest="demo_command", required=True))
     demo.set_defaults(handler=run_demo_command)
 """

@@ -19,38 +19,42 @@ from bot.storage.db import Database, utcnow
 from bot.texts import importer as t
 
 _HELP = {
-    ImportKind.UNITS: "communes (65 xã/phường); without FILE the bundled list",
-    ImportKind.TEAMS: "mediation teams: commune, team (thôn/tổ dân phố), optional leader_phone",
-    ImportKind.PEOPLE: "mediators and officers, matched by phone",
+    ImportKind.UNITS: "xã/phường (65 đơn vị); không có TỆP thì dùng danh sách kèm theo",
+    ImportKind.TEAMS: "tổ hòa giải: xã, tổ (thôn/tổ dân phố), SĐT tổ trưởng nếu có",
+    ImportKind.PEOPLE: "hòa giải viên và cán bộ, nhận diện theo số điện thoại",
 }
 
 
 def add_import_commands(subparsers: Any) -> None:
     """Add ``import`` with its three subcommands to the top-level ``hoagiai`` subparsers."""
-    parser = subparsers.add_parser("import", help="bulk import of communes, teams or people from CSV/XLSX")
-    kinds = parser.add_subparsers(dest="import_command", required=True)
+    parser = subparsers.add_parser("import", help="nhập hàng loạt xã/phường, tổ hoặc người từ CSV/XLSX")
+    kinds = parser.add_subparsers(dest="import_command", required=True, metavar="LOẠI")
     for kind in ImportKind:
         command = kinds.add_parser(kind.value, help=_HELP[kind])
         if kind is ImportKind.UNITS:
-            command.add_argument("file", type=Path, nargs="?", help="CSV/XLSX; default: the bundled list")
+            command.add_argument(
+                "file", type=Path, nargs="?", metavar="TỆP", help="CSV/XLSX; mặc định: danh sách kèm theo"
+            )
         else:
-            command.add_argument("file", type=Path, help="CSV (UTF-8, ',' or ';') or XLSX")
+            command.add_argument(
+                "file", type=Path, metavar="TỆP", help="CSV (UTF-8, dấu ',' hoặc ';') hoặc XLSX"
+            )
         command.add_argument(
-            "--skip-invalid", action="store_true", help="import the valid rows, write the others to --rejects"
+            "--skip-invalid", action="store_true", help="nhập các dòng hợp lệ, ghi các dòng lỗi vào --rejects"
         )
         command.add_argument(
             "--rejects",
             type=Path,
-            help="with --skip-invalid: file for rejected rows (default: <stem>.rejects.csv; .xlsx allowed)",
+            help="cùng --skip-invalid: tệp ghi dòng bị loại (mặc định: <tên>.rejects.csv; được dùng .xlsx)",
         )
         command.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, write nothing"
+            "--dry-run", action="store_true", help="chỉ kiểm tra tệp và báo cáo, không ghi gì"
         )
         if kind is ImportKind.PEOPLE:
             command.add_argument(
                 "--create-teams",
                 action="store_true",
-                help="create teams the file names that do not exist yet",
+                help="tạo các tổ có trong tệp mà chưa có trong cơ sở dữ liệu",
             )
     parser.set_defaults(handler=run_import_command)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -106,6 +106,30 @@ class Settings(BaseSettings):
     def _blank_path_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator(
+        "telegram_api_url",
+        "telegram_webhook_url",
+        "zalo_api_url",
+        "zalo_webhook_url",
+        "zalo_public_url",
+    )
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        # A malformed URL used to surface as a traceback from deep inside the HTTP client
+        # (or as endless retries): reject it here, in one line naming the variable.
+        if value is None:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value.strip())
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            raise ValueError(f"«{value}» không phải địa chỉ URL hợp lệ") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"«{value}» không phải địa chỉ http(s)://máy-chủ/… hợp lệ")
+        return value.strip()
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -114,7 +138,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(f"không có múi giờ «{value}» (ví dụ đúng: Asia/Ho_Chi_Minh)") from exc
         return value
 
     @property
@@ -147,5 +171,42 @@ def load_settings(env_file: Path | str | None = ".env") -> Settings:
         first = exc.errors()[0]
         name = "_".join(str(part) for part in first["loc"]).upper() or "?"
         raise SettingsError(
-            f"Cấu hình không hợp lệ / invalid setting {name}: {first['msg']} (xem .env.example)"
+            f"Cấu hình không hợp lệ: {name} — {setting_problem(first)} (xem .env.example)"
         ) from None
+
+
+# pydantic's error types → Vietnamese; ``ctx`` fills the limits. Unknown types keep pydantic's text.
+_PROBLEMS = {
+    "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "less_than": "phải nhỏ hơn {lt}",
+    "less_than_equal": "phải không quá {le}",
+    "literal_error": "chỉ nhận một trong: {expected}",
+    "time_parsing": "cần giờ dạng HH:MM",
+    "time_type": "cần giờ dạng HH:MM",
+    "string_too_short": "cần ít nhất {min_length} ký tự",
+    "string_too_long": "không quá {max_length} ký tự",
+    "too_short": "cần ít nhất {min_length} ký tự",
+    "too_long": "không quá {max_length} ký tự",
+    "missing": "chưa đặt",
+}
+
+
+def setting_problem(error: Any) -> str:
+    """One pydantic error as a Vietnamese phrase."""
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        # Our own validators' messages are Vietnamese already; drop pydantic's prefix.
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    template = _PROBLEMS.get(kind)
+    if template is None:
+        return str(error.get("msg", ""))
+    ctx = {key: str(value).replace(" or ", " hoặc ") for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))

@@ -11,6 +11,7 @@ import logging
 import re
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 # Telegram tokens look like 123456789:AAH...; Zalo tokens are long opaque strings after /bot.
 _TOKEN = re.compile(r"\b\d{6,12}:[A-Za-z0-9_-]{30,}\b")
@@ -83,3 +84,21 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # bm25s logs index building at DEBUG on its own logger level regardless of ours.
     logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def log_to_file(path: Path) -> None:
+    """Send the root logger's lines to ``path`` instead of stderr, same format and redaction.
+
+    For the console channel: stderr is the same terminal as the conversation, and a log line
+    in the middle of the chat reads as if the bot had said it (issue 13.16).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.addFilter(RedactingFilter())
+    previous = root.handlers[0] if root.handlers else None
+    formatter = previous.formatter if previous is not None and previous.formatter else None
+    handler.setFormatter(formatter or logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for old in root.handlers:
+        old.close()
+    root.handlers[:] = [handler]

@@ -82,9 +82,12 @@ def load_knowledge(settings: Settings) -> KnowledgeBase | None:
 
 
 @asynccontextmanager
-async def background_workers(app: App, transports: Mapping[str, Transport]) -> AsyncIterator[None]:
+async def background_workers(
+    app: App, transports: Mapping[str, Transport], only_chats: Mapping[str, str] | None = None
+) -> AsyncIterator[None]:
     """Run the outbox senders (one per channel) and the scheduler (reminders, broadcast progress,
-    housekeeping) while the block runs; stop them cleanly after.
+    housekeeping) while the block runs; stop them cleanly after. ``only_chats`` limits a
+    channel's sender to one chat: a console delivers only its own user's messages.
 
     Stopping lets in-flight sends finish and returns claimed-but-unsent rows to the queue, so
     it must happen before the database closes.
@@ -93,7 +96,9 @@ async def background_workers(app: App, transports: Mapping[str, Transport]) -> A
     from bot.workers.scheduler import run_scheduler
 
     stop = asyncio.Event()
-    senders = asyncio.create_task(run_senders(app.db, transports, app.settings, stop, clock=app.clock))
+    senders = asyncio.create_task(
+        run_senders(app.db, transports, app.settings, stop, clock=app.clock, only_chats=only_chats)
+    )
     scheduler = asyncio.create_task(
         run_scheduler(app, app.settings, stop, app.clock, reminders=reminders_config(app.settings))
     )

@@ -126,9 +126,10 @@ def _longest_valid_run(
         digits += re.sub(r"[^0-9]", "", piece)
         if len(digits) > _MAX_DIGITS:
             break  # nothing longer can be valid; also keeps long digit runs linear
-        if is_valid(digits, has_prefix and i == 0) and not (
-            is_valid is _is_id_number and _looks_like_money(text, parts[j][1], digits)
-        ):
+        prefixed = has_prefix and i == 0
+        # "84.300.000.000 đ" is money even though 84 + 9 digits is also a phone's shape; a "+84"
+        # in front still makes it a phone.
+        if is_valid(digits, prefixed) and (prefixed or not _looks_like_money(text, parts[j][1], digits)):
             best = j
     return best
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Awaitable, Callable
 
 from bot.conversation import vocabulary
@@ -11,14 +10,14 @@ from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Invalid, NextFn, Step, TooLong
 from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import PersonStatus
+from bot.domain.names import person_name
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
-from bot.domain.vntext import cut_at_word, squeeze
+from bot.domain.vntext import cut_at_word
 from bot.services import places
 from bot.texts import common as t
 from bot.texts import register as tr
 
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)+$")
 EDITING = "_edit"
 
 
@@ -96,8 +95,8 @@ def too_long(what: str, text: str, limit: int, room: int | None = None, length: 
 def parse_person_name(text: str) -> str:
     """A person's full name as typed (spaces squeezed): 4–80 letters and spaces. It is stored as
     typed; messages show it capitalised (:attr:`Person.shown_name`)."""
-    name = squeeze(text)
-    if not 4 <= len(name) <= 80 or not _NAME.match(name):
+    name = person_name(text)
+    if name is None:
         raise Invalid(tr.NAME_BAD)
     return name
 

@@ -16,6 +16,7 @@ import bot
 from bot.kb.base import KnowledgeBase
 from bot.kb.check import check
 from bot.kb.model import Hit, SearchResult
+from bot.texts import kb as t
 
 
 def default_knowledge() -> Path:
@@ -28,27 +29,31 @@ def add_kb_commands(subparsers: Any) -> None:
 
     ``subparsers`` is what ``kb_parser.add_subparsers(dest="kb_command")`` returned.
     """
-    search = subparsers.add_parser("search", help="search the knowledge base")
-    search.add_argument("question", nargs="*", help="the question (words are joined)")
-    search.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
-    search.add_argument("--json", action="store_true", help="print one JSON object per question")
-    search.add_argument("--batch", type=Path, help="file with one question per line (implies --json)")
+    search = subparsers.add_parser("search", help="tìm trong cơ sở tri thức")
+    search.add_argument("question", nargs="*", metavar="CÂU_HỎI", help="câu hỏi (các chữ được nối lại)")
+    search.add_argument("--k", type=int, default=5, help="số kết quả (mặc định 5)")
+    search.add_argument("--json", action="store_true", help="in mỗi câu hỏi thành một đối tượng JSON")
+    search.add_argument("--batch", type=Path, help="tệp có mỗi dòng một câu hỏi (kèm --json)")
     _knowledge_option(search)
     search.set_defaults(kb_command="search")
 
-    passages = subparsers.add_parser("passages", help="list every passage")
-    passages.add_argument("--json", action="store_true", help="one JSON object per line")
+    passages = subparsers.add_parser("passages", help="liệt kê mọi đoạn của cơ sở tri thức")
+    passages.add_argument("--json", action="store_true", help="mỗi dòng một đối tượng JSON")
     _knowledge_option(passages)
     passages.set_defaults(kb_command="passages")
 
-    chk = subparsers.add_parser("check", help="validate the knowledge folder (exit 1 on problems)")
+    chk = subparsers.add_parser("check", help="kiểm tra thư mục tri thức (mã thoát 1 nếu có lỗi)")
     _knowledge_option(chk)
     chk.set_defaults(kb_command="check")
 
 
 def _knowledge_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--knowledge", type=Path, default=None, metavar="DIR", help="knowledge folder (default: repo's)"
+        "--knowledge",
+        type=Path,
+        default=None,
+        metavar="THƯ_MỤC",
+        help="thư mục tri thức (mặc định: KNOWLEDGE_DIR)",
     )
 
 
@@ -62,7 +67,7 @@ def run_kb_command(args: argparse.Namespace) -> int:
         return _passages(folder, bool(args.json))
     if command == "search":
         return _search(folder, args)
-    print("usage: kb {search,passages,check}", file=sys.stderr)
+    print(t.KB_USAGE, file=sys.stderr)
     return 2
 
 
@@ -93,7 +98,7 @@ def _search(folder: Path, args: argparse.Namespace) -> int:
         return 0
     question = " ".join(args.question).strip()
     if not question:
-        print("kb search: give a QUESTION or --batch FILE", file=sys.stderr)
+        print(t.KB_SEARCH_NO_QUESTION, file=sys.stderr)
         return 2
     result = kb.search(question, args.k)
     if args.json:
@@ -134,7 +139,7 @@ def _check(folder: Path) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        print(t.KB_CHECK_PROBLEMS.format(n=len(problems)), file=sys.stderr)
         return 1
-    print("OK")
+    print(t.KB_CHECK_OK)
     return 0

@@ -112,7 +112,18 @@ def monthly_success_figure(months: Sequence[Bar], target: float, title: str, sub
         if bar.share is None:
             ax.text(x, 2, label, ha="center", va="bottom", fontsize=small - 2, rotation=90)
             continue
-        ax.text(x, bar.share * 100 + 1, label, ha="center", va="bottom", fontsize=label_size, linespacing=1.1)
+        # On white, so the target line running through a label does not hide it.
+        ax.text(
+            x,
+            bar.share * 100 + 1,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=label_size,
+            linespacing=1.1,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+            zorder=3,
+        )
     ax.set_xticks(list(positions), [bar.label for bar in months], fontsize=small)
     ax.set_ylim(0, 124)
     # The target gets its own red tick instead of a label floating among the bars.

@@ -37,32 +37,36 @@ from bot.storage.db import Database, utcnow
 from bot.texts import stats as ts
 
 _COMMANDS: dict[str, str] = {
-    "all": "every report for the scope (10c, results, kh115; plus sotheodoi for a commune or team)",
-    ExportKind.STAFFING.value: "form 10c: teams and mediators, one row per commune (or team) and a total",
-    ExportKind.RESULTS.value: "results of mediation per commune (or team): outcomes, fields, success rate",
-    ExportKind.CASEBOOK.value: "Sổ theo dõi hoạt động hòa giải: one sheet per team, one row per case",
-    ExportKind.INDICATORS.value: "Kế hoạch 115 indicators with numerator, denominator, target and gap",
+    "all": "mọi báo cáo của phạm vi (10c, results, kh115; thêm sotheodoi khi chọn một xã hoặc tổ)",
+    ExportKind.STAFFING.value: "biểu 10c: tổ và hòa giải viên, mỗi xã (hoặc tổ) một dòng, có dòng tổng",
+    ExportKind.RESULTS.value: "kết quả hòa giải theo xã (hoặc tổ): kết quả, lĩnh vực, tỷ lệ thành",
+    ExportKind.CASEBOOK.value: "Sổ theo dõi hoạt động hòa giải: mỗi tổ một trang tính, mỗi vụ việc một dòng",
+    ExportKind.INDICATORS.value: "chỉ tiêu Kế hoạch 115: tử số, mẫu số, mục tiêu và khoảng cách",
 }
 
 
 def add_export_commands(subparsers: Any) -> None:
     """Add ``export`` and its subcommands to the top-level subparsers (handler included)."""
-    export = subparsers.add_parser("export", help="official reports as Excel files")
-    sub = export.add_subparsers(dest="export_command", required=True)
+    export = subparsers.add_parser("export", help="xuất báo cáo chính thức thành tệp Excel")
+    sub = export.add_subparsers(dest="export_command", required=True, metavar="BÁO_CÁO")
     for name, help_text in _COMMANDS.items():
         command = sub.add_parser(name, help=help_text)
-        command.add_argument("--out", type=Path, default=Path("exports"), help="folder (default: exports)")
+        command.add_argument(
+            "--out", type=Path, default=Path("exports"), help="thư mục ghi tệp (mặc định: exports)"
+        )
         command.add_argument(
             "--period",
-            help="2026-Q2, 2026-05, 2026-H1, 2026 or 2026-01-01..2026-03-31 (default: current report)",
+            help=f"kỳ báo cáo: {ts.EXPORT_PERIOD_FORMATS} (mặc định: kỳ báo cáo hiện tại)",
         )
         where = command.add_mutually_exclusive_group()
-        where.add_argument("--commune", help="commune code (e.g. 06040)")
-        where.add_argument("--team", type=int, help="team id")
-        where.add_argument("--pilot", action="store_true", help="the pilot communes together")
-        command.add_argument("--as", dest="as_person", type=int, help="apply this person's scope rules")
-        command.add_argument("--layouts", type=Path, help="extra folder of layout .toml files")
-        command.add_argument("--regime", help="force a layout regime (e.g. tt03-2019)")
+        where.add_argument("--commune", help="mã xã/phường (ví dụ 06040)")
+        where.add_argument("--team", type=int, help="mã tổ hòa giải")
+        where.add_argument("--pilot", action="store_true", help="gộp các xã thí điểm")
+        command.add_argument(
+            "--as", dest="as_person", type=int, help="áp dụng phạm vi được xem của người có mã này"
+        )
+        command.add_argument("--layouts", type=Path, help="thư mục mẫu biểu .toml bổ sung")
+        command.add_argument("--regime", help="bắt buộc dùng một bộ mẫu biểu (ví dụ tt03-2019)")
     export.set_defaults(handler=run_export_command)
 
 
@@ -81,8 +85,7 @@ def _period(args: argparse.Namespace, today: datetime, scope: Scope | None) -> P
     if args.period:
         parsed = parse_period(args.period, today.date())
         if isinstance(parsed, PeriodError):
-            reason = ts.PERIOD_ERRORS[parsed].format(text=args.period)
-            return ts.EXPORT_BAD_PERIOD.format(text=args.period, reason=reason)
+            return ts.EXPORT_BAD_PERIOD.format(text=args.period, reason=ts.EXPORT_PERIOD_REASONS[parsed])
         return parsed
     group = scope is None or scope.level in (ScopeLevel.PROVINCE, ScopeLevel.PILOT)
     level = ReportLevel.PROVINCE if group else ReportLevel.COMMUNE

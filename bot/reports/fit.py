@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -106,10 +106,17 @@ def _font(bold: bool, italic: bool) -> ImageFont.FreeTypeFont | None:
 
 def text_px(text: str, size: float = 11, bold: bool = False, italic: bool = False) -> float:
     """Printed width of ``text`` in pixels at 96 dpi."""
+    return _measured(text, bold, italic) * size / _MEASURE_SIZE * _PX_PER_PT
+
+
+# Words repeat endlessly across a casebook's rows (names, "tranh chấp", "đất"): measuring each
+# once keeps a commune's yearly book from spending seconds in the font engine.
+@lru_cache(maxsize=65536)
+def _measured(text: str, bold: bool, italic: bool) -> float:
     font = _font(bold, italic)
     if font is None:  # no TrueType font at all: a wide average glyph, to err on the roomy side
-        return len(text) * 0.6 * size * _PX_PER_PT
-    return font.getlength(text.translate(_CONTROL)) * size / _MEASURE_SIZE * _PX_PER_PT
+        return len(text) * 0.6 * _MEASURE_SIZE
+    return float(font.getlength(text.translate(_CONTROL)))
 
 
 def column_px(width: float) -> float:

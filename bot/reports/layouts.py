@@ -138,6 +138,7 @@ class Column:
     width: float = 12.0
     type: ColumnType = ColumnType.INT
     unit_in_header: bool = True
+    align: str = ""  # "center" to centre a column's data cells (marks such as "x"); default by type
 
     @property
     def header_text(self) -> str:
@@ -167,6 +168,8 @@ class Layout:
     header_left: tuple[str, ...] = ()
     header_right: tuple[str, ...] = ()
     total_label: str = ""
+    total_key: str = ""  # the column that shows total_label (default: the first)
+    total_last: bool = False  # the total row after the data (default: first, as on form 10c)
     numbering: bool = True
     freeze_columns: int = 1
     notes: tuple[str, ...] = ()
@@ -232,6 +235,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         # A blank column shows no data: its key only names it.
         if column_type != ColumnType.BLANK and raw["key"] not in allowed:
             raise LayoutError(f"{where}: unknown data key {raw['key']!r} for a {report} report")
+        if raw.get("align", "") not in ("", "center"):
+            raise LayoutError(f'{where}: align must be "center" (or absent)')
         columns.append(
             Column(
                 key=raw["key"],
@@ -241,6 +246,7 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
                 width=float(raw.get("width", 12)),
                 type=column_type,
                 unit_in_header=bool(raw.get("unit_in_header", True)),
+                align=str(raw.get("align", "")),
             )
         )
     footer_raw = data.get("footer", [])
@@ -259,6 +265,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
         header_left=_strings(data.get("header_left", []), f"{origin}: header_left"),
         header_right=_strings(data.get("header_right", []), f"{origin}: header_right"),
         total_label=str(data.get("total_label", "")),
+        total_key=str(data.get("total_key", "")),
+        total_last=bool(data.get("total_last", False)),
         numbering=bool(data.get("numbering", True)),
         freeze_columns=int(data.get("freeze_columns", 1)),
         notes=_strings(data.get("notes", []), f"{origin}: notes"),
@@ -283,6 +291,8 @@ def parse_layout(data: Mapping[str, Any], origin: str) -> Layout:
     )
     if not 0 <= layout.blank_rows <= 100 or not 0 <= layout.min_row_height <= 400:
         raise LayoutError(f"{origin}: blank_rows must be 0–100 and min_row_height 0–400 points")
+    if layout.total_key and layout.total_key not in {c.key for c in layout.columns}:
+        raise LayoutError(f"{origin}: total_key {layout.total_key!r} is not one of the columns")
     if not 0 <= layout.freeze_columns <= len(layout.columns):
         raise LayoutError(f"{origin}: freeze_columns out of range")
     return layout

@@ -23,14 +23,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.domain.collation import sort_names
-from bot.domain.enums import FIELD_LABELS, CaseField, CaseOutcome, NextStep, OutOfScopeReason
+from bot.domain.enums import (
+    FIELD_LABELS,
+    CaseField,
+    CaseOutcome,
+    LegalSupporterType,
+    NextStep,
+    OutOfScopeReason,
+)
 from bot.domain.kpi import CaseCounts
 from bot.domain.periods import Period
 from bot.domain.rounding import rounded_share
 from bot.reports import fit
-from bot.reports.cells import put
+from bot.reports.cells import Styler, put
 from bot.reports.layouts import PLACEHOLDERS, ColumnType, Layout
 from bot.services.stats import CasebookEntry, CasebookTeam, ScopeInfo, Staffing, StatsSummary, UnitTable
+from bot.texts import cases as tc
 from bot.texts import stats as ts
 
 CellValue = int | float | str | date | None
@@ -188,7 +196,11 @@ def _notes(entry: CasebookEntry) -> str:
             reason = entry.out_of_scope_reason
         notes.append(ts.NOTE_OUT_OF_SCOPE.format(reason=reason))
     if entry.legal_support:
-        notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=entry.legal_support))
+        try:
+            who = tc.LEGAL_LABELS[LegalSupporterType(entry.legal_support)]
+        except ValueError:
+            who = entry.legal_support
+        notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=who))
     if entry.vulnerable_involved:
         notes.append(ts.NOTE_VULNERABLE)
     return ts.NOTE_SEPARATOR.join(notes)
@@ -318,6 +330,7 @@ class _Rows:
         self.ws = ws
         self.widths = widths
         self.need: dict[int, float] = {}
+        self.style = Styler()
 
     def span(self, first: int, last: int) -> float:
         """Excel width of columns first..last merged (their padding becomes room for text)."""
@@ -340,9 +353,7 @@ class _Rows:
 def _merge_line(
     rows: _Rows, row: int, first: int, last: int, text: str, font: Font, align: Alignment
 ) -> None:
-    cell = put(rows.ws, row, first, text)
-    cell.font = font
-    cell.alignment = align
+    rows.style.apply(put(rows.ws, row, first, text), font, align)
     if last > first:
         rows.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     rows.fit(row, text, first, last, font)
@@ -435,17 +446,16 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
         named = 1 if columns[0].type == ColumnType.TEXT else 0
         for index in range(n):
             label = "A" if index < named else f"({index + 1 - named})"
-            cell = put(ws, row, index + 1, label)
-            cell.font = italic
-            cell.alignment = _CENTER
-            cell.border = _BORDER
+            rows.style.apply(put(ws, row, index + 1, label), italic, _CENTER, _BORDER)
         row += 1
     header_bottom = row - 1
     first_data = row
 
+    total: dict[str, CellValue] | None = None
     if sheet.total is not None and layout.total_label:
         total = dict(sheet.total)
-        total[columns[0].key] = _fill(layout.total_label, context)
+        total[layout.total_key or columns[0].key] = _fill(layout.total_label, context)
+    if total is not None and not layout.total_last:
         _write_row(rows, row, layout, total, bold)
         row += 1
     for data in sheet.rows:
@@ -453,6 +463,9 @@ def render_sheet(ws: Worksheet, sheet: SheetData) -> None:
         row += 1
     for _ in range(layout.blank_rows):
         _write_row(rows, row, layout, {}, plain)
+        row += 1
+    if total is not None and layout.total_last:
+        _write_row(rows, row, layout, total, bold)
         row += 1
     if layout.min_row_height:
         for data_row in range(first_data, row):
@@ -496,13 +509,13 @@ def _render_headers(rows: _Rows, layout: Layout, top: int, font: Font) -> None:
             end = index
             while end + 1 < len(columns) and columns[end + 1].groups[: level + 1] == prefix:
                 end += 1
-            _header_cell(rows.ws, top + level, index + 1, top + level, end + 1, groups[level], font)
+            _header_cell(rows, top + level, index + 1, top + level, end + 1, groups[level], font)
             rows.fit(top + level, groups[level], index + 1, end + 1, font)
             index = end + 1
     spanning: list[tuple[int, float]] = []
     for index, column in enumerate(columns, start=1):
         level = len(column.groups)
-        _header_cell(rows.ws, top + level, index, top + depth - 1, index, column.header_text, font)
+        _header_cell(rows, top + level, index, top + depth - 1, index, column.header_text, font)
         if level == depth - 1:
             rows.fit(top + level, column.header_text, index, index, font)
         else:
@@ -516,15 +529,11 @@ def _render_headers(rows: _Rows, layout: Layout, top: int, font: Font) -> None:
 
 
 def _header_cell(
-    ws: Worksheet, row: int, col: int, last_row: int, last_col: int, text: str, font: Font
+    rows: _Rows, row: int, col: int, last_row: int, last_col: int, text: str, font: Font
 ) -> None:
-    put(ws, row, col, text)
-    for r in range(row, last_row + 1):
-        for c in range(col, last_col + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.border = _BORDER
-            cell.font = font
-            cell.alignment = _CENTER
+    ws = rows.ws
+    # Only the top-left cell is styled: merging gives the range's edge cells its borders.
+    rows.style.apply(put(ws, row, col, text), font, _CENTER, _BORDER)
     if last_row > row or last_col > col:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
 
@@ -537,17 +546,18 @@ def _write_row(rows: _Rows, row: int, layout: Layout, data: Row, font: Font) -> 
         if column.type == ColumnType.PERCENT and value is None and data:
             value = _EMPTY_RATE
         cell = put(rows.ws, row, index, value)
-        cell.border = _BORDER
-        cell.font = font
-        if column.type in (ColumnType.TEXT, ColumnType.BLANK):
-            cell.alignment = _LEFT_TOP
+        if column.align == "center":
+            rows.style.apply(cell, font, _CENTER_TOP, _BORDER)
+            rows.fit(row, "" if value is None else str(value), index, index, font)
+        elif column.type in (ColumnType.TEXT, ColumnType.BLANK):
+            rows.style.apply(cell, font, _LEFT_TOP, _BORDER)
             rows.fit(row, "" if value is None else str(value), index, index, font)
         elif isinstance(value, str):
-            cell.alignment = _CENTER_TOP
+            rows.style.apply(cell, font, _CENTER_TOP, _BORDER)
             rows.fit(row, value, index, index, font)
         else:
-            cell.number_format = _NUMBER_FORMATS[column.type]
-            cell.alignment = _CENTER_TOP if column.type == ColumnType.DATE else _RIGHT_TOP
+            align = _CENTER_TOP if column.type == ColumnType.DATE else _RIGHT_TOP
+            rows.style.apply(cell, font, align, _BORDER, _NUMBER_FORMATS[column.type])
         if row not in rows.need:
             rows.need[row] = fit.row_height(1)
 

@@ -19,11 +19,11 @@ from bot.storage.db import Database
 
 def add_audit_commands(subparsers: Any) -> None:
     """Add ``audit`` to the top-level subparsers (handler included)."""
-    audit = subparsers.add_parser("audit", help="who viewed or exported personal data")
-    audit.add_argument("--limit", type=int, default=50, help="how many entries (default: 50)")
-    audit.add_argument("--person", type=int, help="only accesses covering this person id")
-    audit.add_argument("--commune", help="only what concerns people of this commune code")
-    audit.add_argument("--since", type=_date, help="only from this date (YYYY-MM-DD, UTC)")
+    audit = subparsers.add_parser("audit", help="ai đã xem hoặc xuất dữ liệu cá nhân")
+    audit.add_argument("--limit", type=int, default=50, help="số mục (mặc định: 50)")
+    audit.add_argument("--person", type=int, help="chỉ những lần truy cập liên quan đến người có mã này")
+    audit.add_argument("--commune", help="chỉ những gì liên quan đến người của xã/phường có mã này")
+    audit.add_argument("--since", type=_date, help="chỉ từ ngày này (YYYY-MM-DD, giờ UTC)")
     audit.set_defaults(handler=run_audit_command)
 
 
@@ -31,7 +31,7 @@ def _date(text: str) -> datetime:
     try:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(f"không phải ngày dạng YYYY-MM-DD: «{text}»") from None
 
 
 async def run_audit_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -40,6 +40,14 @@ class RegistrationError(Exception):
         self.message = message
 
 
+class UnknownCommune(RegistrationError):
+    """No commune has this code (``code``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(tr.INVITE_UNKNOWN_COMMUNE.format(code=code))
+        self.code = code
+
+
 @dataclass(frozen=True, slots=True)
 class Registration:
     """What the registration conversation collected."""
@@ -219,6 +227,9 @@ async def create_invite(
             raise refuse(creator, "create_invite", role.value)
     if role in (Role.COMMUNE_OFFICER, Role.MEDIATOR, Role.TEAM_LEADER) and not commune_code:
         raise RegistrationError(tr.INVITE_NEEDS_COMMUNE)
+    if commune_code and await units.commune_by_code(conn, commune_code) is None:
+        # Checked here, not left to the foreign key: an unknown code is a typo, not damage.
+        raise UnknownCommune(commune_code)
     invite = Invite(_new_code(), role, commune_code, now + valid_for)
     await invites_repo.insert_invite(conn, invite, created_by, now)
     return invite

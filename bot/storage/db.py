@@ -21,6 +21,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage import backup as backup_rules
+
 log = logging.getLogger(__name__)
 
 Row = sqlite3.Row
@@ -70,14 +72,11 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _prepare_target(target: Path) -> None:
-    # The backup API writes into whatever the file holds: start from an empty file.
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-
-
 class Database:
     """Async access to the SQLite file. Use :meth:`open` / :meth:`close` or ``async with``."""
+
+    # The writer's durability level; only the benchmark changes it, to measure what FULL costs.
+    synchronous: str = "FULL"
 
     def __init__(self, path: Path | str, busy_timeout_ms: int = 5000) -> None:
         self.path = str(path)
@@ -112,9 +111,10 @@ class Database:
         try:
             self._writer = await self._connect()
             await self._writer.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable across application crashes in WAL mode; only a power loss can
-            # roll back the last transactions, which the OS-level backup covers.
-            await self._writer.execute("PRAGMA synchronous = NORMAL")
+            # FULL: every COMMIT waits for the WAL to reach the disk, so a reply «Đã lưu» sent
+            # after the commit survives a power loss or an OS crash, not only a crash of the
+            # process (NORMAL syncs only at checkpoints). Measured cost: docs/architecture.md.
+            await self._writer.execute(f"PRAGMA synchronous = {self.synchronous}")
             if migrate:
                 await self.migrate()
             self._reader = await self._connect()
@@ -182,32 +182,50 @@ class Database:
             if migration.version in done:
                 continue
             async with self._lock:
+                # The bookkeeping row goes first: when another process (a second console
+                # opening the same new database) applied this version after we looked, its
+                # primary key stops the script before any DDL runs twice.
                 script = (
                     "BEGIN IMMEDIATE;\n"
-                    f"{migration.sql}\n;"
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES "
                     f"({migration.version}, '{migration.name}', '{iso(utcnow())}');\n"
+                    f"{migration.sql}\n;"
                     "COMMIT;"
                 )
                 try:
                     await conn.executescript(script)
-                except sqlite3.Error:
+                except sqlite3.Error as exc:
                     if conn.in_transaction:
                         await conn.execute("ROLLBACK")
+                    if isinstance(exc, sqlite3.IntegrityError) and "schema_migrations.version" in str(exc):
+                        continue
                     raise
             log.info("migration_applied version=%s name=%s", migration.version, migration.name)
             applied.append(migration.version)
         return applied
 
     async def backup(self, destination: Path | str) -> None:
-        """Write a consistent copy of the database to ``destination`` while the bot keeps running."""
+        """Write a consistent, checked copy of the database to ``destination`` while the bot
+        keeps running (rules in :mod:`bot.storage.backup`).
+
+        Raises ``BackupRefused`` for the database itself or its companion files (nothing is
+        written), ``BackupBroken`` when the copy fails its check (the target is untouched).
+        """
         target = Path(destination)
-        await asyncio.to_thread(_prepare_target, target)
-        async with aiosqlite.connect(str(target)) as dest:
-            # One step (pages=-1): in WAL mode the copy reads a single snapshot and writers carry
-            # on meanwhile. A step-wise copy restarts whenever another connection commits
-            # between two steps, so under steady writes it may never finish.
-            await self.reader.backup(dest, pages=-1)
+        reason = await asyncio.to_thread(backup_rules.refusal, Path(self.path), target)
+        if reason is not None:
+            raise backup_rules.BackupRefused(reason, target)
+        temporary = await asyncio.to_thread(backup_rules.new_temporary, target)
+        try:
+            async with aiosqlite.connect(str(temporary)) as dest:
+                # One step (pages=-1): in WAL mode the copy reads a single snapshot and writers
+                # carry on meanwhile. A step-wise copy restarts whenever another connection
+                # commits between two steps, so under steady writes it may never finish.
+                await self.reader.backup(dest, pages=-1)
+            await asyncio.to_thread(backup_rules.commit_copy, temporary, target)
+        except BaseException:
+            await asyncio.to_thread(backup_rules.discard, temporary)
+            raise
 
     async def integrity_check(self) -> list[str]:
         """Run SQLite's integrity and foreign-key checks; an empty list means the file is sound."""

@@ -290,10 +290,12 @@ async def counts(
     return OutboxCounts(**{row["status"]: row["n"] for row in rows})
 
 
-async def next_due(db: Database, channel: str) -> datetime | None:
-    """When the channel's earliest pending row becomes due (None when nothing is pending)."""
+async def next_due(db: Database, channel: str, chat_id: str | None = None) -> datetime | None:
+    """When the channel's (or one chat's) earliest pending row becomes due (None: nothing pending)."""
     row = await db.fetchone(
-        "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE channel = ? AND status = 'pending'", (channel,)
+        "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
+        "AND status = 'pending'",
+        (channel, chat_id, chat_id),
     )
     return datetime.fromisoformat(row["due"]) if row is not None and row["due"] is not None else None
 
@@ -326,20 +328,28 @@ class Claim:
     blocked: int
 
 
-async def recover_in_flight(conn: aiosqlite.Connection, channel: str) -> int:
+async def recover_in_flight(conn: aiosqlite.Connection, channel: str, chat_id: str | None = None) -> int:
     """Return rows left in ``sending`` by a crash to ``pending``; call once when the sender starts.
 
-    Only one sender per channel may run: its ``sending`` rows are by definition the previous
-    process's in-flight rows. Returns how many there were (each may be delivered twice).
+    Only one sender per channel (or, with ``chat_id``, per chat: a console serves only its own
+    user) may run: its ``sending`` rows are by definition the previous process's in-flight
+    rows. Returns how many there were (each may be delivered twice).
     """
     cur = await conn.execute(
-        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND status = 'sending'", (channel,)
+        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
+        "AND status = 'sending'",
+        (channel, chat_id, chat_id),
     )
     return cur.rowcount
 
 
 async def defer_quiet(
-    conn: aiosqlite.Connection, channel: str, kinds: Iterable[str], now: datetime, until: datetime
+    conn: aiosqlite.Connection,
+    channel: str,
+    kinds: Iterable[str],
+    now: datetime,
+    until: datetime,
+    chat_id: str | None = None,
 ) -> int:
     """Move due, non-urgent rows of the given kinds to ``until`` (the end of quiet hours)."""
     kind_list = sorted(kinds)
@@ -347,9 +357,9 @@ async def defer_quiet(
         return 0
     marks = ", ".join("?" for _ in kind_list)
     cur = await conn.execute(
-        "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND status = 'pending' AND urgent = 0 "
-        f"AND next_attempt_at <= ? AND kind IN ({marks})",
-        (iso(until), channel, iso(now), *kind_list),
+        "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
+        f"AND status = 'pending' AND urgent = 0 AND next_attempt_at <= ? AND kind IN ({marks})",
+        (iso(until), channel, chat_id, chat_id, iso(now), *kind_list),
     )
     return cur.rowcount
 
@@ -362,7 +372,7 @@ SELECT o.id, o.chat_id, o.person_id, o.payload, o.dedupe_key, o.kind, o.attempts
        EXISTS (SELECT 1 FROM identities i
                WHERE i.channel = o.channel AND i.chat_id = o.chat_id AND i.unreachable = 1) AS unreachable
 FROM outbox o
-WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+WHERE o.channel = ? AND (? IS NULL OR o.chat_id = ?) AND o.status = 'pending' AND o.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM outbox s
                   WHERE s.channel = o.channel AND s.chat_id = o.chat_id AND s.status = 'sending')
   AND NOT EXISTS (SELECT 1 FROM outbox p
@@ -375,14 +385,17 @@ LIMIT ?
 BLOCKED_EARLIER = "chat blocked the bot earlier"
 
 
-async def claim(conn: aiosqlite.Connection, channel: str, now: datetime, limit: int) -> Claim:
-    """Take up to ``limit`` due rows: mark them ``sending`` and count the attempt.
+async def claim(
+    conn: aiosqlite.Connection, channel: str, now: datetime, limit: int, chat_id: str | None = None
+) -> Claim:
+    """Take up to ``limit`` due rows (of one chat, with ``chat_id``): mark them ``sending`` and
+    count the attempt.
 
     Rows for a chat that blocked the bot (``identities.unreachable``) are marked ``blocked``
     instead of being sent again.
     """
     moment = iso(now)
-    async with conn.execute(_CLAIMABLE, (channel, moment, moment, limit)) as cur:
+    async with conn.execute(_CLAIMABLE, (channel, chat_id, chat_id, moment, moment, limit)) as cur:
         found = await cur.fetchall()
     blocked = [(BLOCKED_EARLIER, row["id"]) for row in found if row["unreachable"]]
     taken = [row for row in found if not row["unreachable"]]

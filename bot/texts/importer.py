@@ -65,7 +65,8 @@ ROW_PROBLEM_NO_COLUMN = "Dòng {row}: {reason}"
 
 REQUIRED_VALUE = "chưa điền"
 TOO_LONG = "dài quá {limit} ký tự"
-NOT_A_NAME = "«{value}» không phải họ tên"
+# The same rule as the chat's registration (bot.domain.names): say what a name must look like.
+NOT_A_NAME = "«{value}» không phải họ tên hợp lệ (4–80 ký tự, ít nhất hai chữ, chỉ chữ cái và dấu cách, không số hay ký hiệu)"
 BAD_BOOL = "«{value}» không hợp lệ; điền «có» hoặc «không» (hoặc 1/0, x)"
 BAD_SEX = "«{value}» không hợp lệ; điền «nam» hoặc «nữ»"
 BAD_ROLE = (
@@ -132,4 +133,20 @@ ROLE_NAMES: dict[str, str] = {
     "commune_officer": "công chức Tư pháp – hộ tịch",
     "province_officer": "cán bộ Sở Tư pháp",
     "admin": "quản trị",
+}
+# A CSV the csv module refuses: the row (record) and column, what is wrong, and how to fix it.
+_WHERE = "Tệp {path}, dòng {row} (dòng thứ {line} trong tệp), cột {column} ({letter}): "
+_NOTHING = " Chưa có gì được ghi."
+CSV_PROBLEMS = {
+    "too_long": _WHERE
+    + "ô dài hơn {limit} ký tự — thường do thiếu một dấu ngoặc kép đóng. Mở tệp bằng Excel hoặc "
+    "LibreOffice, sửa ô đó, lưu lại dạng CSV UTF-8 rồi nhập lại." + _NOTHING,
+    "open_quote": _WHERE
+    + 'dấu ngoặc kép mở mà không đóng, nên mọi dòng sau đó bị gộp vào một ô. Thêm dấu " đóng '
+    '(hoặc xóa dấu " thừa) rồi nhập lại.' + _NOTHING,
+    "bad_quote": _WHERE
+    + 'dấu ngoặc kép đặt sai (sau dấu " đóng phải là dấu phân cách hoặc hết dòng). Trong ô có ngoặc '
+    'kép, viết hai dấu "", hoặc lưu lại tệp từ Excel/LibreOffice rồi nhập lại.' + _NOTHING,
+    "other": _WHERE + "dòng này không đọc được theo định dạng CSV. Lưu lại tệp từ Excel/LibreOffice "
+    "dạng CSV UTF-8 rồi nhập lại." + _NOTHING,
 }

@@ -32,7 +32,9 @@ FULL_TEXT_LABEL = "📄 Xem toàn văn"
 DID_YOU_MEAN = "(Trợ lý hiểu câu hỏi là: «{text}»)"
 
 SUGGEST_BEST = "Tôi chưa chắc đã hiểu đúng câu hỏi. Nội dung gần nhất tìm được:"
-SUGGEST_ALSO = "Nếu chưa đúng ý, có phải bạn hỏi một trong các nội dung dưới đây? Chọn để xem, hoặc hỏi lại rõ hơn."
+SUGGEST_ALSO = (
+    "Nếu chưa đúng ý, có phải bạn hỏi một trong các nội dung dưới đây? Chọn để xem, hoặc hỏi lại rõ hơn."
+)
 SUGGEST_LABEL_ARTICLE = "Điều {n} {doc}: {title}"
 SUGGEST_LABEL_SECTION = "{title} ({doc})"
 SUGGEST_LABEL_FAQ = "Hỏi đáp: {title}"
@@ -84,3 +86,12 @@ REGIME_LAND_COMMUNE = (
     "Hòa giải tranh chấp đất đai tại UBND xã là thủ tục theo Luật Đất đai, khác với hòa giải ở "
     "cơ sở; xin hỏi công chức địa chính hoặc Tư pháp – hộ tịch ở UBND xã."
 )
+
+# The command line (`hoagiai kb …`), for deployers.
+KB_SEARCH_NO_QUESTION = (
+    "hoagiai kb search: thiếu câu hỏi. Gõ câu hỏi sau lệnh, ví dụ: "
+    "hoagiai kb search hòa giải viên có được thù lao không — hoặc dùng --batch TỆP."
+)
+KB_USAGE = "Dùng: hoagiai kb search|passages|check|gaps (xem hoagiai kb --help)."
+KB_CHECK_OK = "Cơ sở tri thức: tốt."
+KB_CHECK_PROBLEMS = "Cơ sở tri thức có {n} lỗi."

@@ -106,6 +106,7 @@ INVITE_INVALID = (
     "Mã mời không đúng, đã dùng hoặc đã hết hạn. Hãy xin mã mới, hoặc gõ «menu» để đăng ký thường."
 )
 INVITE_NEEDS_COMMUNE = "Mã mời cho vai trò này cần ghi rõ xã/phường."
+INVITE_UNKNOWN_COMMUNE = "Không có xã/phường nào mang mã «{code}»."
 INVITE_WELCOME = "Mã mời hợp lệ: bạn sẽ được đăng ký với vai trò {role}{place}."
 INVITE_DONE = "Đã tạo tài khoản {role} cho {name}. Gõ «menu» để bắt đầu."
 

@@ -346,6 +346,16 @@ TRAINING_NEW = "Hòa giải viên mới (trong 6 tháng)"
 EXPORT_WRITTEN = "Đã ghi {n} tệp vào {dir}:"
 EXPORT_DENIED = "Không có quyền: {reason}"
 EXPORT_NOT_FOUND = "Không tìm thấy: {what}"
-EXPORT_BAD_PERIOD = "Kỳ không hợp lệ «{text}»: {reason}"
+EXPORT_PERIOD_FORMATS = (
+    "2026-Q2 (quý), 2026-05 (tháng), 2026-H1 (nửa năm), 2026 (năm) hoặc 2026-01-01..2026-03-31"
+)
+# The command line says once what is wrong and once which forms --period takes.
+EXPORT_BAD_PERIOD = "--period «{text}» không hợp lệ: {reason}. Dạng đúng: " + EXPORT_PERIOD_FORMATS + "."
+EXPORT_PERIOD_REASONS: dict[PeriodError, str] = {
+    PeriodError.EMPTY: "chưa có giá trị",
+    PeriodError.UNRECOGNISED: "không nhận ra dạng này",
+    PeriodError.INVALID: "tháng phải từ 1 đến 12, quý từ 1 đến 4, ngày bắt đầu trước ngày kết thúc",
+    PeriodError.FUTURE: "kỳ này chưa bắt đầu",
+}
 EXPORT_BAD_LAYOUT = "Mẫu biểu không hợp lệ: {reason}"
 EXPORT_NO_PERIOD = "Không xác định được kỳ báo cáo hiện tại; hãy dùng --period."

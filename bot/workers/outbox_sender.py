@@ -248,9 +248,13 @@ class OutboxSender:
         *,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        chat_id: str | None = None,
     ) -> None:
         self.db = db
         self.channel = channel
+        # A console serves one user: several consoles on one database must not take each
+        # other's messages (issue 13.16). None: every chat of the channel.
+        self.chat_id = chat_id
         self.transport = transport
         self.config = config or SenderConfig()
         self.stats = SenderStats()
@@ -278,7 +282,7 @@ class OutboxSender:
         """Send until ``stop`` is set; then finish the sends under way and give back the rest."""
         self._stop = stop
         async with self.db.transaction() as conn:
-            self.stats.recovered = await outbox.recover_in_flight(conn, self.channel)
+            self.stats.recovered = await outbox.recover_in_flight(conn, self.channel, self.chat_id)
         if self.stats.recovered:
             log.warning("outbox_recovered channel=%s rows=%d", self.channel, self.stats.recovered)
         log.info("outbox_sender_started channel=%s rate=%.1f/s", self.channel, self.config.rate_per_second)
@@ -351,9 +355,9 @@ class OutboxSender:
             quiet_end = next_allowed(wall, config.quiet_start, config.quiet_end, self._tz)
             if quiet_end > wall:
                 self.stats.deferred_quiet += await outbox.defer_quiet(
-                    conn, self.channel, config.quiet_kinds, wall, quiet_end
+                    conn, self.channel, config.quiet_kinds, wall, quiet_end, self.chat_id
                 )
-            claim = await outbox.claim(conn, self.channel, wall, wanted)
+            claim = await outbox.claim(conn, self.channel, wall, wanted, self.chat_id)
             # A chat under a long wait (a 429's retry_after) gets its row back in the table
             # rather than holding it in 'sending' for that long.
             held = [
@@ -372,7 +376,7 @@ class OutboxSender:
         if len(claim.rows) + claim.blocked < wanted:
             # The table has nothing more that is due and claimable: look again when the next
             # row falls due, at the next poll, or after a flush frees a busy chat.
-            due = await outbox.next_due(self.db, self.channel)
+            due = await outbox.next_due(self.db, self.channel, self.chat_id)
             delay = config.poll_interval
             if due is not None and due > wall:
                 delay = min(delay, (due - wall).total_seconds())
@@ -486,10 +490,13 @@ async def run_senders(
     stop: asyncio.Event,
     *,
     clock: Callable[[], datetime] = utcnow,
+    only_chats: Mapping[str, str] | None = None,
 ) -> None:
-    """Run one sender per channel until ``stop`` is set (each with its channel's limits)."""
+    """Run one sender per channel until ``stop`` is set (each with its channel's limits);
+    ``only_chats`` limits a channel's sender to one chat (``{"console": user_id}``)."""
+    only = only_chats or {}
     async with asyncio.TaskGroup() as group:
         for channel, transport in transports.items():
             config = SenderConfig.for_channel(settings, channel)
-            sender = OutboxSender(db, channel, transport, config, clock=clock)
+            sender = OutboxSender(db, channel, transport, config, clock=clock, chat_id=only.get(channel))
             group.create_task(sender.run(stop), name=f"outbox-sender-{channel}")

@@ -19,9 +19,9 @@ class SendFailed(Exception):
 
 async def test_only_the_replies_not_delivered_are_sent_again(app: App, chat: Chat) -> None:
     await chat.go_to("outcome")
-    message = inbound("c1", "/start", message_id="twice")
+    message = inbound("c1", "/hoidap", message_id="twice")
     first = await app.engine.handle(message)
-    assert len(first) == 2  # "the flow was stopped", then the menu
+    assert len(first) == 2  # "the flow was stopped", then the Q&A prompt
     sent: list[str] = []
 
     async def dies_on_second(reply: Reply) -> None:
@@ -40,7 +40,7 @@ async def test_only_the_replies_not_delivered_are_sent_again(app: App, chat: Cha
     async def records(reply: Reply) -> None:
         sent.append(reply.text)
 
-    # …and only the menu, which never got out, is sent.
+    # …and only the Q&A prompt, which never got out, is sent.
     assert await send_replies(app, message, again, records) == 1
     assert sent == [first[0].text, first[1].text]
     # A third delivery: everything was delivered, nothing is sent, the payloads are gone.

@@ -178,6 +178,12 @@ def test_amounts_with_currency_are_not_masked(before: str, amount: int, currency
     assert mask_sensitive(text) == (text, 0)
 
 
+def test_an_amount_shaped_like_84_and_nine_digits_is_money() -> None:
+    # Found by the property above: 84 + 9 digits is a phone's shape, the currency word says money.
+    assert mask_sensitive("Tiền 84.300.000.000 đ nhé") == ("Tiền 84.300.000.000 đ nhé", 0)
+    assert mask_sensitive("gọi +84 912 345 678 đ")[1] == 1
+
+
 @given(st.lists(_phone(), min_size=2, max_size=4))
 def test_several_numbers_in_one_message(numbers: list[tuple[str, str]]) -> None:
     text = " và ".join(written for written, _ in numbers)

@@ -283,9 +283,9 @@ async def test_missing_required_column_is_reported_once_before_row_problems(
 ) -> None:
     header = ["Họ và tên", "Giới tính", "Xã", "Thôn", "Chức vụ cũ"]
     rows = [
-        ["A", "nam", "06040", "Nà Sla", ""],
-        ["B", "???", "06040", "Nà Sla", ""],
-        ["C", "nữ", "06040", "Nà Sla", ""],
+        ["Nông Văn An", "nam", "06040", "Nà Sla", ""],
+        ["Lò Văn Bình", "???", "06040", "Nà Sla", ""],
+        ["Hà Thị Chi", "nữ", "06040", "Nà Sla", ""],
     ]
     report = await run(
         teams_db, ImportKind.PEOPLE, write_csv(tmp_path / "p.csv", [header, *rows]), skip_invalid=True

@@ -221,6 +221,21 @@ async def test_recover_returns_in_flight_rows_to_pending(db: Database) -> None:
     assert (await row(db, "a1"))["attempts"] == 1
 
 
+async def test_a_sender_for_one_chat_touches_only_that_chat(db: Database) -> None:
+    """A console serves one user: claiming, recovering and finding the next due row of chat A
+    leave chat B's rows to B's own console (issue 13.16)."""
+    await queue(db, [("A", "a1"), ("B", "b1"), ("A", "a2")], now=NOW)
+    async with db.transaction() as conn:
+        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, NOW, 10, "B")).rows] == ["b1"]
+        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, NOW, 10, "A")).rows] == ["a1"]
+    async with db.transaction() as conn:
+        # A's console restarting must not take back B's row that B's console is sending.
+        assert await outbox.recover_in_flight(conn, CHANNEL, "A") == 1
+    assert (await row(db, "b1"))["status"] == "sending"
+    assert await outbox.next_due(db, CHANNEL, "B") is None
+    assert await outbox.next_due(db, CHANNEL, "A") == NOW
+
+
 async def test_release_undoes_the_attempt(db: Database) -> None:
     await queue(db, [("A", "a1"), ("B", "b1")], now=NOW)
     later = NOW + timedelta(seconds=5)

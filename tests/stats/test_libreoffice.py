@@ -14,11 +14,15 @@ import pytest
 
 from bot.reports.export import ExportKind, ExportOptions, export_all
 from bot.services.stats import Scope
+from bot.storage.db import Database
 from tests.stats.conftest import Q2, World
+from tests.stats.synth import Synth
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # CSV filter options: comma, double quote, UTF-8 (76), start at row 1.
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1"
+
+OPTIONS = ExportOptions(today=date(2026, 7, 2))
 
 pytestmark = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice/libreoffice) is not on PATH; install it to run this check"
@@ -66,3 +70,18 @@ async def test_workbooks_open_in_libreoffice(
     )
     text = await _to_csv(path, tmp_path / "csv")
     assert expected in text
+
+
+async def test_formula_payloads_stay_text_in_libreoffice(db: Database, tmp_path: Path) -> None:
+    """A summary "=1+1" would come out as 2 if LibreOffice computed it (issue 14 item 4)."""
+    s = Synth(db)
+    await s.commune("00001", "An Bình")
+    team = await s.team("00001", "=1+1")
+    person = await s.person("@SUM(1+1)", team_id=team, commune_code="00001")
+    await s.case(team, "2026-04-02", "thanh", reported_by=person, summary="=1+1")
+    (path,) = await export_all(
+        db, tmp_path / "xlsx", Q2, Scope.team(team), kinds=[ExportKind.CASEBOOK], options=OPTIONS
+    )
+    text = await _to_csv(path, tmp_path / "csv")  # the first sheet: Phần I
+    assert '"=1+1"' in text and '"@SUM(1+1)"' in text
+    assert ",2," not in text

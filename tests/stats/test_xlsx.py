@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports.export import ExportKind, ExportOptions, build_report
-from bot.reports.xlsx import sheet_name
-from bot.services.stats import Scope
+from bot.reports.xlsx import casebook_rows, sheet_name
+from bot.services.stats import CasebookEntry, CasebookTeam, Scope, Unit
 from tests.stats.conftest import Q2, World
 
 OPTIONS = ExportOptions(today=date(2026, 7, 2))
@@ -141,6 +141,7 @@ async def test_casebook_of_a_commune_has_both_parts_per_team(world: World) -> No
     assert first[8] is None  # signatures: by hand
     assert "Mã HG-2026-00001" in first[9] and "Lĩnh vực: Đất đai" in first[9] and "2 bên" in first[9]
     assert ws.cell(data, 2).number_format == "dd/mm/yyyy"
+    assert ws.cell(data, 7).alignment.horizontal == "center"  # the marks are centred
     third = [c.value for c in ws[data + 2]]
     assert third[6:8] == [None, "x"]
     assert third[5] == "Hướng giải quyết: các bên đề nghị cơ quan có thẩm quyền giải quyết"
@@ -161,6 +162,23 @@ async def test_casebook_of_a_commune_has_both_parts_per_team(world: World) -> No
     assert "phải truy cứu trách nhiệm hình sự" in out_of_scope[9]
 
 
+def test_casebook_notes_name_the_legal_supporter_in_words() -> None:
+    entry = CasebookEntry(
+        "HG-2026-00001",
+        date(2026, 4, 1),
+        2,
+        "dat_dai",
+        "Tranh chấp",
+        "thanh",
+        None,
+        "Lan",
+        legal_support="legal_civil_servant",
+    )
+    (row,) = casebook_rows(CasebookTeam(Unit("1", "Tổ", "00001", team_id=1), "thôn A", "xã B", [entry]))
+    assert "Hỗ trợ pháp lý: Công chức Tư pháp" in str(row["notes"])
+    assert "legal_civil_servant" not in str(row["notes"])
+
+
 async def test_casebook_part_two_tallies_each_mediator(world: World) -> None:
     report = await build_report(world.db, ExportKind.CASEBOOK, Q2, Scope.team(world.t1), options=OPTIONS)
     ws = load_workbook(io.BytesIO(report.data))["II. thôn Nà Lầu"]
@@ -169,15 +187,19 @@ async def test_casebook_part_two_tallies_each_mediator(world: World) -> None:
     assert ws.cell(header, 2).value == "Hòa giải viên tiến hành hòa giải"
     assert ws.cell(header, 3).value == "Vụ, việc hòa giải chia theo phạm vi hòa giải"
     assert ws.cell(header, 9).value == "Kết quả hòa giải"
-    total = _row_starting(ws, "Cộng")
-    rows = [[c.value for c in ws[r]][:12] for r in range(total, total + 3)]
+    first = header + 3  # below the two header rows and the numbering row
+    rows = [[c.value for c in ws[r]][:12] for r in range(first, first + 5)]
     # STT, name, fields (đất đai, HNGĐ, dân sự khác, sinh hoạt, vi phạm nhỏ, khác), outcomes
-    # (thành, không thành, đang, ngoài phạm vi). Names in Vietnamese order: Hoàng before Lương.
+    # (thành, không thành, đang, ngoài phạm vi). Names in Vietnamese order: Hoàng before Lương;
+    # two ruled lines for hand entry, then the total.
     assert rows == [
-        ["Cộng", None, 2, 1, 1, 0, 0, 0, 2, 1, 1, 0],
         [1, "Hoàng Thị Lan", 2, 0, 1, 0, 0, 0, 1, 1, 1, 0],
         [2, "Lương Văn Hai", 0, 1, 0, 0, 0, 0, 1, 0, 0, 0],
+        [None] * 12,
+        [None] * 12,
+        [None, "Cộng", 2, 1, 1, 0, 0, 0, 2, 1, 1, 0],
     ]
+    assert ws.cell(first + 4, 2).font.bold
 
 
 async def test_empty_casebook_still_has_its_header(world: World) -> None:

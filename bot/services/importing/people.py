@@ -9,6 +9,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from bot.domain.enums import LegalSupporterType, PersonStatus, Role, Sex
+from bot.domain.names import person_name
 from bot.domain.people import MEDIATOR_ROLES
 from bot.services.importing.places import Places, row_commune
 from bot.services.importing.report import ImportReport, Problem
@@ -183,8 +184,12 @@ def _check_person(
     row: Row, places: Places, today: date, create_teams: bool, fact: _PersonFacts
 ) -> PersonDraft | None:
     name = row.required("full_name")
-    if name is not None and not any(ch.isalpha() for ch in name):
-        row.fail("full_name", t.NOT_A_NAME.format(value=name))
+    if name is not None:
+        # The chat's own rule: a name the bot would refuse at registration is refused here too.
+        checked = person_name(name)
+        if checked is None:
+            row.fail("full_name", t.NOT_A_NAME.format(value=name))
+        name = checked
     phone = row.phone("phone")
     if not row.text("phone") and row.has("phone"):
         row.fail("phone", t.REQUIRED_VALUE)

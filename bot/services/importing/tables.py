@@ -10,12 +10,13 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.domain.vntext import clean_input, fold, squeeze
@@ -77,10 +78,78 @@ def _read_csv(path: Path) -> tuple[list[SourceRow], str]:
         # Excel's plain "CSV" is cp1258/cp1252 in Vietnam; guessing would corrupt names silently.
         raise ImportAborted(t.FILE_NOT_UTF8.format(path=path, position=exc.start)) from None
     delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # Number records, not physical lines: Excel shows a quoted multi-line cell as one row.
-    rows = [SourceRow(n, tuple(_clean(cell) for cell in record)) for n, record in enumerate(reader, start=1)]
+    lines = io.StringIO(text, newline="").readlines()
+    consumed = 0  # physical lines handed to the reader so far
+
+    def feed() -> Iterator[str]:
+        nonlocal consumed
+        for line in lines:
+            consumed += 1
+            yield line
+
+    # strict: a quote that is never closed is an error at the end of the file instead of
+    # silently swallowing every following line into one cell (issue 14.6).
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+    rows: list[SourceRow] = []
+    record_start = 0  # index in ``lines`` of the first line of the record being read
+    try:
+        for record in reader:
+            # Number records, not physical lines: Excel shows a quoted multi-line cell as one row.
+            rows.append(SourceRow(len(rows) + 1, tuple(_clean(cell) for cell in record)))
+            record_start = consumed
+    except csv.Error:
+        raise ImportAborted(_csv_problem(lines, record_start, len(rows) + 1, delimiter, path)) from None
     return rows, delimiter
+
+
+def _csv_problem(lines: Sequence[str], start: int, row_number: int, delimiter: str, path: Path) -> str:
+    """The Vietnamese message for a record the csv module refused, naming its row and column."""
+    problem = locate_csv_problem("".join(lines[start:]), delimiter, csv.field_size_limit())
+    where = {"path": path, "row": row_number, "line": start + 1, "column": problem.column + 1}
+    where["letter"] = get_column_letter(problem.column + 1)
+    limit = f"{csv.field_size_limit():,}".replace(",", ".")
+    return t.CSV_PROBLEMS[problem.kind].format(limit=limit, **where)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvProblem:
+    """Where a refused record goes wrong: the column (from 0) and what is wrong there
+    (``too_long``, ``open_quote``, ``bad_quote`` or ``other``)."""
+
+    column: int
+    kind: str
+
+
+def locate_csv_problem(text: str, delimiter: str, limit: int) -> CsvProblem:
+    """Find the first problem of ``text`` (the refused record and everything after it): an
+    over-long cell, a character right after a closing quote, or a quote left open.
+
+    The csv module says only that a record is bad, not where; this scan, just for the message,
+    follows the same quoting rule (a doubled quote inside quotes toggles twice and so changes
+    nothing) and stops at the first end of line outside quotes.
+    """
+    column, length, quoted, quote_column, closed = 0, 0, False, 0, False
+    for char in text:
+        if closed and char not in (delimiter, '"', "\r", "\n"):
+            return CsvProblem(column, "bad_quote")
+        closed = False
+        if char == '"':
+            quoted = not quoted
+            if quoted:
+                quote_column = column
+            else:
+                closed = True
+        elif not quoted and char == delimiter:
+            column, length = column + 1, 0
+            continue
+        elif not quoted and char in "\r\n":
+            break
+        length += 1
+        if length > limit:
+            return CsvProblem(column, "too_long")
+    if quoted:
+        return CsvProblem(quote_column, "open_quote")
+    return CsvProblem(column, "other")
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -1,0 +1,21 @@
+"""Two processes opening the same new database at once both migrate it safely (found while
+testing several consoles on one database, issue 13.16)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.storage.db import Database, bundled_migrations
+
+
+async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    databases = [Database(path) for _ in range(4)]
+    # Each Database has its own connections (threads): like four processes starting together.
+    await asyncio.gather(*(db.open() for db in databases))
+    try:
+        rows = await databases[0].fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        assert [row["version"] for row in rows] == [m.version for m in bundled_migrations()]
+    finally:
+        await asyncio.gather(*(db.close() for db in databases))
