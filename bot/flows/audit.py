@@ -54,7 +54,8 @@ async def _who_prompt(ctx: Ctx) -> Reply:
 
 
 async def _who_parse(ctx: Ctx, answer: Answer) -> list[list[object]]:
-    found = await privacy.find_people(ctx.tx, _me(ctx), answer.text)
+    # Read outside the write transaction: a province-wide search reads every name.
+    found = await privacy.find_people(ctx.app.db.reader, _me(ctx), answer.text)
     if not found:
         raise Invalid(tp.AUDIT_NO_MATCH.format(text=answer.text[:40]))
     if len(found) == 1:
