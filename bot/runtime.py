@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
@@ -40,6 +40,8 @@ class App:
     flow_commands: dict[str, str] = field(default_factory=dict)
     # Handled before any flow (opt-out words, RSVP answers); None lets the message through.
     preflight: Callable[[Ctx, str], Awaitable[list[Reply] | None]] | None = None
+    # Asked before a flow starts: another (flow, data) to start first, e.g. a new privacy notice.
+    before_flow: Callable[[Ctx, str], Awaitable[tuple[str, dict[str, Any]] | None]] | None = None
     _engine: Engine | None = None
 
     @property
@@ -116,6 +118,7 @@ async def open_app(
     clock: Callable[[], datetime] = utcnow,
 ) -> AsyncIterator[App]:
     """Open the database (migrating it), load the knowledge base and build the flows."""
+    from bot.flows.notice_gate import before_flow
     from bot.flows.preflight import preflight
     from bot.flows.registry import build_flows
     from bot.services.bootstrap import ensure_units
@@ -140,6 +143,7 @@ async def open_app(
             clock=clock,
             flow_commands={f.command: f.name for f in flows.values() if f.command},
             preflight=preflight,
+            before_flow=before_flow,
         )
         yield app
     finally:

@@ -470,6 +470,11 @@ class _Turn:
         refusal = flow.allowed(self.actor)
         if refusal is not None:
             return _Refused(refusal, [])
+        if self.app.before_flow is not None:
+            # An app hook may put another flow first (bot/flows/notice_gate.py); it carries ``name``.
+            detour = await self.app.before_flow(self._ctx(dict(data)), name)
+            if detour is not None:
+                return await self._open(*detour)
         ctx = self._ctx(dict(data))
         try:
             if flow.begin is not None:

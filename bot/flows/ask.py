@@ -40,8 +40,10 @@ async def _answer_question(ctx: Ctx, question: str) -> None:
         masked, _ = mask_sensitive(question)
         await kb_log.record_unanswered(ctx.tx, fold(masked), result.decision, ctx.now)
     ctx.data["q"] = question
-    answered = result.decision == Decision.ANSWER
-    ctx.data["show"] = await with_disclaimer(ctx, result.text) if answered else result.text
+    # An answer or the closest passages quote the law: the first of a conversation says it is
+    # information, not a decision (a decline quotes nothing and points to the officer anyway).
+    quotes_law = result.decision in (Decision.ANSWER, Decision.SUGGEST)
+    ctx.data["show"] = await with_disclaimer(ctx, result.text) if quotes_law else result.text
     ctx.data["offer"] = offer
 
 
@@ -52,7 +54,7 @@ async def _show_passage(ctx: Ctx, ref: str) -> None:
         raise Invalid(tm.KB_UNAVAILABLE)
     for chunk in chunks[:-1]:
         ctx.say(chunk)
-    ctx.data["show"] = chunks[-1]
+    ctx.data["show"] = await with_disclaimer(ctx, chunks[-1])
     ctx.data["offer"] = [[tm.HELPFUL, f"fb:1:{ref}"], [tm.NOT_HELPFUL, f"fb:0:{ref}"]]
 
 

@@ -12,21 +12,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from bot.conversation.actor import Actor
 from bot.conversation.flow import Answer, Ctx, Flow, Step
 from bot.conversation.messages import Choice, Reply
 from bot.flows.common import yes_no_words
 from bot.services import privacy
+from bot.services.console_identity import is_operator_as
 from bot.texts import privacy as tp
 
 _ACCEPTED = "consent"
 
 
 def current_notice(ctx: Ctx) -> privacy.Notice:
-    """The notice as configured (file, controller, link)."""
+    """The notice as configured (file, controller, link); read again only when the file changes,
+    since every flow start of a registered person checks its version (bot/flows/notice_gate.py)."""
     settings = ctx.app.settings
-    return privacy.load_notice(settings.notice_file, settings.privacy_controller, settings.privacy_notice_url)
+    path = settings.notice_file
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1  # load_notice reports the missing file
+    return _load(path, stamp, settings.privacy_controller, settings.privacy_notice_url)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, stamp: int, controller: str, url: str) -> privacy.Notice:
+    return privacy.load_notice(path, controller, url)
 
 
 async def consent_begin(ctx: Ctx) -> None:
@@ -86,14 +100,13 @@ async def with_disclaimer(ctx: Ctx, text: str) -> str:
 
 
 async def renewal_choices(ctx: Ctx) -> list[Choice]:
-    """For a registered person whose last answer was to another version (or a refusal): the menu
-    button to read the current notice."""
-    if ctx.actor.person is None:
+    """For a registered person who has not accepted the current version (a new text, a refusal, or
+    an account created without any consent record): the menu button to read the notice."""
+    person = ctx.actor.person
+    if person is None or is_operator_as(ctx.inbound.channel, ctx.inbound.user_id):
         return []
-    # Only people who answered an earlier version are asked: accounts created before consents
-    # were recorded (imports, invites) are covered by the deployer's own notice (docs/privacy.md).
-    consent = await privacy.latest_consent(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id)
-    if consent is None or (consent.accepted and consent.version == current_notice(ctx).version):
+    consent = await privacy.person_consent(ctx.tx, person.id, ctx.inbound.channel, ctx.inbound.chat_id)
+    if consent is not None and consent.accepted and consent.version == current_notice(ctx).version:
         return []
     return [Choice(tp.READ_NOTICE, "privacy_notice")]
 
@@ -102,19 +115,73 @@ def _registered(actor: Actor) -> str | None:
     return None if actor.person is not None else tp.NOTICE_AT_REGISTRATION
 
 
+# The flow the person was starting when the notice was put first (see bot/flows/notice_gate.py).
+THEN = "then"
+_LATER = "later"
+
+
+async def _renewal_prompt(ctx: Ctx) -> Reply:
+    choices = [
+        Choice(tp.CONSENT_ACCEPT, "accept"),
+        Choice(tp.CONSENT_REFUSE, "refuse"),
+        Choice(tp.NOTICE_LATER, _LATER),
+    ]
+    text = current_notice(ctx).text
+    if THEN in ctx.data:
+        text = f"{tp.NOTICE_BEFORE_FLOW}\n\n{text}"
+    return Reply(text, choices=choices, columns=2)
+
+
+async def _renewal_parse(ctx: Ctx, answer: Answer) -> str:
+    if answer.choice not in ("accept", "refuse"):
+        # «Để sau», or a question typed instead: nothing is recorded and the person goes on.
+        if answer.choice is None and answer.text:
+            ctx.data[THEN] = ["ask", {"q": answer.text}]
+        return _LATER
+    assert ctx.actor.person is not None
+    accepted = answer.choice == "accept"
+    await privacy.record_consent(
+        ctx.tx,
+        ctx.inbound.channel,
+        ctx.inbound.chat_id,
+        current_notice(ctx).version,
+        accepted,
+        ctx.now,
+        person_id=ctx.actor.person.id,
+    )
+    return answer.choice
+
+
 async def _renewal_finish(ctx: Ctx) -> list[Reply]:
     assert ctx.actor.person is not None
     await privacy.link_consents(ctx.tx, ctx.inbound.channel, ctx.inbound.chat_id, ctx.actor.person.id)
-    return [Reply(tp.NOTICE_THANKS if ctx.data.get(_ACCEPTED) == "accept" else tp.NOTICE_REFUSED_REGISTERED)]
+    answer = ctx.data.get(_ACCEPTED)
+    then = ctx.data.get(THEN)
+    if then is not None:
+        # Carry on with what the person was starting when the notice was put first.
+        ctx.start_flow(then[0], **then[1])
+    if answer == "accept":
+        return [Reply(tp.NOTICE_THANKS)]
+    if answer == "refuse":
+        return [Reply(tp.NOTICE_REFUSED_REGISTERED)]
+    return [Reply(tp.NOTICE_LATER_DONE)]
 
 
 def notice_flow() -> Flow:
-    """A registered person reads the current notice and answers it."""
+    """A registered person reads the current notice and answers it, or leaves it for later.
+
+    Ephemeral: «menu» or another command simply moves on (the menu keeps offering the notice),
+    so it never stands between a person and their work."""
     return Flow(
         name="privacy_notice",
         title=tp.READ_NOTICE,
-        steps={"consent": consent_step(next_step=None)},
+        steps={
+            "consent": Step(
+                "consent", _renewal_prompt, _renewal_parse, next=None, store=_ACCEPTED, free_text=True
+            )
+        },
         first="consent",
         finish=_renewal_finish,
         allowed=_registered,
+        ephemeral=True,
     )

@@ -107,9 +107,9 @@ async def _home_parse(ctx: Ctx, answer: Answer) -> str:
         raise Invalid(tt.CONTEST_NONE) from None
     assert round_ is not None
     book = await asyncio.to_thread(results_workbook, round_, standings, ctx.app.tz)
-    # The ranking names every participant: logged like the other exports of personal data.
-    scope = privacy.scope_key("commune" if round_.commune_code else "province", round_.commune_code)
-    await privacy.record_access(ctx.tx, _me(ctx).id, "training_list", scope, ctx.now)
+    # The ranking names every participant: logged like the other exports of personal data,
+    # scoped to the round so "who saw my data?" finds exactly its entrants (issue 17).
+    await privacy.record_access(ctx.tx, _me(ctx).id, "training_list", f"contest:{round_.id}", ctx.now)
     attachment = Attachment(f"ket-qua-thi-{round_.id}.xlsx", XLSX_MIME, data=book)
     ctx.say(Reply(contests.ranking_text(round_, standings), attachment=attachment))
     return "home"

@@ -251,11 +251,9 @@ async def _course_parse(ctx: Ctx, answer: Answer) -> str:
     if action == "list":
         data = await training.sheet(ctx.tx, me, course_id)
         book = await asyncio.to_thread(attendance_workbook, data)
-        # The list names every attendee: logged like the other exports of personal data.
-        scope = privacy.scope_key(
-            "commune" if data.course.commune_code else "province", data.course.commune_code
-        )
-        await privacy.record_access(ctx.tx, me.id, "training_list", scope, ctx.now)
+        # The list names every invitee and attendee: logged like the other exports of personal
+        # data, scoped to the course so "who saw my data?" finds exactly its people (issue 17).
+        await privacy.record_access(ctx.tx, me.id, "training_list", f"course:{course_id}", ctx.now)
         ctx.say(
             Reply(
                 training.summary_text(data),

@@ -56,11 +56,13 @@ def menu_flow(items: list[MenuItem], flows: Mapping[str, Flow]) -> Flow:
     async def prompt(ctx: Ctx) -> Reply:
         person = ctx.actor.person
         if person is None:
-            text = await with_disclaimer(ctx, t.WELCOME_NEW)
+            text = t.WELCOME_NEW
         elif not person.active:
             text = inactive_notice(person) + "\n\n" + t.MENU_TITLE
         else:
             text = t.MENU_TITLE
+        # The greeting says once per conversation that this is an automated assistant (issue 17).
+        text = await with_disclaimer(ctx, text)
         renewal = await renewal_choices(ctx)
         if renewal:
             text = f"{tp.NOTICE_CHANGED}\n\n{text}"

@@ -10,6 +10,14 @@ from bot.storage import people as people_repo
 from bot.texts import console as tc
 
 ANONYMOUS = "console-user"
+# ``hoagiai chat --as``: the operator speaking as someone else (see console_user_for).
+_AS_PREFIX = "console-person-"
+
+
+def is_operator_as(channel: str, user_id: str) -> bool:
+    """True for a console identity the operator took on with ``--as``: whatever is answered there
+    was not said by that person (so, e.g., it must never count as their consent)."""
+    return channel == Channel.CONSOLE and user_id.startswith(_AS_PREFIX)
 
 
 async def console_user_for(app: App, who: str, user: str = "") -> str:
@@ -36,7 +44,7 @@ async def console_user_for(app: App, who: str, user: str = "") -> str:
         if not found:
             raise LookupError(tc.NO_PERSON_WITH_ROLE.format(who=who))
         person_id = found[0]
-    user_id = f"console-person-{person_id}"
+    user_id = f"{_AS_PREFIX}{person_id}"
     async with app.db.transaction() as tx:
         await people_repo.touch_identity(tx, Channel.CONSOLE, user_id, user_id, user_id, app.clock())
         await people_repo.link_identity(tx, Channel.CONSOLE, user_id, person_id)

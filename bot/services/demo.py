@@ -58,6 +58,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 WIPED_TABLES = (
     "access_audit",
     "privacy_consents",
+    "privacy_notice_asks",
     "assistant_disclaimers",
     "contest_answers",
     "contest_rounds",

@@ -7,20 +7,27 @@ calls :func:`purge_expired`, and ``hoagiai audit`` calls :func:`list_audit`.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import aiosqlite
 
 from bot.domain.enums import PersonStatus, Role
+from bot.domain.people import Person
+from bot.domain.phone import normalize_vn_mobile
+from bot.domain.vntext import display_name, fold
 from bot.storage import drafts
 from bot.storage import training as training_repo
 from bot.storage.db import Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
 from bot.texts.register import ROLE_LABELS, STATUS_LABELS
+
+log = logging.getLogger(__name__)
 
 _FRONT_MATTER = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.DOTALL)
 _VERSION = re.compile(r'^version:\s*"?(?P<v>[^"\n]+?)"?\s*$', re.MULTILINE)
@@ -107,6 +114,37 @@ async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, 
     return consent is None or not consent.accepted or consent.version != notice.version
 
 
+async def person_consent(
+    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str
+) -> Consent | None:
+    """A registered person's most recent answer, given in this chat or linked to them from any of
+    their chats (one answer covers a person who uses both Telegram and Zalo)."""
+    row = await query_one(
+        conn,
+        "SELECT notice_version, accepted, at FROM privacy_consents "
+        "WHERE person_id = ? OR (channel = ? AND chat_id = ?) ORDER BY at DESC, id DESC LIMIT 1",
+        (person_id, channel, chat_id),
+    )
+    return Consent(row["notice_version"], bool(row["accepted"]), row["at"]) if row else None
+
+
+async def ask_notice_once(
+    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str, version: str, now: datetime
+) -> bool:
+    """True exactly once per person and notice version, when they never answered that version
+    (new text, or an account created without consent: imports, old invites); the asking is
+    recorded, so skipping the notice never turns it into a wall (docs/privacy.md)."""
+    consent = await person_consent(conn, person_id, channel, chat_id)
+    if consent is not None and consent.version == version:
+        return False
+    cursor = await conn.execute(
+        "INSERT INTO privacy_notice_asks(person_id, notice_version, asked_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(person_id, notice_version) DO NOTHING",
+        (person_id, version, iso(now)),
+    )
+    return cursor.rowcount == 1
+
+
 async def disclaimer_due(
     conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
 ) -> bool:
@@ -166,6 +204,21 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
     lines.append(
         tp.MY_DATA_CASES.format(count=len(codes), codes=", ".join(codes)) if codes else tp.MY_DATA_NO_CASES
     )
+    place = await query_one(
+        conn,
+        "SELECT c.unit_type || ' ' || c.name AS commune, t.name AS team FROM people p "
+        "LEFT JOIN communes c ON c.code = p.commune_code "
+        "LEFT JOIN teams t ON t.id = p.team_id WHERE p.id = ?",
+        (person_id,),
+    )
+    assert place is not None
+    lines.append(
+        tp.MY_DATA_PLACE.format(
+            commune=place["commune"] or tp.UNKNOWN,
+            team=place["team"] or tp.UNKNOWN,
+            recognised=person["recognised_on"] or tp.UNKNOWN,
+        )
+    )
     records = await training_repo.records_of(conn, person_id)
     lines.append(
         tp.MY_DATA_TRAINING.format(
@@ -176,6 +229,7 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
             rounds=records.contest_rounds,
         )
     )
+    lines.append(tp.MY_DATA_WHO_SAW)
     return "\n".join(lines)
 
 
@@ -203,6 +257,12 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
         await conn.execute(
             "DELETE FROM sessions WHERE channel = ? AND chat_id = ?", (chat["channel"], chat["chat_id"])
         )
+        # Replies kept for a redelivery (migration 0014) may hold their data: drop them too.
+        await conn.execute(
+            "UPDATE inbound_seen SET replies = NULL, replies_sent = replies_total "
+            "WHERE channel = ? AND chat_id = ? AND replies IS NOT NULL",
+            (chat["channel"], chat["chat_id"]),
+        )
         await drafts.forget_chat(conn, chat["channel"], chat["chat_id"])
     await conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
     await conn.execute(
@@ -212,7 +272,8 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
         (person_id,),
     )
     await conn.execute(
-        "UPDATE people SET full_name = ?, phone = NULL, sex = NULL, ethnic_minority = NULL, status = ?, "
+        "UPDATE people SET full_name = ?, phone = NULL, sex = NULL, ethnic_minority = NULL, "
+        "preferred_channel = NULL, status = ?, "
         "status_reason = NULL, updated_at = ? WHERE id = ?",
         (pseudonym, PersonStatus.LEFT.value, iso(now), person_id),
     )
@@ -258,21 +319,51 @@ class AuditEntry:
     scope: str
 
 
+# Accesses naming people of one commune, or lists that include them (7 parameters: the code).
+_IN_COMMUNE = (
+    "(a.subject_id IN (SELECT id FROM people WHERE commune_code = ?) "
+    "OR a.scope = 'commune:' || ? "
+    "OR a.scope IN (SELECT 'team:' || id FROM teams WHERE commune_code = ? "
+    "UNION SELECT 'course:' || ti.course_id FROM training_invitees ti "
+    "JOIN people ip ON ip.id = ti.person_id WHERE ip.commune_code = ? "
+    "UNION SELECT 'contest:' || ca.round_id FROM contest_answers ca "
+    "JOIN people cp ON cp.id = ca.person_id WHERE cp.commune_code = ?) "
+    "OR a.scope = 'province' "
+    "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM communes c WHERE c.code = ? AND c.is_pilot = 1)) "
+    "OR a.actor_id IN (SELECT id FROM people WHERE commune_code = ? AND role = 'commune_officer'))"
+)
+
+
 async def list_audit(
-    db: Database, limit: int = 50, subject_id: int | None = None, since: datetime | None = None
+    db: Database,
+    limit: int = 50,
+    subject_id: int | None = None,
+    since: datetime | None = None,
+    commune_code: str | None = None,
 ) -> list[AuditEntry]:
     """The latest accesses, newest first; ``subject_id`` answers "who looked at my data?"
-    (accesses naming that person, plus list views of the team or commune they belong to)."""
+    (accesses naming that person, plus list views of the team, commune, course or contest they
+    belong to); ``commune_code`` keeps what concerns that commune's people (a commune officer's
+    view in ``/nhatky``: their own accesses, those naming their people, and wider lists)."""
     where = ["a.at >= ?"]
     params: list[object] = [iso(since) if since else ""]
     if subject_id is not None:
         where.append(
             "(a.subject_id = ? OR a.scope IN (SELECT 'team:' || team_id FROM people WHERE id = ? "
-            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ?) OR a.scope = 'province' "
+            "UNION SELECT 'commune:' || commune_code FROM people WHERE id = ? "
+            # Course attendance sheets and contest results name invitees, attendees and entrants.
+            "UNION SELECT 'course:' || course_id FROM training_invitees WHERE person_id = ? "
+            "UNION SELECT 'course:' || s.course_id FROM training_attendance ta "
+            "JOIN training_sessions s ON s.id = ta.session_id WHERE ta.person_id = ? "
+            "UNION SELECT 'contest:' || round_id FROM contest_answers WHERE person_id = ?) "
+            "OR a.scope = 'province' "
             "OR (a.scope = 'pilot' AND EXISTS (SELECT 1 FROM people s "
             "JOIN communes c ON c.code = s.commune_code WHERE s.id = ? AND c.is_pilot = 1)))"
         )
-        params += [subject_id, subject_id, subject_id, subject_id]
+        params += [subject_id] * 7
+    if commune_code is not None:
+        where.append(_IN_COMMUNE)
+        params += [commune_code] * 7
     rows = await db.fetchall(
         "SELECT a.at, a.action, a.scope, p.full_name FROM access_audit a "
         "LEFT JOIN people p ON p.id = a.actor_id "
@@ -285,16 +376,120 @@ async def list_audit(
     ]
 
 
-def format_audit(entries: list[AuditEntry]) -> str:
-    """The audit as a chat message (for province officers) or console text."""
+def audit_commune(viewer: Person) -> str | None:
+    """The commune whose audit ``viewer`` may read in the chat: None for the whole province
+    (province officers, admins); raises PermissionError for anyone else (the audit names officers,
+    so it is not for mediators)."""
+    if viewer.active and viewer.role in (Role.PROVINCE_OFFICER, Role.ADMIN):
+        return None
+    if viewer.active and viewer.role == Role.COMMUNE_OFFICER and viewer.commune_code:
+        return viewer.commune_code
+    log.warning("audit_refused person=%s role=%s", viewer.id, viewer.role.value)
+    raise PermissionError("audit outside scope")
+
+
+async def audit_for_viewer(db: Database, viewer: Person, limit: int) -> list[AuditEntry]:
+    """The audit as ``viewer`` may read it: the province's, or their commune's."""
+    return await list_audit(db, limit=limit, commune_code=audit_commune(viewer))
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A person an officer may look up in the audit."""
+
+    id: int
+    name: str
+    team: str | None
+
+
+async def find_people(conn: aiosqlite.Connection, viewer: Person, text: str, limit: int = 10) -> list[Found]:
+    """People in ``viewer``'s audit scope whose phone is ``text`` or whose name contains it
+    (without diacritics), for "who looked at this person's data?"."""
+    commune = audit_commune(viewer)
+    rows = await conn.execute_fetchall(
+        "SELECT p.id, p.full_name, p.phone, t.name AS team FROM people p "
+        "LEFT JOIN teams t ON t.id = p.team_id WHERE p.status <> 'left' "
+        "AND (? IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
+        (commune, commune),
+    )
+    phone = normalize_vn_mobile(text)
+    wanted = fold(text).strip()
+    if not wanted:
+        return []
+
+    def matching() -> list[Found]:
+        hits = [
+            r for r in rows if (phone is not None and r["phone"] == phone) or wanted in fold(r["full_name"])
+        ]
+        return [Found(r["id"], r["full_name"], r["team"]) for r in hits[:limit]]
+
+    # Names are matched in Python (folding Vietnamese is not portable SQL); a province's ~15,000
+    # names take a few hundred milliseconds, so off the event loop.
+    return await asyncio.to_thread(matching)
+
+
+async def audit_of_person(
+    conn: aiosqlite.Connection, db: Database, viewer: Person, person_id: int, now: datetime, limit: int
+) -> list[AuditEntry]:
+    """Who viewed or exported one person's data, for an officer answering that person; the
+    look-up itself is logged (it shows which officers handled the person's data)."""
+    commune = audit_commune(viewer)
+    row = await query_one(conn, "SELECT commune_code FROM people WHERE id = ?", (person_id,))
+    if row is None or (commune is not None and row["commune_code"] != commune):
+        log.warning("audit_refused person=%s subject=%s", viewer.id, person_id)
+        raise PermissionError("person outside scope")
+    entries = await list_audit(db, limit=limit, subject_id=person_id)
+    await record_access(conn, viewer.id, "audit_view", f"person:{person_id}", now, person_id)
+    return entries
+
+
+# How each kind of scope key is named in the chat: (SQL for the name by id, Vietnamese template).
+_SCOPE_NAMES = {
+    "commune": ("SELECT unit_type || ' ' || name FROM communes WHERE code = ?", tp.SCOPE_COMMUNE),
+    "team": ("SELECT name FROM teams WHERE id = ?", tp.SCOPE_TEAM),
+    "person": ("SELECT full_name FROM people WHERE id = ?", tp.SCOPE_PERSON),
+    "course": ("SELECT title FROM training_courses WHERE id = ?", tp.SCOPE_COURSE),
+    "contest": ("SELECT title FROM contest_rounds WHERE id = ?", tp.SCOPE_CONTEST),
+}
+
+
+async def scope_labels(conn: aiosqlite.Connection, entries: list[AuditEntry]) -> dict[str, str]:
+    """Readable names for the entries' scopes ("commune:06316" → "xã Tân Đoàn"), for officers
+    reading the audit in the chat; a key that no longer resolves is shown as stored."""
+    labels: dict[str, str] = {"province": tp.SCOPE_PROVINCE, "pilot": tp.SCOPE_PILOT}
+    for key in {e.scope for e in entries} - labels.keys():
+        kind, _, ident = key.partition(":")
+        if kind not in _SCOPE_NAMES or not ident:
+            continue
+        sql, template = _SCOPE_NAMES[kind]
+        row = await query_one(conn, sql, (ident,))
+        if row is not None:
+            labels[key] = template.format(name=display_name(str(row[0])) if kind == "person" else row[0])
+    return labels
+
+
+def format_audit(
+    entries: list[AuditEntry],
+    header: str = tp.AUDIT_HEADER,
+    empty: str = tp.AUDIT_EMPTY,
+    tz: tzinfo | None = None,
+    labels: dict[str, str] | None = None,
+) -> str:
+    """The audit as a chat message or console text (``header`` takes ``{count}``); times in
+    ``tz`` (the chat shows local time), else as stored (UTC)."""
     if not entries:
-        return tp.AUDIT_EMPTY
-    lines = [tp.AUDIT_HEADER.format(count=len(entries))]
+        return empty
+    lines = [header.format(count=len(entries))]
     for entry in entries:
         action = tp.AUDIT_ACTIONS.get(entry.action, entry.action)
+        at = datetime.fromisoformat(entry.at)
+        shown = at.astimezone(tz) if tz is not None else at
         lines.append(
             tp.AUDIT_LINE.format(
-                at=entry.at[:16].replace("T", " "), actor=entry.actor, action=action, scope=entry.scope
+                at=shown.strftime("%Y-%m-%d %H:%M"),
+                actor=entry.actor,
+                action=action,
+                scope=(labels or {}).get(entry.scope, entry.scope),
             )
         )
     return "\n".join(lines)

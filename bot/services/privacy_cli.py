@@ -22,6 +22,7 @@ def add_audit_commands(subparsers: Any) -> None:
     audit = subparsers.add_parser("audit", help="ai đã xem hoặc xuất dữ liệu cá nhân")
     audit.add_argument("--limit", type=int, default=50, help="số mục (mặc định: 50)")
     audit.add_argument("--person", type=int, help="chỉ những lần truy cập liên quan đến người có mã này")
+    audit.add_argument("--commune", help="chỉ những gì liên quan đến người của xã/phường có mã này")
     audit.add_argument("--since", type=_date, help="chỉ từ ngày này (YYYY-MM-DD, giờ UTC)")
     audit.set_defaults(handler=run_audit_command)
 
@@ -36,7 +37,9 @@ def _date(text: str) -> datetime:
 async def run_audit_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the audit; returns 0."""
     async with Database(settings.db_file) as db:
-        entries = await list_audit(db, limit=args.limit, subject_id=args.person, since=args.since)
+        entries = await list_audit(
+            db, limit=args.limit, subject_id=args.person, since=args.since, commune_code=args.commune
+        )
     print(format_audit(entries))
     return 0
 

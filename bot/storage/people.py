@@ -176,3 +176,13 @@ async def update_contact(
         "WHERE id = ?",
         (full_name, phone, iso(now), person_id),
     )
+
+
+async def set_ethnic_minority(
+    conn: aiosqlite.Connection, person_id: int, now: datetime, value: bool | None
+) -> None:
+    """A person's own answer about ethnicity (None: they prefer not to say; sensitive data)."""
+    await conn.execute(
+        "UPDATE people SET ethnic_minority = ?, updated_at = ? WHERE id = ?",
+        (None if value is None else int(value), iso(now), person_id),
+    )

@@ -12,6 +12,12 @@ NOTICE_REFUSED_REGISTERED = (
     "Đã ghi nhận bạn chưa đồng ý. Nếu muốn rời và xóa thông tin liên lạc, vào /hoso; "
     "muốn hỏi thêm, xin liên hệ công chức tư pháp xã."
 )
+NOTICE_LATER = "Để sau"
+NOTICE_LATER_DONE = "Được. Bạn có thể đọc thông báo bất cứ lúc nào: gõ menu rồi chọn «🔒 Đọc thông báo»."
+NOTICE_BEFORE_FLOW = (
+    "🔒 Trước khi tiếp tục, xin đọc thông báo về dữ liệu cá nhân (bản mới, hoặc bạn chưa được đọc). "
+    "Đang bận thì chọn «Để sau»: việc của bạn vẫn tiếp tục ngay."
+)
 NOTICE_CHANGED = "🔒 Thông báo về dữ liệu cá nhân đã được cập nhật: xin chọn «Đọc thông báo» bên dưới."
 REFUSED = (
     "Bạn chưa đồng ý nên trợ lý không lưu thông tin cá nhân của bạn. "
@@ -35,9 +41,22 @@ MY_DATA_IDENTITY = "Tài khoản trò chuyện: {channel} (từ {since})."
 MY_DATA_CONSENT = "Đồng ý thông báo phiên bản {version}: {answer} lúc {at}."
 MY_DATA_CASES = "Vụ việc bạn đã ghi: {count} ({codes})."
 MY_DATA_NO_CASES = "Vụ việc bạn đã ghi: chưa có."
+MY_DATA_PLACE = "Nơi hoạt động: {commune}, tổ {team}; công nhận hòa giải viên ngày {recognised}."
 MY_DATA_TRAINING = (
     "Tập huấn và tự học: {sessions} buổi tập huấn đã điểm danh; {lessons} bài tự học đã xong, "
     "{answers} câu trả lời; nhận câu hỏi hằng tuần: {weekly}; đã dự {rounds} vòng hội thi."
+)
+EDIT_ETHNIC = "✏️ Sửa thông tin dân tộc"
+ETHNIC_SAVED = "Đã lưu thông tin dân tộc."
+LEAVE_ASSISTANT = "🚪 Rời trợ lý, xóa thông tin liên lạc"
+LEAVE_ERASES = (
+    "Số điện thoại, giới tính, dân tộc và liên kết tài khoản trò chuyện sẽ bị xóa; họ tên được thay bằng "
+    "vai trò và tổ; các vụ việc bạn ghi vẫn được giữ trong sổ theo dõi."
+)
+LEAVE_CONFIRM_SELF = "Rời Trợ lý Hòa giải? Tài khoản của bạn sẽ ngừng hoạt động. " + LEAVE_ERASES
+LEFT_DONE_OFFICER = (
+    "Bạn đã rời Trợ lý Hòa giải. Số điện thoại và tài khoản trò chuyện đã được xóa khỏi hồ sơ; "
+    "những gì bạn đã ghi vẫn được giữ, chỉ ghi vai trò."
 )
 UNKNOWN = "chưa rõ"
 YES = "có"
@@ -57,5 +76,29 @@ AUDIT_ACTIONS = {
     "team_members": "xem danh sách tổ",
     "approval_card": "xem thẻ duyệt đăng ký",
     "profile_view": "xem hồ sơ",
+    "audit_view": "tra nhật ký truy cập của một người",
     "training_list": "xuất danh sách điểm danh, kết quả hội thi",
 }
+AUDIT_HEADER_COMMUNE = (
+    "Nhật ký truy cập dữ liệu liên quan đến người trong xã của bạn ({count} lượt gần nhất):"
+)
+AUDIT_BY_PERSON = "🔎 Tra theo một người"
+AUDIT_ASK_PERSON = (
+    "Gõ họ tên (hoặc một phần họ tên) hay số điện thoại của người muốn biết ai đã xem dữ liệu của họ:"
+)
+AUDIT_NO_MATCH = (
+    "Không tìm thấy ai khớp với «{text}» trong phạm vi của bạn. Gõ lại họ tên hoặc số điện thoại:"
+)
+AUDIT_PICK_PERSON = "Chọn người cần tra:"
+AUDIT_PERSON_HEADER = "Ai đã xem hoặc xuất dữ liệu của {name} ({count} lượt gần nhất):"
+AUDIT_PERSON_EMPTY = "Chưa có ai xem hoặc xuất dữ liệu của {name}."
+MY_DATA_WHO_SAW = (
+    "Muốn biết ai đã xem hoặc xuất dữ liệu của bạn: hỏi công chức tư pháp xã, họ tra được trong /nhatky."
+)
+SCOPE_PROVINCE = "toàn tỉnh"
+SCOPE_PILOT = "các xã điểm"
+SCOPE_COMMUNE = "{name}"
+SCOPE_TEAM = "tổ {name}"
+SCOPE_PERSON = "hồ sơ {name}"
+SCOPE_COURSE = "lớp «{name}»"
+SCOPE_CONTEST = "vòng thi «{name}»"

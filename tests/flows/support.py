@@ -21,7 +21,7 @@ from bot.conversation.messages import Channel, Inbound, InboundKind, Reply
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.runtime import App, open_app
-from bot.services import cases
+from bot.services import cases, privacy
 from bot.storage import outbox, units
 from bot.storage import people as people_repo
 from bot.storage.cases import CaseRow
@@ -156,9 +156,21 @@ async def add_person(
         if user is not None:
             await people_repo.touch_identity(tx, Channel.CONSOLE, user, user, user, now)
             await people_repo.link_identity(tx, Channel.CONSOLE, user, person_id)
+            # They have read the current privacy notice, so it is not put before their first flow.
+            await privacy.record_consent(
+                tx, Channel.CONSOLE, user, notice_version(app), True, now, person_id=person_id
+            )
         person = await people_repo.get_person(tx, person_id)
     assert person is not None
     return person
+
+
+def notice_version(app: App) -> str:
+    """The version of the privacy notice the app shows."""
+    settings = app.settings
+    return privacy.load_notice(
+        settings.notice_file, settings.privacy_controller, settings.privacy_notice_url
+    ).version
 
 
 async def reload(app: App, person_id: int) -> Person:

@@ -10,6 +10,7 @@ from bot.domain.enums import PersonStatus, Role
 from bot.runtime import App
 from bot.services import registration
 from bot.texts import common as t
+from bot.texts import privacy as tp
 from bot.texts import register as tr
 from tests.flows.support import TAN_DOAN, Chat, Clock, World, add_person, count
 
@@ -27,7 +28,8 @@ async def test_valid_code_registers_an_active_officer(app: App) -> None:
     chat = Chat(app, "lan")
     reply = await chat(f"/start {code}")
     assert tr.INVITE_WELCOME.format(role="Công chức Tư pháp xã/phường", place=" (xã Tân Đoàn)") in reply
-    assert reply.endswith(tr.ASK_NAME)
+    assert "Thông báo về dữ liệu cá nhân" in reply  # before the first personal question
+    assert (await chat("Đồng ý")).endswith(tr.ASK_NAME)
     await chat("tran thi lan")
     reply = await chat("0912 345 678")
     assert reply == tr.INVITE_DONE.format(role="Công chức Tư pháp xã/phường", name="Tran Thi Lan")
@@ -45,8 +47,20 @@ async def test_valid_code_registers_an_active_officer(app: App) -> None:
     )
     invite = await app.db.fetchone("SELECT used_by, used_at FROM invites WHERE code = ?", (code,))
     assert invite is not None and invite["used_by"] == row["id"] and invite["used_at"] is not None
-    # Active at once: the officer's menu offers approvals.
+    consent = await app.db.fetchone("SELECT accepted, person_id FROM privacy_consents WHERE chat_id = 'lan'")
+    assert consent is not None and (consent["accepted"], consent["person_id"]) == (1, row["id"])
+    # Active at once: the officer's menu offers approvals (the notice is not asked again).
     assert "Duyệt đăng ký" in await chat("menu")
+
+
+async def test_refusing_the_notice_keeps_the_code_unused(app: App) -> None:
+    code = await _invite(app)
+    chat = Chat(app, "u")
+    await chat(f"/start {code}")
+    assert tp.REFUSED in await chat("Không đồng ý")
+    assert await count(app, "SELECT COUNT(*) FROM people") == 0
+    invite = await app.db.fetchone("SELECT used_by FROM invites WHERE code = ?", (code,))
+    assert invite is not None and invite["used_by"] is None
 
 
 async def test_code_is_case_insensitive(app: App) -> None:
@@ -57,7 +71,7 @@ async def test_code_is_case_insensitive(app: App) -> None:
 
 async def test_reused_code_is_refused(app: App) -> None:
     code = await _invite(app)
-    await Chat(app, "first").play([f"/start {code}", "Trần Thị Lan", "0912345678"])
+    await Chat(app, "first").play([f"/start {code}", "Đồng ý", "Trần Thị Lan", "0912345678"])
     reply = await Chat(app, "second")(f"/start {code}")
     assert reply == tr.INVITE_INVALID
     assert await count(app, "SELECT COUNT(*) FROM people") == 1
@@ -73,7 +87,7 @@ async def test_expired_code_is_refused(app: App, clock: Clock) -> None:
 async def test_code_expiring_during_the_conversation_is_refused_at_the_end(app: App, clock: Clock) -> None:
     code = await _invite(app, days=1 / 24)
     chat = Chat(app, "u")
-    await chat.play([f"/start {code}", "Trần Thị Lan"])
+    await chat.play([f"/start {code}", "Đồng ý", "Trần Thị Lan"])
     clock.advance(minutes=61)
     assert await chat("0912345678") == tr.INVITE_INVALID
     assert await count(app, "SELECT COUNT(*) FROM people") == 0
@@ -95,7 +109,7 @@ async def test_phone_taken_keeps_the_code_unused(world: World) -> None:
     code = await _invite(world.app)
     assert world.med.phone is not None
     chat = Chat(world.app, "u")
-    reply = await chat.play([f"/start {code}", "Trần Thị Lan", world.med.phone])
+    reply = await chat.play([f"/start {code}", "Đồng ý", "Trần Thị Lan", world.med.phone])
     # The taken number is refused at the phone step and the user may type another one.
     assert reply.startswith(tr.PHONE_TAKEN_RETRY)
     invite = await world.app.db.fetchone("SELECT used_by FROM invites WHERE code = ?", (code,))

@@ -37,4 +37,4 @@ async def test_province_officer_reads_the_audit_in_chat(app: App, world: World) 
         await privacy.record_access(tx, world.officer.id, "export_xlsx", f"commune:{TAN_DOAN}", app.clock())
     shown = await world.chat("province")("/nhatky")
     assert "Lương Thị Hạnh: xuất tệp Excel" in shown
-    assert t.NOT_ALLOWED in await world.chat("officer")("/nhatky")  # a commune officer is refused
+    assert t.NOT_ALLOWED in await world.chat("med")("/nhatky")  # a mediator is refused

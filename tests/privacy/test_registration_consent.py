@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.runtime import App
-from bot.services import privacy
 from bot.texts import privacy as tp
 from tests.flows.support import World, count
 
@@ -29,23 +28,9 @@ async def test_consent_is_linked_and_ethnicity_may_be_skipped(app: App, world: W
         "SELECT id, ethnic_minority FROM people WHERE full_name = 'Nguyễn Văn Hai'"
     )
     assert person is not None and person["ethnic_minority"] is None
-    row = await app.db.fetchone("SELECT accepted, person_id, notice_version FROM privacy_consents")
+    row = await app.db.fetchone(
+        "SELECT accepted, person_id, notice_version FROM privacy_consents WHERE chat_id = 'newbie'"
+    )
     assert row is not None and (row["accepted"], row["person_id"]) == (1, person["id"])
     # Having accepted this version, a second registration attempt does not show the notice again.
     assert "Thông báo về dữ liệu cá nhân" not in await world.chat("newbie")("/dangky")
-
-
-async def test_a_new_notice_version_is_offered_in_the_menu(app: App, world: World) -> None:
-    async with app.db.transaction() as tx:
-        await privacy.record_consent(tx, "console", "med", "2020-01", True, app.clock(), world.med.id)
-    med = world.chat("med")
-    shown = await med("menu")
-    assert shown.startswith(tp.NOTICE_CHANGED)
-    assert med.replies[-1].choices[0].value == "privacy_notice"
-    assert "Thông báo về dữ liệu cá nhân" in await med.press("privacy_notice")
-    assert tp.NOTICE_THANKS in await med("Đồng ý")
-    assert not (await med("menu")).startswith(tp.NOTICE_CHANGED)
-    rows = await app.db.fetchall(
-        "SELECT notice_version FROM privacy_consents WHERE person_id = ?", (world.med.id,)
-    )
-    assert len(rows) == 2

@@ -16,9 +16,11 @@ from bot.domain.periods import Period, PeriodError
 from bot.flows.stats import monthly_window, stats_flow, stats_visible
 from bot.reports.xlsx import XLSX_MIME
 from bot.runtime import App, open_app
+from bot.services import privacy
 from bot.storage import people as people_repo
 from bot.texts import stats as ts
 from tests.conftest import Chat, FakeClock
+from tests.flows.support import notice_version
 from tests.stats.conftest import Q2, World
 from tests.stats.test_charts import png_size
 
@@ -41,6 +43,10 @@ async def chat_as(app: App, person_id: int) -> Chat:
     async with app.db.transaction() as tx:
         await people_repo.touch_identity(tx, Channel.CONSOLE, user, chat.chat_id, "", app.clock())
         await people_repo.link_identity(tx, Channel.CONSOLE, user, person_id)
+        # They have read the current notice (it would otherwise come before their first flow).
+        await privacy.record_consent(
+            tx, Channel.CONSOLE, chat.chat_id, notice_version(app), True, app.clock(), person_id
+        )
     return chat
 
 

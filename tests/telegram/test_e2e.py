@@ -410,7 +410,9 @@ async def _officer_joins(officer: Member, code: str) -> None:
     assert welcome["text"] == tr.INVITE_WELCOME.format(
         role=tr.ROLE_LABELS[Role.COMMUNE_OFFICER], place=" (xã Thất Khê)"
     )
-    assert (await officer.reply())["text"] == tr.ASK_NAME
+    notice = await officer.reply()
+    assert notice["text"].startswith("🔒 Thông báo về dữ liệu cá nhân")
+    assert (await officer.press(notice, tp.CONSENT_ACCEPT))["text"] == tr.ASK_NAME
     assert (await officer.say("Hoàng Văn Hùng"))["text"] == tr.ASK_PHONE
     done = await officer.share_phone("84912345678")
     assert done["text"] == tr.INVITE_DONE.format(

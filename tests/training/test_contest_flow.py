@@ -4,6 +4,7 @@ ranking with their own place, and ``/thi`` shows it again for a week."""
 
 from __future__ import annotations
 
+from bot.services import privacy
 from bot.storage import outbox
 from bot.training.content import Bank
 from bot.workers.scheduler import run_once
@@ -49,6 +50,13 @@ async def test_contest_round_in_the_chat(world: World, bank: Bank) -> None:
     assert "1. Hoàng Thị Lan — 6/6 câu đúng" in lines
     assert "2. Lăng Văn Tài — 0/6 câu đúng" in lines
     assert any(r.attachment is not None for r in officer.replies)
+    # The ranking names every entrant: the export is in the access audit, and an entrant asking
+    # "who saw my data?" finds it.
+    [round_id] = [r[0] for r in await app.db.fetchall("SELECT id FROM contest_rounds")]
+    audit = await app.db.fetchall("SELECT actor_id, action, scope FROM access_audit")
+    assert [tuple(r) for r in audit] == [(world.officer.id, "training_list", f"contest:{round_id}")]
+    [entry] = await privacy.list_audit(app.db, subject_id=world.med.id)
+    assert (entry.actor, entry.scope) == ("Lương Thị Hạnh", f"contest:{round_id}")
 
     # The window has closed: the scheduler sends each participant the ranking and their place.
     result = await run_once(app.db, app.settings, app.clock())

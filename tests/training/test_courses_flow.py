@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.enums import Role
+from bot.services import privacy
 from tests.flows.support import World, add_person, count, outbox_for
 
 
@@ -60,6 +61,13 @@ async def test_officer_runs_a_course_in_the_chat(world: World) -> None:
     assert "Có mặt ít nhất một buổi: 4" in listed
     assert any(r.attachment is not None and r.attachment.filename.endswith(".xlsx") for r in officer.replies)
     assert await count(app, "SELECT COUNT(*) FROM training_attendance") == 4
+    # The sheet names invitees and attendees: the export is in the access audit, and an attendee
+    # asking "who saw my data?" finds it.
+    [course_id] = [r[0] for r in await app.db.fetchall("SELECT id FROM training_courses")]
+    audit = await app.db.fetchall("SELECT actor_id, action, scope FROM access_audit")
+    assert [tuple(r) for r in audit] == [(world.officer.id, "training_list", f"course:{course_id}")]
+    [entry] = await privacy.list_audit(app.db, subject_id=world.med.id)
+    assert (entry.actor, entry.scope) == ("Lương Thị Hạnh", f"course:{course_id}")
 
 
 async def test_mediators_cannot_open_the_course_flow(world: World) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.services import privacy, study
 from bot.training.content import Bank
-from tests.flows.support import TAN_DOAN, World
+from tests.flows.support import World
 from tests.training.test_courses import _check_in, _course, _session
 
 
@@ -58,7 +58,14 @@ async def test_attendance_and_ranking_exports_are_audited(world: World, bank: Ba
     rows = await app.db.fetchall(
         "SELECT action, scope, actor_id FROM access_audit WHERE action = 'training_list'"
     )
-    assert [tuple(r) for r in rows] == [("training_list", f"commune:{TAN_DOAN}", world.officer.id)] * 2
+    # Scoped to the course and the round, so "who saw my data?" finds exactly their people.
+    course_id = (await app.db.fetchall("SELECT id FROM training_courses"))[0][0]
+    round_id = (await app.db.fetchall("SELECT id FROM contest_rounds"))[0][0]
+    assert [tuple(r) for r in rows] == [
+        ("training_list", f"course:{course_id}", world.officer.id),
+        ("training_list", f"contest:{round_id}", world.officer.id),
+    ]
     mine = await privacy.list_audit(app.db, subject_id=world.med.id)
-    assert [e.action for e in mine].count("training_list") == 2
+    # The invitee is on the attendance list; the ranking names only those who answered.
+    assert [e.scope for e in mine if e.action == "training_list"] == [f"course:{course_id}"]
     assert "xuất danh sách điểm danh, kết quả hội thi" in privacy.format_audit(mine)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.runtime import App
+from bot.services import privacy
 from bot.services.linking import CODE_LIFETIME, LinkRefusal, new_code, redeem
 from bot.storage.db import iso
 from bot.storage.people import touch_identity
+from tests.flows.support import notice_version
 
 
 async def _person(app: App, name: str, channel: str, external: str) -> int:
@@ -23,6 +25,10 @@ async def _person(app: App, name: str, channel: str, external: str) -> int:
         await tx.execute(
             "UPDATE identities SET person_id = ? WHERE channel = ? AND external_id = ?",
             (cur.lastrowid, channel, external),
+        )
+        # They have read the current notice (it would otherwise come before their first flow).
+        await privacy.record_consent(
+            tx, channel, external, notice_version(app), True, now, person_id=cur.lastrowid
         )
         return cur.lastrowid
 
