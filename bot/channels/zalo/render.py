@@ -38,9 +38,17 @@ class Photo:
 Outgoing = Text | Photo
 
 
+def for_zalo(text: str) -> str:
+    """Shared wording that assumes buttons or attachments, replaced by what Zalo offers."""
+    for telegram, zalo in tz.PHRASES.items():
+        text = text.replace(telegram, zalo)
+    return text
+
+
 def body(reply: Reply) -> str:
     """The reply as one text: its words, then its choices numbered (once), then hints."""
-    parts = [reply.text.strip()] if reply.text.strip() else []
+    words = for_zalo(reply.text.strip())
+    parts = [words] if words else []
     if reply.choices:
         listing = numbered(reply.choices)
         # Re-prompts already carry the numbered list in their text: never print it twice.
