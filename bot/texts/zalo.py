@@ -28,6 +28,10 @@ PHRASES: dict[str, str] = {
         "(trên Zalo: chọn biểu tượng ảnh cạnh ô soạn tin rồi chọn ảnh; tài liệu PDF, Word thì "
         "kèm đường link ở bước sau)"
     ),
+    tb.RSVP_HINT: "Trả lời bằng cách gõ «sẽ tham dự», «không tham dự» hoặc «đã nhận».",
     t.STALE_BUTTON: "Lựa chọn này thuộc tin nhắn cũ. Hãy dùng các lựa chọn mới nhất bên dưới:",
     t.STALE_BUTTON_IDLE: "Lựa chọn này thuộc tin nhắn cũ. Gõ «menu» để bắt đầu lại.",
 }
+# A notification's action choice (go:<flow>…), told as the command that does the same.
+ACTION_COMMANDS: dict[str, str] = {"approve": "/duyet", "cases": "/vuviec"}
+TYPE_COMMAND = "👉 Gõ {command} để {what}."

@@ -19,11 +19,14 @@ from pathlib import Path
 
 from bot.channels.zalo.channel import ZaloChannel
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.render import Text
+from bot.channels.zalo.transport import reply_parts
 from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.conversation.messages import Channel
 from bot.domain.enums import PersonStatus, Role
 from bot.kb import KnowledgeBase
 from bot.runtime import App, open_app
+from bot.storage import outbox
 from bot.storage import people as people_repo
 from bot.storage.sessions import load_session
 from bot.texts import common as t
@@ -41,6 +44,16 @@ LEAVING = ("hủy", "quay lại", "menu", "thoát", "dừng", "không đồng ý
 OFF_LIST = "gì vậy"
 # A flow is walked in full by this many personas; the others only open it (its refusal, if any).
 WALKS_PER_FLOW = 1
+CHOOSE_NAMED = re.compile(r"[Cc]họn (?:mục )?«([^»]+)»")
+# Typed as a user would: labels without diacritics, numbers, free text.
+REGISTER = ("dang ky", "dong y", "hoa giai vien", "tan doan", "1", "na pan", "Lý Thị Mai", "nu", "2",
+            "0987 654 321", "gui dang ky")  # fmt: skip
+APPROVE = ("/duyet", "Lý Thị Mai", "duyet")
+INVITATION = "Mời các hòa giải viên dự tập huấn kỹ năng hòa giải ngày 20/3/2026 tại hội trường UBND xã."
+ANNOUNCE = ("/thongbao", INVITATION,
+            "khong kem tep", "khong kem duong link", "=1", "tiep tuc", "co", "gui ngay", "gui")  # fmt: skip
+REPORT = ("/baocao", "hom qua", "dat dai", "Hai hộ tranh chấp lối đi chung ra ruộng", "hoa giai thanh",
+          "1", "hom nay", "xac nhan luu")  # fmt: skip
 QUESTION = "hòa giải viên có được thù lao không"
 
 
@@ -48,6 +61,11 @@ def plain(text: str) -> str:
     """The text as typed on a phone without a Vietnamese keyboard."""
     text = text.replace("đ", "d").replace("Đ", "D")
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def bare(label: str) -> str:
+    """An option's label as a user types it: no leading emoji, no diacritics, lower case."""
+    return re.sub(r"^\W+", "", plain(label).lower()).strip()
 
 
 def numbered_blocks(text: str) -> list[list[tuple[int, str]]]:
@@ -86,13 +104,20 @@ def problems_in(text: str) -> list[str]:
         if [n for n, _ in block] != list(range(1, len(block) + 1)):
             found.append(f"numbering {[n for n, _ in block]}")
     lines = [line for block in blocks for line in block]
+    # «chọn «X»» in the words must name an option the user can see (and type) in this message.
+    labels = {bare(label) for _, label in lines}
+    for named in CHOOSE_NAMED.findall(text):
+        if lines and not any(plain(named).lower() in label for label in labels):
+            found.append(f"names «{named}», not an option")
     if len(set(lines)) != len(lines):
         found.append("a numbered option printed twice")
     prose = "\n".join(line for line in text.split("\n") if not NUMBERED.match(line.strip()))
+    quoted = {plain(q).lower().strip() for q in re.findall(r"«([^»]+)»", prose)}
+    bullets = {plain(b).lower().strip() for b in re.findall(r"^[•\-] (.+)$", prose, re.MULTILINE)}
     for block in blocks:
         # The options spelled out in the prose as well as numbered: the list is there twice.
-        spelled = [label for _, label in block if len(label) > 3 and f"• {label}" in prose]
-        if len(block) > 1 and len(spelled) == len(block):
+        spelled = [label for _, label in block if bare(label) in quoted | bullets]
+        if len(block) >= 3 and len(spelled) == len(block):
             found.append(f"options listed twice: {spelled}")
     return found
 
@@ -149,6 +174,17 @@ class ZaloWalker:
             await self.say(chat, text)
             if await self.where(chat) != here:
                 return
+
+    async def script(self, chat: str, typed: tuple[str, ...]) -> None:
+        """Type a scripted conversation; each answer must move the conversation on (but those
+        marked ``=``)."""
+        for text in typed:
+            stays = text.startswith("=")  # a step answered more than once (a multi-choice)
+            text = text.removeprefix("=")
+            before = await self.where(chat)
+            answer = await self.say(chat, text)
+            if before is not None and not stays and await self.where(chat) == before:
+                self.problems.append(f"{chat} {before}: {text!r} did not move on: {answer[-1][:200]!r}")
 
     async def walk(self, chat: str, command: str) -> None:
         """Open a flow by typing its command; walk it unless enough personas already have."""
@@ -213,20 +249,45 @@ async def test_every_flow_reads_as_numbered_text_on_zalo(tmp_path: Path) -> None
         client = ZaloClient(TOKEN, "https://zalo.test", transport=api.transport())
         walker = ZaloWalker(app, api, ZaloChannel(app, client))
         try:
+            personas = await _personas(app)
             # A newcomer: a greeting, a question, registration typed through to the end.
             [welcome] = await walker.say("newcomer", "xin chào")
             assert t.WELCOME_NEW.split("\n")[0] in welcome and "\n1. " in welcome, welcome
             await walker.say("newcomer", QUESTION)
+            await walker.script("newcomer", REGISTER)
+            # The officer approves her and sends an invitation; she reports a case.
+            await walker.script("officer", APPROVE)
+            await walker.script("officer", ANNOUNCE)
+            await walker.script("newcomer", REPORT)
             await walker.walk("newcomer", "dangky")
-            personas = await _personas(app)
             for chat in personas:
                 await walker.say(chat, "menu")
             for command in sorted(app.flow_commands):
                 for chat in personas:
                     if time.monotonic() - started < BUDGET_SECONDS:
                         await walker.walk(chat, command)
+            # What the walks queued for others (approval requests, decisions, announcements),
+            # as the Zalo outbox transport would send it.
+            rows = await app.db.fetchall("SELECT kind, payload FROM outbox ORDER BY id")
+            for row in rows:
+                queued = outbox.decode_reply(row["payload"])
+                # No session holds a notification's action choices: a number typed for one
+                # reaches nothing (the weekly question's answers are read by number, though).
+                stateless = {c.label for c in queued.choices if re.match(r"go:(?!wq:)", c.value)}
+                for part in reply_parts(queued, None):
+                    if not isinstance(part, Text):
+                        continue
+                    whys = problems_in(part.text)
+                    numbered_labels = {label for block in numbered_blocks(part.text) for _, label in block}
+                    if numbered_labels & stateless:
+                        whys.append(
+                            f"numbered, but no number answers it: {sorted(numbered_labels & stateless)}"
+                        )
+                    for why in whys:
+                        walker.problems.append(f"outbox {row['kind']}: {why}: {part.text[:300]!r}")
         finally:
             await client.aclose()
+    assert len(rows) >= 3, "the walks queued too few proactive messages to be worth checking"
     problems = sorted(set(walker.problems))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
     flows = {flow for flow, _ in walker.steps}
