@@ -21,12 +21,6 @@ from bot.domain.vntext import canonical, fold, has_diacritics, squeeze
 _GLOBAL_WORDS = {
     "menu": "menu",
     "danh mục": "menu",
-    # Zalo has no /start: a newcomer's first message is usually a greeting, answered by the menu.
-    "xin chào": "menu",
-    "chào": "menu",
-    "chào bạn": "menu",
-    "alo": "menu",
-    "hello": "menu",
     "hủy": "cancel",
     "hủy bỏ": "cancel",
     "thôi": "cancel",

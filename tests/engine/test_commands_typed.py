@@ -63,8 +63,3 @@ def test_not_logged_as_a_gap(text: str) -> None:
 def test_questions_are_logged(text: str) -> None:
     assert not is_command_like(text, COMMANDS)
 
-
-@pytest.mark.parametrize("text", ["xin chào", "Xin chao!", "chào", "Chào bạn", "alo", "Hello"])
-def test_a_greeting_opens_the_menu(text: str) -> None:
-    """Zalo has no /start: a newcomer's first «xin chào» gets the menu, not a KB search."""
-    assert parse_command(text, COMMANDS) == Command("menu")
