@@ -250,8 +250,8 @@ async def test_every_flow_reads_as_numbered_text_on_zalo(tmp_path: Path) -> None
         walker = ZaloWalker(app, api, ZaloChannel(app, client))
         try:
             personas = await _personas(app)
-            # A newcomer: the menu, a question, registration typed through to the end.
-            [welcome] = await walker.say("newcomer", "menu")
+            # A newcomer: a greeting, a question, registration typed through to the end.
+            [welcome] = await walker.say("newcomer", "Xin chào!")  # Zalo has no /start
             assert t.WELCOME_NEW.split("\n")[0] in welcome and "\n1. " in welcome, welcome
             await walker.say("newcomer", QUESTION)
             await walker.script("newcomer", REGISTER)
