@@ -7,6 +7,8 @@ traps the user. The session is ephemeral: nothing here is worth resuming after a
 
 from __future__ import annotations
 
+import re
+
 from bot.conversation.commands import is_command_like
 from bot.conversation.flow import Answer, Ctx, Flow, Invalid, Step
 from bot.conversation.messages import Choice, Reply
@@ -58,8 +60,24 @@ async def _show_passage(ctx: Ctx, ref: str) -> None:
     ctx.data["offer"] = [[tm.HELPFUL, f"fb:1:{ref}"], [tm.NOT_HELPFUL, f"fb:0:{ref}"]]
 
 
+# A greeting is how most people open a chat — on Zalo, which has no /start, it is usually the
+# very first message: it gets the menu (the welcome, for a newcomer), not a failed KB search.
+GREETINGS = frozenset(
+    {"xin chao", "chao", "chao ban", "chao tro ly", "xin chao tro ly", "chao anh", "chao chi", "chao em",
+     "alo", "hello", "hi", "xin chao a", "chao a"}
+)  # fmt: skip
+
+
+def is_greeting(text: str) -> bool:
+    """Whether a whole message is only a greeting («Xin chào!», «alo», «chao ban»)."""
+    return " ".join(re.sub(r"[^\w\s]+", " ", fold(text)).split()) in GREETINGS
+
+
 async def _begin(ctx: Ctx) -> None:
     question = ctx.data.get("q")
+    if question and is_greeting(question):
+        ctx.start_flow("menu")
+        return
     if question:
         await _answer_question(ctx, question)
 

@@ -60,14 +60,13 @@ ASK_TEXT = (
 TEXT_TOO_SHORT = "Nội dung quá ngắn. Hãy gõ ít nhất 10 ký tự."
 TEXT_WHAT = "Thông báo (tính cả tiêu đề, đường link và ghi chú về tệp kèm)"
 TEXT_TOO_LONG = "Thông báo dài {length} ký tự, quá giới hạn {limit} ký tự (tính cả tiêu đề, đường link và ghi chú về tệp kèm). Hãy rút gọn."
-ASK_FILE = (
-    "Gửi ảnh hoặc tài liệu kèm theo (PDF, Word, ảnh), hoặc chọn «Không kèm tệp». Tệp tối đa {limit} MB."
-)
+# What can be attached, and how: Telegram wording; the Zalo renderer substitutes its own
+# (bot/texts/zalo.py PHRASES), since a Zalo bot receives photos only and has no 📎 button.
+FILE_KINDS = "Gửi ảnh hoặc tài liệu kèm theo (PDF, Word, ảnh)"
+FILE_HOW = "(trên Telegram: bấm biểu tượng 📎 cạnh ô soạn tin rồi chọn ảnh hoặc tài liệu)"
+ASK_FILE = FILE_KINDS + ", hoặc chọn «Không kèm tệp». Tệp tối đa {limit} MB."
 NO_FILE = "Không kèm tệp"
-FILE_EXPECTED = (
-    "Ở bước này hãy gửi một tệp (trên Telegram: bấm biểu tượng 📎 cạnh ô soạn tin rồi chọn ảnh "
-    "hoặc tài liệu), hoặc chọn «Không kèm tệp»."
-)
+FILE_EXPECTED = "Ở bước này hãy gửi một tệp " + FILE_HOW + ", hoặc chọn «Không kèm tệp»."
 FILE_TOO_BIG = "Tệp «{name}» nặng {size} MB, quá giới hạn {limit} MB. Hãy gửi tệp nhỏ hơn, hoặc chọn «Không kèm tệp» rồi gửi đường link ở bước sau."
 ASK_LINK = (
     "Kèm đường link tài liệu? Người nhận trên mọi kênh đều mở được link (ví dụ Google Drive, "

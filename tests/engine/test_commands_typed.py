@@ -62,3 +62,4 @@ def test_not_logged_as_a_gap(text: str) -> None:
 @pytest.mark.parametrize("text", ["hoa giai vien la ai", "thu lao", "to hoa giai co may nguoi"])
 def test_questions_are_logged(text: str) -> None:
     assert not is_command_like(text, COMMANDS)
+

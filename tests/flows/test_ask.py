@@ -13,6 +13,7 @@ from bot.config import DEFAULT_KNOWLEDGE_DIR, Settings
 from bot.kb import KnowledgeBase
 from bot.runtime import App, open_app
 from bot.storage.kb_log import top_gaps
+from bot.texts import common as t
 from bot.texts import menu as tm
 from tests.flows.support import Chat
 
@@ -133,3 +134,12 @@ async def test_commands_numbers_and_single_characters_are_not_gaps(kb_app: App) 
         await chat(text)
     await chat("hủy")
     assert await _rows(kb_app, "SELECT question FROM kb_unanswered") == []
+
+
+@pytest.mark.parametrize("greeting", ["Xin chào!", "xin chao", "alo", "Chào bạn"])
+async def test_a_greeting_gets_the_menu_not_a_search(kb_app: App, greeting: str) -> None:
+    """A newcomer's first «xin chào» (Zalo has no /start) is welcomed with the menu; nothing
+    is logged as a question the KB could not answer."""
+    reply = await Chat(kb_app, "newcomer")(greeting)
+    assert reply.startswith(t.WELCOME_NEW.split("\n")[0]) and "Đăng ký" in reply
+    assert await top_gaps(kb_app.db, 10) == []
