@@ -455,15 +455,19 @@ _SCOPE_NAMES = {
 
 async def scope_labels(conn: aiosqlite.Connection, entries: list[AuditEntry]) -> dict[str, str]:
     """Readable names for the entries' scopes ("commune:06316" → "xã Tân Đoàn"), for officers
-    reading the audit in the chat; a key that no longer resolves is shown as stored."""
+    reading the audit in the chat; a key that no longer resolves is named by its number, never
+    shown as the stored code word."""
     labels: dict[str, str] = {"province": tp.SCOPE_PROVINCE, "pilot": tp.SCOPE_PILOT}
     for key in {e.scope for e in entries} - labels.keys():
         kind, _, ident = key.partition(":")
         if kind not in _SCOPE_NAMES or not ident:
+            labels[key] = tp.SCOPE_OTHER
             continue
         sql, template = _SCOPE_NAMES[kind]
         row = await query_one(conn, sql, (ident,))
-        if row is not None:
+        if row is None:
+            labels[key] = template.format(name=tp.SCOPE_NUMBER.format(ident=ident))
+        else:
             labels[key] = template.format(name=display_name(str(row[0])) if kind == "person" else row[0])
     return labels
 

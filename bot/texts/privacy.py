@@ -102,3 +102,6 @@ SCOPE_TEAM = "tổ {name}"
 SCOPE_PERSON = "hồ sơ {name}"
 SCOPE_COURSE = "lớp «{name}»"
 SCOPE_CONTEST = "vòng thi «{name}»"
+# A scope whose record is gone (or an unknown kind): never the stored code word.
+SCOPE_NUMBER = "số {ident}"
+SCOPE_OTHER = "phạm vi khác"

@@ -23,7 +23,7 @@ SESSION_OPENED = (
     "Mã có hiệu lực đến {until}. Đọc mã cho học viên; mỗi người gõ /diemdanh rồi nhập mã."
 )
 ASK_CODE = "Nhập mã điểm danh (6 chữ số) do ban tổ chức lớp đọc:"
-CODE_UNKNOWN = "Mã «{code}» không đúng. Hãy kiểm tra lại mã ban tổ chức đọc (6 chữ số) rồi nhập lại."
+CODE_UNKNOWN = "Mã «{code}» không đúng. Hãy kiểm tra lại mã ban tổ chức đọc rồi nhập lại."
 CODE_EXPIRED = "Mã «{code}» đã hết hạn (buổi học đã kết thúc điểm danh). Nếu bạn có mặt, hãy nhờ ban tổ chức ghi bổ sung."
 CODE_NOT_YET = "Mã «{code}» chưa đến giờ sử dụng. Hãy nhập lại khi buổi học bắt đầu."
 ALREADY_CHECKED_IN = "Bạn đã được điểm danh buổi này rồi ({when}); không cần nhập lại."

@@ -62,3 +62,16 @@ async def test_commune_officer_cannot_look_up_another_commune(app: App, world: W
     found = await privacy.find_people(app.db.reader, world.province, world.officer2.phone)
     assert [f.id for f in found] == [world.officer2.id]
     assert await privacy.find_people(app.db.reader, world.officer, world.officer2.phone) == []
+
+
+async def test_a_scope_whose_record_is_gone_is_named_by_number_not_code(app: App) -> None:
+    entries = [
+        privacy.AuditEntry("2026-03-10T03:00:00+00:00", "A", "approval_card", "person:99999"),
+        privacy.AuditEntry("2026-03-10T03:00:00+00:00", "A", "export_xlsx", "oddkind:1"),
+    ]
+    async with app.db.transaction() as tx:
+        labels = await privacy.scope_labels(tx, entries)
+    assert labels["person:99999"] == tp.SCOPE_PERSON.format(name=tp.SCOPE_NUMBER.format(ident="99999"))
+    assert labels["oddkind:1"] == tp.SCOPE_OTHER
+    shown = privacy.format_audit(entries, labels=labels)
+    assert "person:" not in shown and "oddkind" not in shown
