@@ -26,7 +26,7 @@ from bot.conversation.choices import match_choice
 from bot.conversation.commands import Command, flow_phrase, parse_command
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
-from bot.conversation.vocabulary import yes_no
+from bot.conversation.vocabulary import resume_or_drop, yes_no
 from bot.domain.numbers import whole_number
 from bot.domain.vntext import clean_input
 from bot.storage import drafts, reply_log
@@ -431,6 +431,10 @@ class _Turn:
         assert self.session is not None
         picked = match_choice(self.text, self._resume_choices())
         value = picked.value if picked is not None else None
+        if value is None:
+            # «tt», «làm tiếp», «bỏ»: the short answers that mean one option only.
+            said = resume_or_drop(self.text)
+            value = None if said is None else ("resume" if said else "drop")
         if value is None and self.session.data.get(_PAUSE) == "cancel":
             # «Hủy thật không?» — a typed yes cancels, a typed no goes on.
             said = yes_no(self.text)
