@@ -102,7 +102,7 @@ class VnArgumentParser(argparse.ArgumentParser):
     def add_subparsers(self, **kwargs: Any) -> Any:
         """Like argparse's, but a subcommand's one-line ``help`` is also its ``--help`` description."""
         action = super().add_subparsers(**kwargs)
-        self._command_name = action.metavar or action.dest
+        self._command_name = str(action.metavar or action.dest)
         create = action.add_parser
 
         def add_parser(name: str, **options: Any) -> Any:
