@@ -83,14 +83,26 @@ class VnArgumentParser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP)
 
+    # Said instead of argparse's generic line when the subcommand is missing or not one of the
+    # choices (``hoagiai export --period 2026-Q2``): which ones exist, with an example.
+    command_hint: str | None = None
+    _command_name: str | None = None
+
     def error(self, message: str) -> NoReturn:
-        """Print the usage and one Vietnamese line, exit 2 (argparse's convention)."""
+        """Print the usage and one Vietnamese line, exit 2 (argparse's convention) — or only
+        :attr:`command_hint` when the message is about the missing or unknown subcommand."""
+        if self.command_hint is not None and self._command_name is not None:
+            required = message.startswith("the following arguments are required:")
+            unknown = message.startswith(f"argument {self._command_name}: invalid choice:")
+            if unknown or (required and self._command_name in message):
+                self.exit(2, f"{self.prog}: {self.command_hint}\n")
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: lỗi: {translate_error(message)}\n")
 
     def add_subparsers(self, **kwargs: Any) -> Any:
         """Like argparse's, but a subcommand's one-line ``help`` is also its ``--help`` description."""
         action = super().add_subparsers(**kwargs)
+        self._command_name = str(action.metavar or action.dest)
         create = action.add_parser
 
         def add_parser(name: str, **options: Any) -> Any:

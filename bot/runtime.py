@@ -40,8 +40,9 @@ class App:
     flow_commands: dict[str, str] = field(default_factory=dict)
     # Handled before any flow (opt-out words, RSVP answers); None lets the message through.
     preflight: Callable[[Ctx, str], Awaitable[list[Reply] | None]] | None = None
-    # Asked before a flow starts: another (flow, data) to start first, e.g. a new privacy notice.
-    before_flow: Callable[[Ctx, str], Awaitable[tuple[str, dict[str, Any]] | None]] | None = None
+    # Asked before a flow starts (its name and the answer typed after its command): another
+    # (flow, data) to start first, e.g. a new privacy notice.
+    before_flow: Callable[[Ctx, str, str], Awaitable[tuple[str, dict[str, Any]] | None]] | None = None
     _engine: Engine | None = None
 
     @property

@@ -26,7 +26,7 @@ from bot.conversation.choices import match_choice
 from bot.conversation.commands import Command, flow_phrase, parse_command
 from bot.conversation.flow import SUSPENDED, Answer, Ctx, Flow, Invalid, TooLong
 from bot.conversation.messages import Choice, Inbound, InboundKind, Reply
-from bot.conversation.vocabulary import yes_no
+from bot.conversation.vocabulary import resume_or_drop, yes_no
 from bot.domain.numbers import whole_number
 from bot.domain.vntext import clean_input
 from bot.storage import drafts, reply_log
@@ -313,22 +313,11 @@ class _Turn:
         or its ``begin`` says no: an approval already decided, a case no longer visible), which
         says why and repeats the current question with the current flow intact.
         ``first_answer`` (the text after ``/lienket``, ``/hoi`` …) answers the first question."""
-        opening = await self._open(name, data)
+        opening = await self._open(name, data, first_answer)
         if isinstance(opening, _Refused):
             return opening.notes + await self._with_reprompt(opening.message)
         notes = await self._stop_current()
-        replies = notes + await self._launch(opening)
-        if (
-            first_answer
-            and opening.reply is not None
-            and self.session is not None
-            and self.session.flow == name
-        ):
-            # Answered at once: the first question is not shown, its answer's outcome is.
-            self.text = first_answer
-            replies = [r for r in replies if r is not opening.reply]
-            replies += await self._answer_step(self.app.flows[name])
-        return replies
+        return notes + await self._launch(opening, _own(opening, name, first_answer))
 
     async def _menu(self) -> list[Reply]:
         """Show the menu; an unfinished flow is kept in it as "▶️ Tiếp tục …", not thrown away."""
@@ -372,7 +361,8 @@ class _Turn:
         flow first; if it refuses, the current step is asked again with the reason and nothing
         is lost — including a flow the menu was keeping as «▶️ Tiếp tục …»."""
         assert self.session is not None and ctx.next_flow is not None
-        opening = await self._open(*ctx.next_flow)
+        name, data = ctx.next_flow
+        opening = await self._open(name, data, ctx.next_answer)
         if isinstance(opening, _Refused):
             before = ctx.notes + opening.notes
             return before + await self._with_reprompt(opening.message)
@@ -381,7 +371,7 @@ class _Turn:
         if SUSPENDED in self.session.data:
             notes += await self._stop_current()
         await self._end_session()
-        return notes + await self._launch(opening)
+        return notes + await self._launch(opening, _own(opening, name, ctx.next_answer))
 
     async def _restore(self, snapshot: dict[str, Any], before: list[Reply]) -> list[Reply]:
         """Go back to a flow suspended by the menu, at the step where it was left."""
@@ -441,6 +431,10 @@ class _Turn:
         assert self.session is not None
         picked = match_choice(self.text, self._resume_choices())
         value = picked.value if picked is not None else None
+        if value is None:
+            # «tt», «làm tiếp», «bỏ»: the short answers that mean one option only.
+            said = resume_or_drop(self.text)
+            value = None if said is None else ("resume" if said else "drop")
         if value is None and self.session.data.get(_PAUSE) == "cancel":
             # «Hủy thật không?» — a typed yes cancels, a typed no goes on.
             said = yes_no(self.text)
@@ -455,14 +449,15 @@ class _Turn:
 
     # -- flows ---------------------------------------------------------------------------------------
 
-    async def start_flow(self, name: str, data: dict[str, Any]) -> list[Reply]:
-        """Start flow ``name`` for this chat (replacing any session) and return its first prompt."""
-        opening = await self._open(name, data)
+    async def start_flow(self, name: str, data: dict[str, Any], first_answer: str = "") -> list[Reply]:
+        """Start flow ``name`` for this chat (replacing any session) and return its first prompt
+        (or, given ``first_answer``, what answering its first question with it says)."""
+        opening = await self._open(name, data, first_answer)
         if isinstance(opening, _Refused):
             return [*opening.notes, Reply(opening.message)]
-        return await self._launch(opening)
+        return await self._launch(opening, _own(opening, name, first_answer))
 
-    async def _open(self, name: str, data: dict[str, Any]) -> _Opening | _Refused:
+    async def _open(self, name: str, data: dict[str, Any], first_answer: str = "") -> _Opening | _Refused:
         """Check whether ``name`` may start now — its ``allowed`` rule, its ``begin`` and its first
         question — without touching the current session, so a refusal can leave the current
         flow intact."""
@@ -471,8 +466,9 @@ class _Turn:
         if refusal is not None:
             return _Refused(refusal, [])
         if self.app.before_flow is not None:
-            # An app hook may put another flow first (bot/flows/notice_gate.py); it carries ``name``.
-            detour = await self.app.before_flow(self._ctx(dict(data)), name)
+            # An app hook may put another flow first (bot/flows/notice_gate.py); it carries ``name``
+            # and ``first_answer``, which then answer nothing in the flow put first.
+            detour = await self.app.before_flow(self._ctx(dict(data)), name, first_answer)
             if detour is not None:
                 return await self._open(*detour)
         ctx = self._ctx(dict(data))
@@ -487,17 +483,24 @@ class _Turn:
             return _Refused(exc.message, ctx.notes)
         return _Opening(flow, ctx, step, reply)
 
-    async def _launch(self, opening: _Opening) -> list[Reply]:
-        """Make an opened flow the chat's session and send its first question."""
+    async def _launch(self, opening: _Opening, first_answer: str = "") -> list[Reply]:
+        """Make an opened flow the chat's session and send its first question — or, given
+        ``first_answer`` (the text after ``/lienket``, ``/hoi`` …), answer it at once."""
         flow, ctx = opening.flow, opening.ctx
         if ctx.next_flow is not None or opening.reply is None:
             assert ctx.next_flow is not None
-            return ctx.notes + await self.start_flow(*ctx.next_flow)
+            return ctx.notes + await self.start_flow(*ctx.next_flow, ctx.next_answer)
         self.session = Session(
             channel=self.inbound.channel, chat_id=self.inbound.chat_id, flow=flow.name, step=opening.step
         )
         self.session.data = ctx.data
-        return await self._send_prompt(opening.reply, ctx.notes)
+        replies = await self._send_prompt(opening.reply, ctx.notes)
+        if first_answer:
+            # Answered at once: the first question is not shown, its answer's outcome is.
+            self.text = first_answer
+            replies = [r for r in replies if r is not opening.reply]
+            replies += await self._answer_step(flow)
+        return replies
 
     async def _render(self, flow: Flow, step: str, ctx: Ctx) -> Reply:
         """The question of ``step`` (raises Invalid when it cannot be asked now — also when the
@@ -628,7 +631,7 @@ class _Turn:
             await self.tx.execute("RELEASE finish")
             if ctx.next_flow is not None:
                 await self._end_session()
-                return ctx.notes + replies + await self.start_flow(*ctx.next_flow)
+                return ctx.notes + replies + await self.start_flow(*ctx.next_flow, ctx.next_answer)
             await self._end_session()
             # Never leave the user in silence: a flow that ends without a word gets a short close.
             return ctx.notes + replies if ctx.notes or replies else [Reply(t.DONE)]
@@ -675,6 +678,12 @@ def _pressed(value: str, offered: list[Choice]) -> Choice | None:
     if index is not None:
         return offered[index - 1] if 1 <= index <= len(offered) else None
     return next((c for c in offered if c.value == value), None)
+
+
+def _own(opening: _Opening, name: str, first_answer: str) -> str:
+    """``first_answer`` when ``opening`` is the flow it was typed for; a flow put first (the
+    privacy notice) carries it on in its data instead of taking it as its own answer."""
+    return first_answer if opening.flow.name == name else ""
 
 
 def _hours(delta: timedelta) -> int:

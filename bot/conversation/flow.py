@@ -73,6 +73,7 @@ class Ctx:
     today: date
     notes: list[Reply] = field(default_factory=list)
     next_flow: tuple[str, dict[str, Any]] | None = None
+    next_answer: str = ""
     resume: dict[str, Any] | None = None
 
     def say(self, reply: Reply | str) -> None:
@@ -83,9 +84,11 @@ class Ctx:
         """Go back to a flow the menu interrupted (``snapshot`` as the engine stored it)."""
         self.resume = snapshot
 
-    def start_flow(self, name: str, **data: Any) -> None:
-        """Hand over to another flow once this step is done (menus, "record outcome now" …)."""
+    def start_flow(self, name: str, /, first_answer: str = "", **data: Any) -> None:
+        """Hand over to another flow once this step is done (menus, "record outcome now" …);
+        ``first_answer`` answers its first question (text typed after a command, carried on)."""
         self.next_flow = (name, data)
+        self.next_answer = first_answer
 
 
 PromptFn = Callable[[Ctx], Awaitable[Reply]]

@@ -1,4 +1,4 @@
-"""Short replies people type, matched in one place: yes/no, confirm, ethnicity.
+"""Short replies people type, matched in one place: yes/no, confirm, continue/cancel, ethnicity.
 
 People answer a Có/Không button by typing what they would text a colleague — ``ko``, ``k``,
 ``hok``, ``uh``, ``dc``, ``đúng rồi`` — often without diacritics. Every flow's yes/no, confirm
@@ -39,6 +39,22 @@ CONFIRM_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Answers to «Bạn đang làm dở … Tiếp tục hay hủy?». «có»/«không»/«ok» are left out: after
+# "continue or cancel?" either could mean both, so they get the two options again.
+RESUME_WORDS = frozenset(
+    {
+        "tiep tuc", "tiep", "tt", "lam tiep", "tiep di", "tiep tuc di", "lam tiep di", "tiep nhe",
+        "tiep tuc nhe", "lam tiep nhe", "tiep tuc lam", "lam nua", "lam tiep a", "tiep a", "continue",
+    }
+)  # fmt: skip
+DROP_WORDS = frozenset(
+    {
+        "huy", "huy bo", "huy di", "thoi", "thoi huy", "thoi bo", "thoi bo di", "bo", "bo di",
+        "khoi", "thoi khoi", "xoa", "xoa di", "khong lam nua", "ko lam nua", "thoi khong lam nua",
+    }
+)  # fmt: skip
+
+
 def key(text: str) -> str:
     """The folded form a reply is looked up by: lower case, no diacritics, no punctuation."""
     return " ".join(_DECORATION.sub(" ", fold(text)).split())
@@ -50,6 +66,17 @@ def yes_no(text: str) -> bool | None:
     if word in YES_WORDS:
         return True
     if word in NO_WORDS:
+        return False
+    return None
+
+
+def resume_or_drop(text: str) -> bool | None:
+    """True for a typed «tiếp tục» («tiếp», «tt», «làm tiếp»), False for a typed «hủy» («thôi»,
+    «bỏ»), None when the text is neither (or could be both, like «có»)."""
+    word = key(text)
+    if word in RESUME_WORDS:
+        return True
+    if word in DROP_WORDS:
         return False
     return None
 

@@ -45,6 +45,7 @@ from bot.storage.broadcasts import BroadcastRow
 from bot.texts import broadcast as tb
 from bot.texts import common as t
 from bot.texts import outbox as to
+from bot.texts import zalo as tz
 from bot.workers.quiet_hours import next_allowed
 
 MIN_TEXT_CHARS = 10
@@ -453,6 +454,19 @@ async def _urgent_prompt(ctx: Ctx) -> Reply:
 # ---------------------------------------------------------------------------- confirming
 
 
+def rsvp_preview(channels: set[str]) -> list[str]:
+    """What an invitation's recipients get to answer with, one line per channel they use:
+    Telegram shows buttons, the console a numbered list, Zalo (no buttons) a typed-words line
+    in place of the shared hint (``bot.texts.zalo.PHRASES``)."""
+    labels = " · ".join(tb.RSVP_LABELS.values())
+    used = [ch for ch in tb.PREVIEW_CHOICES if ch in channels]
+    if not used:
+        # Nobody reachable yet (the summary says so): the generic line.
+        return [tb.PREVIEW_BUTTONS.format(labels=labels)]
+    typed = tz.PHRASES[tb.RSVP_HINT]
+    return [tb.PREVIEW_CHOICES[ch].format(labels=labels, typed=typed) for ch in used]
+
+
 async def _confirm_prompt(ctx: Ctx) -> Reply:
     ctx.data[EDITING] = True
     me = _me(ctx)
@@ -463,7 +477,7 @@ async def _confirm_prompt(ctx: Ctx) -> Reply:
     text = broadcasts.render(head, ctx.data["text"], ctx.data.get("link"), training)
     lines = [tb.PREVIEW, tb.RULE, text, tb.RULE]
     if training:
-        lines.append(tb.PREVIEW_BUTTONS.format(labels=" · ".join(tb.RSVP_LABELS.values())))
+        lines += rsvp_preview(await broadcasts.audience_channels(ctx.tx, me, audience))
     attachment = _attachment(ctx)
     if attachment is not None and attachment.ref is not None:
         lines.append(tb.PREVIEW_FILE.format(name=attachment.filename))

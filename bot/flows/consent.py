@@ -115,7 +115,8 @@ def _registered(actor: Actor) -> str | None:
     return None if actor.person is not None else tp.NOTICE_AT_REGISTRATION
 
 
-# The flow the person was starting when the notice was put first (see bot/flows/notice_gate.py).
+# The flow the person was starting when the notice was put first (see bot/flows/notice_gate.py):
+# ``[name, data, first_answer]`` (sessions saved before the answer was carried have two items).
 THEN = "then"
 _LATER = "later"
 
@@ -136,7 +137,7 @@ async def _renewal_parse(ctx: Ctx, answer: Answer) -> str:
     if answer.choice not in ("accept", "refuse"):
         # «Để sau», or a question typed instead: nothing is recorded and the person goes on.
         if answer.choice is None and answer.text:
-            ctx.data[THEN] = ["ask", {"q": answer.text}]
+            ctx.data[THEN] = ["ask", {"q": answer.text}, ""]
         return _LATER
     assert ctx.actor.person is not None
     accepted = answer.choice == "accept"
@@ -159,7 +160,7 @@ async def _renewal_finish(ctx: Ctx) -> list[Reply]:
     then = ctx.data.get(THEN)
     if then is not None:
         # Carry on with what the person was starting when the notice was put first.
-        ctx.start_flow(then[0], **then[1])
+        ctx.start_flow(then[0], then[2] if len(then) > 2 else "", **then[1])
     if answer == "accept":
         return [Reply(tp.NOTICE_THANKS)]
     if answer == "refuse":

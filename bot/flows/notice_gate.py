@@ -25,8 +25,9 @@ NOTICE_FLOW = "privacy_notice"
 NEVER_DELAYED = frozenset({NOTICE_FLOW, "register", "invite", "profile"})
 
 
-async def before_flow(ctx: Ctx, name: str) -> tuple[str, dict[str, Any]] | None:
-    """The flow to start instead of ``name`` (the notice, then ``name``), or None to go ahead."""
+async def before_flow(ctx: Ctx, name: str, first_answer: str = "") -> tuple[str, dict[str, Any]] | None:
+    """The flow to start instead of ``name`` (the notice, then ``name`` — answered with
+    ``first_answer``, the text typed after its command, so it need not be retyped), or None."""
     person = ctx.actor.person
     if person is None or name in NEVER_DELAYED or SUSPENDED in ctx.data:
         return None
@@ -38,4 +39,4 @@ async def before_flow(ctx: Ctx, name: str) -> tuple[str, dict[str, Any]] | None:
         ctx.tx, person.id, ctx.inbound.channel, ctx.inbound.chat_id, version, ctx.now
     ):
         return None
-    return NOTICE_FLOW, {THEN: [name, dict(ctx.data)]}
+    return NOTICE_FLOW, {THEN: [name, dict(ctx.data), first_answer]}

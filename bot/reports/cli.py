@@ -49,6 +49,7 @@ def add_export_commands(subparsers: Any) -> None:
     """Add ``export`` and its subcommands to the top-level subparsers (handler included)."""
     export = subparsers.add_parser("export", help="xuất báo cáo chính thức thành tệp Excel")
     sub = export.add_subparsers(dest="export_command", required=True, metavar="BÁO_CÁO")
+    export.command_hint = ts.EXPORT_WHICH_REPORT.format(names=", ".join(_COMMANDS))
     for name, help_text in _COMMANDS.items():
         command = sub.add_parser(name, help=help_text)
         command.add_argument(

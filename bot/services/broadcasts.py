@@ -87,6 +87,13 @@ async def measure(conn: aiosqlite.Connection, sender: Person, audience: Audience
     return await repo.count_audience(conn, audience)
 
 
+async def audience_channels(conn: aiosqlite.Connection, sender: Person, audience: Audience) -> set[str]:
+    """The channels an announcement to ``audience`` would go out on (scope checked): each
+    renders an invitation's answers its own way, so the preview tells them apart."""
+    check_audience(sender, audience)
+    return {target.channel for target in await repo.audience_targets(conn, audience)}
+
+
 async def header(conn: aiosqlite.Connection, sender: Person) -> str:
     """The first line recipients see: who speaks (the province, or the sender's commune)."""
     own = commune_scope(sender)

@@ -110,6 +110,13 @@ ASK_URGENT = "Gửi khẩn? Tin khẩn được gửi cả trong giờ nghỉ ({
 PREVIEW = "Xem trước — người nhận sẽ thấy đúng như sau:"
 RULE = "━━━━━━━━━━━━━━━━"
 PREVIEW_BUTTONS = "(kèm các lựa chọn: {labels})"
+# How an invitation's answers look on each channel the audience uses (one line each). No button
+# words: an officer on Zalo reads this preview too.
+PREVIEW_CHOICES: dict[str, str] = {
+    "telegram": "Trên Telegram: kèm các lựa chọn {labels}.",
+    "zalo": "Trên Zalo: không kèm lựa chọn; dòng hướng dẫn trả lời là: {typed}",
+    "console": "Trên kênh dòng lệnh: kèm các lựa chọn đánh số {labels}.",
+}
 PREVIEW_FILE = "(kèm tệp «{name}»)"
 PREVIEW_FILE_ELSEWHERE = "Người nhận không dùng {channel} sẽ thấy thêm dòng:\n{line}"
 SUMMARY = (

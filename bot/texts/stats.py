@@ -346,6 +346,9 @@ TRAINING_NEW = "Hòa giải viên mới (trong 6 tháng)"
 EXPORT_WRITTEN = "Đã ghi {n} tệp vào {dir}:"
 EXPORT_DENIED = "Không có quyền: {reason}"
 EXPORT_NOT_FOUND = "Không tìm thấy: {what}"
+EXPORT_WHICH_REPORT = (
+    "hãy ghi tên báo cáo ngay sau «export», một trong: {names}. Ví dụ: hoagiai export all --period 2026-Q2"
+)
 EXPORT_PERIOD_FORMATS = (
     "2026-Q2 (quý), 2026-05 (tháng), 2026-H1 (nửa năm), 2026 (năm) hoặc 2026-01-01..2026-03-31"
 )

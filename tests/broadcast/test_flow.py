@@ -13,8 +13,9 @@ from bot.runtime import App
 from bot.services.broadcasts import Draft
 from bot.storage.db import iso
 from bot.texts import broadcast as tb
+from bot.texts import zalo as tz
 from tests.broadcast.helpers import send, statuses
-from tests.flows.support import TAN_DOAN, Clock, World, add_person, count
+from tests.flows.support import TAN_DOAN, Chat, Clock, World, add_person, count
 from tests.reminders.helpers import local
 
 TEXT = "Mời các hòa giải viên dự tập huấn kỹ năng hòa giải ngày 20/3/2026 tại hội trường UBND xã."
@@ -52,7 +53,10 @@ async def test_province_officer_composes_for_a_commune_with_an_invitation(
     assert reply.startswith(tb.PREVIEW)
     preview = "\n\n".join([tb.HEADER_PROVINCE, TEXT, tb.RSVP_HINT, tb.OPT_OUT_HINT])
     assert f"{tb.RULE}\n{preview}\n{tb.RULE}" in reply
-    assert "(kèm các lựa chọn: ✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận)" in reply
+    # Everyone here uses the console: only its line, never Telegram's buttons or Zalo's words.
+    labels = "✅ Sẽ tham dự · ❌ Không tham dự · 📩 Đã nhận"
+    assert f"Trên kênh dòng lệnh: kèm các lựa chọn đánh số {labels}." in reply
+    assert "Trên Telegram" not in reply and "Trên Zalo" not in reply
     assert "Người nhận: Tất cả hòa giải viên — xã Tân Đoàn" in reply
     assert "Số người nhận: 4; trong đó 0 người chưa kết nối Trợ lý" in reply
     assert tb.SUMMARY_WHEN_NOW in reply and tb.EDIT_LABELS["urgent"] not in reply
@@ -188,3 +192,35 @@ async def test_over_long_announcement_is_kept_and_can_be_cut(world: World, app_w
     kept = session.data["text"]
     # Cut at a word, to what fits beside the header.
     assert long.startswith(kept) and 1800 < len(kept) < 2000 and long[len(kept)] == " "
+
+
+async def _move_to(app: App, person_id: int, channel: str) -> None:
+    """The person's chat is on ``channel`` instead of the console."""
+    async with app.db.transaction() as tx:
+        await tx.execute("UPDATE identities SET channel = ? WHERE person_id = ?", (channel, person_id))
+
+
+async def _invitation_preview(chat: Chat, audience: str) -> str:
+    await chat.play(["/thongbao", TEXT, tb.NO_FILE, tb.NO_LINK, audience, "Tiếp tục", "Có"])
+    return await chat("Gửi ngay")
+
+
+async def test_invitation_preview_says_what_each_channel_shows(world: World, app_with_flow: App) -> None:
+    await _move_to(world.app, world.med.id, "zalo")
+    await _move_to(world.app, world.med2.id, "telegram")
+    reply = await _invitation_preview(world.chat("officer"), "Tất cả hòa giải viên")
+    labels = " · ".join(tb.RSVP_LABELS.values())
+    assert f"Trên Telegram: kèm các lựa chọn {labels}." in reply
+    # Zalo has no buttons: its recipients read the typed-words line in place of the shared hint.
+    assert f"Trên Zalo: không kèm lựa chọn; dòng hướng dẫn trả lời là: {tz.PHRASES[tb.RSVP_HINT]}" in reply
+    assert f"Trên kênh dòng lệnh: kèm các lựa chọn đánh số {labels}." in reply
+    assert "(kèm các lựa chọn:" not in reply
+
+
+async def test_invitation_preview_names_only_the_channels_the_audience_uses(
+    world: World, app_with_flow: App
+) -> None:
+    await _move_to(world.app, world.leader.id, "telegram")
+    reply = await _invitation_preview(world.chat("officer"), "Tổ trưởng tổ hòa giải")
+    assert "Trên Telegram: kèm các lựa chọn" in reply
+    assert "Trên Zalo" not in reply and "Trên kênh dòng lệnh" not in reply

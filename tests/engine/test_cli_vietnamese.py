@@ -152,6 +152,29 @@ def test_argparse_errors_are_vietnamese(capsys: pytest.CaptureFixture[str]) -> N
     assert "required" not in err and "usage" not in err
 
 
+@pytest.mark.usefixtures("cli_env")
+@pytest.mark.parametrize("argv", [["export", "--period", "2026-Q2"], ["export"], ["export", "10C"]])
+def test_export_without_a_report_name_lists_the_reports(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    [line] = capsys.readouterr().err.strip().splitlines()  # one line, no usage block
+    assert line.startswith("hoagiai export: hãy ghi tên báo cáo")
+    assert all(name in line for name in ("10c", "results", "sotheodoi", "kh115", "all"))
+    assert "Ví dụ: hoagiai export all --period 2026-Q2" in line
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_other_export_mistakes_keep_argparse_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["export", "10c", "--team", "x"])
+    err = capsys.readouterr().err
+    assert "cách dùng:" in err and "--team: giá trị 'x' không hợp lệ" in err
+    assert "hãy ghi tên báo cáo" not in err
+
+
 def test_error_translation_table() -> None:
     assert (
         translate_error("argument --days: invalid int value: 'x'")

@@ -79,7 +79,9 @@ async def test_idle_flow_asks_to_continue_or_cancel(
     assert "outcome" not in session.data and session.data["name"] == "Tranh chấp nước tưới"
 
 
-@pytest.mark.parametrize("answer", ["tiep tuc", "Tiếp tục", "1", "resume"])
+@pytest.mark.parametrize(
+    "answer", ["tiep tuc", "Tiếp tục", "1", "resume", "tiếp", "tt", "TT", "lam tiep", "làm tiếp nhé"]
+)
 async def test_continue_resumes_at_the_same_step(
     clocked_app: App, clock: FakeClock, idle_minutes: int, answer: str
 ) -> None:
@@ -105,7 +107,7 @@ async def test_continue_by_button(clocked_app: App, clock: FakeClock, idle_minut
     assert [r.text for r in replies] == [ASK_OUTCOME]
 
 
-@pytest.mark.parametrize("answer", ["huy", "hủy", "2", "/huy"])
+@pytest.mark.parametrize("answer", ["huy", "hủy", "2", "/huy", "thoi", "thôi", "bo", "bỏ", "bỏ đi"])
 async def test_cancel_drops_the_idle_flow(
     clocked_app: App, clock: FakeClock, idle_minutes: int, answer: str
 ) -> None:
@@ -125,6 +127,16 @@ async def test_other_answer_repeats_the_question(
     replies = await chat.send("Hòa giải thành")
     assert [(r.text, r.choices) for r in replies] == [(t.RESUME_REPEAT, RESUME_CHOICES)]
     assert snapshot(await chat.session()) == paused
+
+
+@pytest.mark.parametrize("answer", ["có", "không", "ko", "ok"])
+async def test_an_answer_that_could_mean_either_repeats_the_two_options(
+    clocked_app: App, clock: FakeClock, idle_minutes: int, answer: str
+) -> None:
+    chat = await _idle_at_outcome(clocked_app, clock, idle_minutes + 1)
+    await chat.send("1")
+    replies = await chat.send(answer)  # «có» after "continue or cancel?" says neither
+    assert [(r.text, r.choices) for r in replies] == [(t.RESUME_REPEAT, RESUME_CHOICES)]
 
 
 async def test_paused_state_survives_restart(settings: Settings, clock: FakeClock, idle_minutes: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.vocabulary import is_confirm, minority, yes_no
+from bot.conversation.vocabulary import is_confirm, minority, resume_or_drop, yes_no
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,24 @@ def test_majority(text: str) -> None:
 @pytest.mark.parametrize("text", ["có", "không", "tày hoặc kinh", "1", ""])
 def test_not_an_ethnicity(text: str) -> None:
     assert minority(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("tiếp tục", True),
+        ("tiep", True),
+        ("tt", True),
+        ("Làm tiếp!", True),
+        ("hủy", False),
+        ("thôi", False),
+        ("bỏ", False),
+        ("bo di", False),
+        ("có", None),
+        ("không", None),
+        ("ok", None),
+        ("tiếp hay bỏ", None),
+    ],
+)
+def test_resume_or_drop(text: str, meant: bool | None) -> None:
+    assert resume_or_drop(text) is meant

@@ -116,3 +116,21 @@ async def test_publishing_a_new_version_asks_at_the_next_message(tmp_path: Path,
             (world.med.id,),
         )
         assert row is not None and row[0] == "v2"
+
+
+async def test_text_typed_after_the_command_answers_the_flow_after_the_notice(app: App, world: World) -> None:
+    await _forget_consent(app, world.med.id, old_version=True)
+    expected = await world.chat("med2")("/baocao 1")  # the first question answered at once
+    med = world.chat("med")
+    assert (await med("/baocao 1")).startswith(tp.NOTICE_BEFORE_FLOW)  # «1» does not answer the notice
+    assert await med("Đồng ý") == f"{tp.NOTICE_THANKS}\n{expected}"  # nor is it to be retyped
+
+
+async def test_a_question_after_hoi_is_answered_after_the_notice_is_left_for_later(
+    app: App, world: World
+) -> None:
+    await _forget_consent(app, world.med.id, old_version=True)
+    med = world.chat("med")
+    assert (await med("/hoi hòa giải viên có được thù lao không")).startswith(tp.NOTICE_BEFORE_FLOW)
+    later = await med("Để sau")
+    assert later.startswith(tp.NOTICE_LATER_DONE) and tm.KB_UNAVAILABLE in later
