@@ -23,6 +23,7 @@ from bot.storage import backup as rules
 from bot.storage.backup import BackupBroken, BackupRefused, Refusal
 from bot.storage.db import Database
 from bot.texts import console as tc
+from tests.processes import run_hoagiai
 
 
 def _count_on_disk(path: Path) -> int:
@@ -86,14 +87,7 @@ def test_cli_backup_onto_the_live_file_while_a_writer_commits(
         async with Database(live) as bot_db:
             async with _committing(bot_db) as commits:
                 result = await asyncio.to_thread(
-                    subprocess.run,
-                    [sys.executable, "-m", "bot", "db", "backup", str(live)],
-                    cwd=tmp_path,
-                    env=subprocess_env,
-                    capture_output=True,
-                    text=True,
-                    encoding="utf-8",
-                    timeout=120,
+                    run_hoagiai, ["db", "backup", str(live)], tmp_path, subprocess_env
                 )
                 await asyncio.sleep(0.05)
             return result, commits[0]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,24 +17,12 @@ from bot.config import Settings
 from bot.texts import console as tc
 from bot.texts import kb as tk
 from bot.texts import register as tr
+from tests.processes import run_hoagiai
 
 # A Vietnamese sentence has at least one letter outside ASCII (diacritics or đ).
 VIETNAMESE = re.compile(r"[À-ỹđĐ]")
 
 
-def _hoagiai(
-    args: list[str], cwd: Path, env: dict[str, str], timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        input="",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 def _in_process(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -185,7 +171,7 @@ def test_error_translation_table() -> None:
 
 
 def test_chat_script_missing_is_one_line(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
-    result = _hoagiai(["chat", "--script", str(tmp_path / "missing.txt")], tmp_path, subprocess_env)
+    result = run_hoagiai(["chat", "--script", str(tmp_path / "missing.txt")], tmp_path, subprocess_env)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
@@ -196,7 +182,7 @@ def test_chat_script_missing_is_one_line(tmp_path: Path, subprocess_env: dict[st
 @pytest.mark.parametrize("url", ["http://[bad", "ftp://api.example", "http://host:port", "telegram"])
 def test_a_bad_telegram_api_url_is_one_line(tmp_path: Path, subprocess_env: dict[str, str], url: str) -> None:
     env = {**subprocess_env, "TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": url}
-    result = _hoagiai(["run"], tmp_path, env, timeout=60)
+    result = run_hoagiai(["run"], tmp_path, env, timeout=60)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

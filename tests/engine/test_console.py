@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.channels.console import ConsoleChannel, render
 from bot.conversation.messages import Reply
 from bot.runtime import App
 from tests.conftest import OUTCOMES, Chat
+from tests.processes import run_hoagiai
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,15 +42,7 @@ def test_render_numbers_the_choices() -> None:
 
 
 def test_cli_chat_script_end_to_end(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--script", str(DATA / "cli_script.txt")],
-        cwd=tmp_path,
-        env=subprocess_env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    result = run_hoagiai(["chat", "--script", str(DATA / "cli_script.txt")], tmp_path, subprocess_env)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (DATA / "cli_transcript.txt").read_text("utf-8")
     assert "Traceback" not in result.stderr

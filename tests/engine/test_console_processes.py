@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,30 +13,9 @@ from bot.conversation.messages import Reply
 from bot.storage import outbox
 from bot.storage.db import Database, utcnow
 from bot.texts import console as tc
+from tests.processes import start_hoagiai, wait_until
 
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|ERROR)")
-
-
-def _console(user: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "chat", "--user", user],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def _wait(condition: object, what: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def _enqueue(db_file: Path, messages: dict[str, list[str]]) -> None:
@@ -74,8 +52,8 @@ def test_each_console_delivers_only_its_own_messages(tmp_path: Path, subprocess_
     consoles: dict[str, subprocess.Popen[str]] = {}
     try:
         for started, user in enumerate(("an", "binh"), start=1):
-            consoles[f"console-{user}"] = _console(user, tmp_path, subprocess_env)
-            _wait(
+            consoles[f"console-{user}"] = start_hoagiai(["chat", "--user", user], tmp_path, subprocess_env)
+            wait_until(
                 lambda n=started: (
                     log_file.exists()
                     and log_file.read_text("utf-8").count("outbox_sender_started channel=console") == n
@@ -89,7 +67,7 @@ def test_each_console_delivers_only_its_own_messages(tmp_path: Path, subprocess_
             statuses = asyncio.run(_statuses(data / "hoagiai.sqlite3"))
             return statuses.get("console-an") == {"sent"} and statuses.get("console-binh") == {"sent"}
 
-        _wait(delivered, "the messages of an and binh")
+        wait_until(delivered, "the messages of an and binh")
         time.sleep(1.5)  # a console that took someone else's row would have printed it by now
         outputs = {user: process.communicate("thoát\n", timeout=60) for user, process in consoles.items()}
     finally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import time
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.texts import console as tc
+from tests.processes import run_hoagiai
 
 INVALID = [
     ("SESSION_IDLE_MINUTES", "abc"),
@@ -77,26 +76,13 @@ def test_database_path_overrides_data_dir(monkeypatch: pytest.MonkeyPatch) -> No
     assert load_settings(None).db_file == Path("/srv/db/bot.sqlite3")
 
 
-def _run(
-    args: list[str], cwd: Path, env: dict[str, str], stdin: str = "", timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
 
 
 @pytest.mark.parametrize(("name", "value"), [("SESSION_IDLE_MINUTES", "abc"), ("TIMEZONE", "Mars/Base")])
 def test_run_with_invalid_setting_exits_2_with_one_line(
     tmp_path: Path, subprocess_env: dict[str, str], name: str, value: str
 ) -> None:
-    result = _run(["run"], tmp_path, {**subprocess_env, name: value})
+    result = run_hoagiai(["run"], tmp_path, {**subprocess_env, name: value})
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -107,7 +93,7 @@ def test_run_with_invalid_setting_exits_2_with_one_line(
 
 
 def test_no_token_runs_the_console_with_a_notice(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
-    result = _run([], tmp_path, subprocess_env, stdin="")
+    result = run_hoagiai([], tmp_path, subprocess_env, stdin="")
     assert result.returncode == 0, result.stderr
     assert tc.CONSOLE_BECAUSE_NO_TOKEN in result.stderr
     assert "Traceback" not in result.stderr
@@ -118,14 +104,14 @@ def test_no_token_runs_the_console_with_a_notice(tmp_path: Path, subprocess_env:
 def test_db_backup_and_check_commands(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/hoidap\n", "utf-8")
-    assert _run(["chat", "--script", str(script)], tmp_path, subprocess_env).returncode == 0
+    assert run_hoagiai(["chat", "--script", str(script)], tmp_path, subprocess_env).returncode == 0
 
     target = tmp_path / "backups" / "copy.sqlite3"
-    backup = _run(["db", "backup", str(target)], tmp_path, subprocess_env)
+    backup = run_hoagiai(["db", "backup", str(target)], tmp_path, subprocess_env)
     assert backup.returncode == 0, backup.stderr
     assert backup.stdout.strip() == tc.BACKUP_DONE.format(path=target)
 
-    check = _run(["db", "check"], tmp_path, {**subprocess_env, "DATABASE_PATH": str(target)})
+    check = run_hoagiai(["db", "check"], tmp_path, {**subprocess_env, "DATABASE_PATH": str(target)})
     assert check.returncode == 0, check.stderr
     assert check.stdout.strip() == tc.DB_OK
 
@@ -134,5 +120,7 @@ def test_db_backup_and_check_commands(tmp_path: Path, subprocess_env: dict[str, 
     raw = bytearray(target.read_bytes())
     raw[4096:] = b"\xa5" * (len(raw) - 4096)
     target.write_bytes(bytes(raw))
-    damaged = _run(["db", "check"], tmp_path, {**subprocess_env, "DATABASE_PATH": str(target)}, timeout=30)
+    damaged = run_hoagiai(
+        ["db", "check"], tmp_path, {**subprocess_env, "DATABASE_PATH": str(target)}, timeout=30
+    )
     assert damaged.returncode != 0

@@ -4,50 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.storage.lock import AlreadyRunning, acquire, lock_path, parse_holder
+from tests.processes import run_hoagiai, start_hoagiai, wait_until
 
 
-def _start_run(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    # No token: `run` falls back to the console and waits on stdin, holding the database.
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def _wait_for_holder(lock: Path, pid: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if lock.exists() and parse_holder(lock.read_text("utf-8")).pid == pid:
-            return
-        time.sleep(0.1)
-    raise AssertionError("the first process never took the lock")
-
-
-def _run(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        input="",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
+def _wait_for_holder(lock: Path, pid: int) -> None:
+    wait_until(
+        lambda: lock.exists() and parse_holder(lock.read_text("utf-8")).pid == pid,
+        "the first process to take the lock",
+        timeout=60,
+        every=0.1,
     )
 
 
@@ -55,10 +26,10 @@ def test_second_run_on_the_same_database_exits_naming_the_first(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     lock = tmp_path / "data" / "hoagiai.sqlite3.lock"
-    first = _start_run(tmp_path, subprocess_env)
+    first = start_hoagiai(["run"], tmp_path, subprocess_env)  # console: waits on stdin, holding the DB
     try:
         _wait_for_holder(lock, first.pid)
-        second = _run(tmp_path, subprocess_env)
+        second = run_hoagiai(["run"], tmp_path, subprocess_env)
         assert second.returncode == 1
         lines = second.stderr.strip().splitlines()
         assert len(lines) == 1, second.stderr
@@ -71,7 +42,7 @@ def test_second_run_on_the_same_database_exits_naming_the_first(
         _out, err = first.communicate("", timeout=60)
     assert first.returncode == 0, err
     # Once the first has stopped, the next start succeeds.
-    third = _run(tmp_path, subprocess_env)
+    third = run_hoagiai(["run"], tmp_path, subprocess_env)
     assert third.returncode == 0, third.stderr
 
 
@@ -79,12 +50,12 @@ def test_a_killed_holder_does_not_block_the_next_start(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
     lock = tmp_path / "data" / "hoagiai.sqlite3.lock"
-    first = _start_run(tmp_path, subprocess_env)
+    first = start_hoagiai(["run"], tmp_path, subprocess_env)  # console: waits on stdin, holding the DB
     _wait_for_holder(lock, first.pid)
     first.kill()
     first.communicate(timeout=30)
     assert lock.exists()  # the stale file stays; the kernel released the lock with the process
-    assert _run(tmp_path, subprocess_env).returncode == 0
+    assert run_hoagiai(["run"], tmp_path, subprocess_env).returncode == 0
 
 
 def test_lock_in_process_reports_the_holder(tmp_path: Path) -> None:
