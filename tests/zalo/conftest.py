@@ -16,7 +16,7 @@ from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.files import FileLinks
 from bot.config import Settings
 from bot.runtime import App, open_app
-from tests.zalo.fake_zalo import TOKEN, FakeZalo
+from tests.zalo.fake_zalo import TOKEN, FakeZalo, serve
 
 TESTDATA = Path(__file__).parent / "testdata"
 BASE = "https://bot.example.vn"
@@ -59,3 +59,12 @@ def links(tmp_path: Path) -> FileLinks:
 @pytest.fixture
 def channel(app: App, client: ZaloClient, links: FileLinks) -> ZaloChannel:
     return ZaloChannel(app, client, links)
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[tuple[FakeZalo, str]]:
+    """A fake Zalo Bot API on 127.0.0.1 for black-box runs of the real process: (api, base URL)."""
+    api = FakeZalo(idle_wait=0.5)
+    server, port = serve(api)
+    yield api, f"http://127.0.0.1:{port}"
+    server.stop()

@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.telegram.fake_server import FakeTelegramServer
 from tests.telegram.test_e2e import BotProcess, _env
-from tests.zalo.fake_zalo import TOKEN, FakeZalo, serve
+from tests.zalo.fake_zalo import TOKEN, FakeZalo
 
 WITHIN = 20.0
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[tuple[FakeZalo, str]]:
-    api = FakeZalo(idle_wait=0.5)
-    server, port = serve(api)
-    yield api, f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 async def _texts(api: FakeZalo, chat: str, count: int) -> list[str]:

@@ -13,12 +13,10 @@ import asyncio
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from bot.domain.enums import CaseOutcome, PersonStatus, Role
 from bot.texts import cases as tc
@@ -41,7 +39,7 @@ from tests.telegram.test_e2e import (
     _sent_to,
     _wait_for_rows,
 )
-from tests.zalo.fake_zalo import TEXT_LIMIT, TOKEN, FakeZalo, serve
+from tests.zalo.fake_zalo import TEXT_LIMIT, TOKEN, FakeZalo
 
 SECRET = "e2e-zalo-webhook-secret-8d2f"
 HOOK_PATH = "/zalo"
@@ -113,14 +111,6 @@ class ZaloUser:
 
     def count(self, prefix: str) -> int:
         return sum(1 for t in self.api.texts(self.chat) if t.startswith(prefix))
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[tuple[FakeZalo, str]]:
-    api = FakeZalo(idle_wait=0.5)
-    server, port = serve(api)
-    yield api, f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 async def _webhook_set(api: FakeZalo, times: int) -> None:
