@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from typing import TypeVar
 
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -150,18 +152,24 @@ def results_rows(table: UnitTable) -> tuple[list[Row], Row]:
     return [_results_row(r.unit.name, r.cases) for r in table.rows], _results_row("", table.cases)
 
 
-def _field_label(code: str) -> str:
+_Code = TypeVar("_Code", bound=StrEnum)
+
+
+def _label(labels: Mapping[_Code, str], kind: type[_Code], code: str) -> str:
+    """The Vietnamese label of a stored code; a code from a newer taxonomy is shown as stored
+    rather than lost."""
     try:
-        return FIELD_LABELS[CaseField(code)]
+        return labels[kind(code)]
     except ValueError:
-        return code  # a code from a newer taxonomy: show it rather than lose it
+        return code
+
+
+def _field_label(code: str) -> str:
+    return _label(FIELD_LABELS, CaseField, code)
 
 
 def _outcome_label(code: str) -> str:
-    try:
-        return ts.OUTCOME_LABELS[CaseOutcome(code)]
-    except ValueError:
-        return code
+    return _label(ts.OUTCOME_LABELS, CaseOutcome, code)
 
 
 def _agreement(entry: CasebookEntry) -> str:
@@ -173,11 +181,7 @@ def _agreement(entry: CasebookEntry) -> str:
     if entry.wants_court_recognition:
         parts.append(ts.NOTE_COURT_RECOGNITION)
     if entry.next_step:
-        try:
-            step = ts.NEXT_STEP_LABELS[NextStep(entry.next_step)]
-        except ValueError:
-            step = entry.next_step
-        parts.append(ts.NOTE_NEXT_STEP.format(step=step))
+        parts.append(ts.NOTE_NEXT_STEP.format(step=_label(ts.NEXT_STEP_LABELS, NextStep, entry.next_step)))
     return ts.NOTE_SEPARATOR.join(parts)
 
 
@@ -190,16 +194,10 @@ def _notes(entry: CasebookEntry) -> str:
     if entry.outcome not in (CaseOutcome.THANH, CaseOutcome.KHONG_THANH):
         notes.append(_outcome_label(entry.outcome))
     if entry.out_of_scope_reason:
-        try:
-            reason = ts.OUT_OF_SCOPE_LABELS[OutOfScopeReason(entry.out_of_scope_reason)]
-        except ValueError:
-            reason = entry.out_of_scope_reason
+        reason = _label(ts.OUT_OF_SCOPE_LABELS, OutOfScopeReason, entry.out_of_scope_reason)
         notes.append(ts.NOTE_OUT_OF_SCOPE.format(reason=reason))
     if entry.legal_support:
-        try:
-            who = tc.LEGAL_LABELS[LegalSupporterType(entry.legal_support)]
-        except ValueError:
-            who = entry.legal_support
+        who = _label(tc.LEGAL_LABELS, LegalSupporterType, entry.legal_support)
         notes.append(ts.NOTE_LEGAL_SUPPORT.format(who=who))
     if entry.vulnerable_involved:
         notes.append(ts.NOTE_VULNERABLE)
