@@ -4,6 +4,8 @@ immediate feedback — but a bare number inside a guided flow stays that flow's.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.domain.enums import PersonStatus, Role
@@ -35,6 +37,19 @@ async def _sql(app: App, sql: str, *params: object) -> None:
 async def _run(app: App, clock: Clock, bank: Bank) -> int:
     result = await run_once(app.db, app.settings, clock.now, bank=bank)
     return result.weekly_questions
+
+
+@asynccontextmanager
+async def _lan_with_her_question(tmp_path: Path, bank: Bank) -> AsyncIterator[tuple[App, Clock, Chat]]:
+    """Lan, a mediator who switched the weekly question on, once this week's question is queued."""
+    clock = Clock()
+    async with opened(tmp_path, clock) as app:
+        app.training = bank
+        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
+        chat = await _opt_in(app, "lan")
+        clock.advance(minutes=1)
+        await _run(app, clock, bank)
+        yield app, clock, chat
 
 
 async def _queued(app: App, person_id: int) -> list[tuple[str, str]]:
@@ -135,13 +150,7 @@ async def test_letter_and_option_text_are_accepted(tmp_path: Path, bank: Bank) -
 
 
 async def test_button_answers_and_a_stale_button_is_explained(tmp_path: Path, bank: Bank) -> None:
-    clock = Clock()
-    async with opened(tmp_path, clock) as app:
-        app.training = bank
-        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
-        chat = await _opt_in(app, "lan")
-        clock.advance(minutes=1)
-        await _run(app, clock, bank)
+    async with _lan_with_her_question(tmp_path, bank) as (app, _clock, chat):
         rows = await app.db.fetchall("SELECT payload FROM outbox WHERE dedupe_key LIKE 'weekly-q:%'")
         sent = outbox.decode_reply(rows[0]["payload"])
         qid, _ = weekly_question.read_button(sent.choices[0].value) or ("", 0)
@@ -153,13 +162,7 @@ async def test_button_answers_and_a_stale_button_is_explained(tmp_path: Path, ba
 
 
 async def test_a_number_inside_a_flow_stays_with_the_flow(tmp_path: Path, bank: Bank) -> None:
-    clock = Clock()
-    async with opened(tmp_path, clock) as app:
-        app.training = bank
-        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
-        chat = await _opt_in(app, "lan")
-        clock.advance(minutes=1)
-        await _run(app, clock, bank)
+    async with _lan_with_her_question(tmp_path, bank) as (app, _clock, chat):
         home = await chat("/hoc")
         assert "Trả lời câu hỏi tuần này" in home
         lesson = await chat("1")  # «Học bài tiếp»: the flow's first choice, not option A
@@ -178,13 +181,7 @@ async def test_a_number_inside_a_flow_stays_with_the_flow(tmp_path: Path, bank: 
 
 
 async def test_switching_off_stops_the_question_and_its_pending_answer(tmp_path: Path, bank: Bank) -> None:
-    clock = Clock()
-    async with opened(tmp_path, clock) as app:
-        app.training = bank
-        await add_person(app, Role.MEDIATOR, name="Hoàng Thị Lan", user="lan")
-        chat = await _opt_in(app, "lan")
-        clock.advance(minutes=1)
-        await _run(app, clock, bank)
+    async with _lan_with_her_question(tmp_path, bank) as (app, clock, chat):
         await chat("/hoc")
         assert "Đã tắt" in await chat("Tắt câu hỏi hằng tuần")
         await chat("hủy")
