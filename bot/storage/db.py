@@ -110,7 +110,7 @@ class Database:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self._writer = await self._connect()
-            await self._writer.execute("PRAGMA journal_mode = WAL")
+            await self._switch_to_wal(self._writer)
             # FULL: every COMMIT waits for the WAL to reach the disk, so a reply «Đã lưu» sent
             # after the commit survives a power loss or an OS crash, not only a crash of the
             # process (NORMAL syncs only at checkpoints). Measured cost: docs/architecture.md.
@@ -123,6 +123,21 @@ class Database:
             # thread would keep the process alive after the error.
             await self.close()
             raise
+
+    async def _switch_to_wal(self, conn: aiosqlite.Connection) -> None:
+        # Turning a brand-new file to WAL takes an exclusive lock, and SQLite answers "database
+        # is locked" at once instead of calling the busy handler: two processes (two consoles)
+        # opening the same new database together failed here. Retry within the busy timeout;
+        # a hand-written loop because it is one statement and no retry library is a dependency.
+        deadline = asyncio.get_running_loop().time() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                await conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or asyncio.get_running_loop().time() >= deadline:
+                    raise
+            await asyncio.sleep(0.02)
 
     async def close(self) -> None:
         """Close connections; waits for an open write transaction to finish first."""
