@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.storage.db import Database, iso, utcnow
+from bot.storage.db import Database, SqliteDatabase, iso, utcnow
 
 
 async def _commits(path: Path, mode: str, commits: int) -> list[float]:
     Database.synchronous = mode
     latencies: list[float] = []
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         for n in range(commits):
             started = time.perf_counter()
             async with db.transaction() as tx:

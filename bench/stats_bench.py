@@ -34,7 +34,7 @@ from bot.reports import charts  # noqa: E402
 from bot.reports.export import ExportKind, ExportOptions, build_reports  # noqa: E402
 from bot.services import stats  # noqa: E402
 from bot.services.stats import Scope  # noqa: E402
-from bot.storage.db import Database  # noqa: E402
+from bot.storage.db import SqliteDatabase  # noqa: E402
 from tests.stats.synth import populate  # noqa: E402
 
 TARGETS_MS = {"province summary": 200.0, "per-commune table": 200.0, "province XLSX export": 2000.0}
@@ -72,7 +72,7 @@ async def timed(label: str, repeat: int, action: Callable[[], Awaitable[Any]]) -
 
 async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database(Path(tmp) / "bench.sqlite3")
+        db = SqliteDatabase(Path(tmp) / "bench.sqlite3")
         await db.open()
         try:
             start = time.perf_counter()

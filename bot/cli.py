@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.enums import Role
 from bot.logs import log_to_file, register_secret, setup_logging
 from bot.runtime import background_workers
+from bot.storage.db import DATABASE_ERRORS
 from bot.texts import console as tc
 from bot.texts.register import ROLE_LABELS
 
@@ -127,10 +127,10 @@ async def _cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.db import Database
+    from bot.storage.db import database_for
     from bot.storage.kb_log import top_gaps
 
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         rows = await top_gaps(db, limit=args.limit)
     if not rows:
         print(tc.NO_GAPS)
@@ -231,10 +231,10 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.backup import BackupBroken, BackupRefused
-    from bot.storage.db import Database
+    from bot.storage.db import database_for
 
     target: Path = args.file
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         try:
             await db.backup(target)
         except BackupRefused as exc:
@@ -253,9 +253,9 @@ async def _cmd_admin_invite(args: argparse.Namespace, settings: Settings) -> int
 
     from bot.services.bootstrap import ensure_units
     from bot.services.registration import RegistrationError, UnknownCommune, create_invite
-    from bot.storage.db import Database, utcnow
+    from bot.storage.db import database_for, utcnow
 
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         await ensure_units(db)
         try:
             async with db.transaction() as tx:
@@ -277,10 +277,10 @@ async def _cmd_admin_invite(args: argparse.Namespace, settings: Settings) -> int
 async def _cmd_admin_communes(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.vntext import fold
     from bot.services.bootstrap import ensure_units
-    from bot.storage.db import Database
+    from bot.storage.db import database_for
     from bot.storage.units import list_communes
 
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         await ensure_units(db)
         communes = await list_communes(db)
     words = fold(" ".join(args.search)).split()
@@ -294,9 +294,9 @@ async def _cmd_admin_communes(args: argparse.Namespace, settings: Settings) -> i
 
 
 async def _cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.db import Database
+    from bot.storage.db import database_for
 
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         problems = await db.integrity_check()
     for problem in problems:
         print(problem)
@@ -305,9 +305,9 @@ async def _cmd_db_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.db import Database
+    from bot.storage.db import database_for
 
-    db = Database(settings.db_file)
+    db = database_for(settings)
     await db.open(migrate=False)
     try:
         applied = await db.migrate()
@@ -334,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(handler(args, settings))
     except KeyboardInterrupt:
         return 130
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         # A damaged or foreign file: one clear line for the operator, not a traceback.
         print(tc.DB_UNREADABLE.format(path=settings.db_file, error=exc), file=sys.stderr)
         return 1

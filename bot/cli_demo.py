@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.services.demo import DEFAULT_SEED, DemoRefused, DemoSummary, RefusalReason, seed_demo
-from bot.storage.db import Database, utcnow
+from bot.storage.db import database_for, utcnow
 from bot.texts import demo as td
 
 
@@ -34,7 +34,7 @@ async def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.db_file
     print(td.SEEDING.format(path=path))
     started = time.perf_counter()
-    async with Database(path) as db:
+    async with database_for(settings) as db:
         try:
             summary = await seed_demo(
                 db,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.services.importing import ImportAborted, ImportKind, ImportOptions, ImportReport, run_import
-from bot.storage.db import Database, utcnow
+from bot.storage.db import database_for, utcnow
 from bot.texts import importer as t
 
 _HELP = {
@@ -73,7 +73,7 @@ async def run_import_command(args: argparse.Namespace, settings: Settings) -> in
         dry_run=args.dry_run,
         rejects_path=args.rejects,
     )
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         try:
             report = await run_import(db, kind, args.file, options, now=utcnow(), today=local_today(settings))
         except ImportAborted as exc:

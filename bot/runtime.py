@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.conversation.flow import Ctx, Flow
 from bot.conversation.messages import Reply
-from bot.storage.db import Database, utcnow
+from bot.storage.db import Database, database_for, utcnow
 
 if TYPE_CHECKING:
     from bot.conversation.engine import Engine
@@ -125,7 +125,7 @@ async def open_app(
     from bot.services.bootstrap import ensure_units
     from bot.training.content import load_bank
 
-    db = Database(settings.db_file)
+    db = database_for(settings)
     await db.open()
     try:
         await ensure_units(db)

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import aiosqlite
-
 from bot.conversation.actor import Actor
 from bot.conversation.choices import match_choice
 from bot.conversation.commands import Command, flow_phrase, parse_command
@@ -31,6 +29,7 @@ from bot.domain.numbers import whole_number
 from bot.domain.vntext import clean_input
 from bot.storage import drafts, reply_log
 from bot.storage import people as people_repo
+from bot.storage.db import Connection
 from bot.storage.sessions import Session, delete_session, load_session, mark_seen, save_session
 from bot.texts import common as t
 
@@ -125,7 +124,7 @@ class _Turn:
     def __init__(
         self,
         app: App,
-        tx: aiosqlite.Connection,
+        tx: Connection,
         inbound: Inbound,
         actor: Actor,
         session: Session | None,

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import aiosqlite
-
 from bot.conversation.messages import Choice, Inbound, InboundFile, Reply
+from bot.storage.db import Connection
 
 if TYPE_CHECKING:
     from bot.conversation.actor import Actor
@@ -65,7 +64,7 @@ class Ctx:
     """Everything a step may use while handling one message, inside its write transaction."""
 
     app: App
-    tx: aiosqlite.Connection
+    tx: Connection
     inbound: Inbound
     actor: Actor
     data: dict[str, Any]

@@ -33,7 +33,7 @@ from bot.reports.layouts import LayoutError
 from bot.services import privacy
 from bot.services.stats import Scope, ScopeLevel, rates_from_settings
 from bot.storage import people as people_repo
-from bot.storage.db import Database, utcnow
+from bot.storage.db import database_for, utcnow
 from bot.texts import stats as ts
 
 _COMMANDS: dict[str, str] = {
@@ -109,7 +109,7 @@ async def run_export_command(args: argparse.Namespace, settings: Settings) -> in
         layouts_dir=args.layouts,
         regime=args.regime,
     )
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         viewer: Person | Scope = scope or Scope.province()
         if args.as_person is not None:
             person = await people_repo.get_person(db.reader, args.as_person)

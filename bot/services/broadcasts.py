@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.conversation.messages import Attachment, Choice, Reply
 from bot.domain.broadcasts import MAX_MESSAGE_CHARS, Audience, RsvpAnswer
 from bot.domain.enums import Role
@@ -30,7 +28,7 @@ from bot.services.notify import notify_person
 from bot.storage import broadcasts as repo
 from bot.storage import outbox, units
 from bot.storage.broadcasts import AudienceCount, BroadcastRow
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.storage.outbox import OutboxCounts, OutboxMessage
 from bot.texts import broadcast as tb
 from bot.texts import outbox as to
@@ -81,20 +79,20 @@ def check_audience(sender: Person, audience: Audience) -> None:
         raise _refuse(sender, "broadcast_outside_commune", audience.to_json())
 
 
-async def measure(conn: aiosqlite.Connection, sender: Person, audience: Audience) -> AudienceCount:
+async def measure(conn: Connection, sender: Person, audience: Audience) -> AudienceCount:
     """How many people an audience reaches (scope checked)."""
     check_audience(sender, audience)
     return await repo.count_audience(conn, audience)
 
 
-async def audience_channels(conn: aiosqlite.Connection, sender: Person, audience: Audience) -> set[str]:
+async def audience_channels(conn: Connection, sender: Person, audience: Audience) -> set[str]:
     """The channels an announcement to ``audience`` would go out on (scope checked): each
     renders an invitation's answers its own way, so the preview tells them apart."""
     check_audience(sender, audience)
     return {target.channel for target in await repo.audience_targets(conn, audience)}
 
 
-async def header(conn: aiosqlite.Connection, sender: Person) -> str:
+async def header(conn: Connection, sender: Person) -> str:
     """The first line recipients see: who speaks (the province, or the sender's commune)."""
     own = commune_scope(sender)
     if own is None:
@@ -168,7 +166,7 @@ class Queued:
     send_at: datetime | None
 
 
-async def create(conn: aiosqlite.Connection, sender: Person, draft: Draft, now: datetime) -> Queued:
+async def create(conn: Connection, sender: Person, draft: Draft, now: datetime) -> Queued:
     """Record the announcement and queue every outbox row, in the caller's transaction.
 
     Raises PermissionError out of scope (audience, urgency) and :class:`BroadcastError` when the
@@ -261,7 +259,7 @@ def may_manage(person: Person, broadcast: BroadcastRow) -> bool:
 
 
 async def visible(
-    conn: aiosqlite.Connection, person: Person, *, running_only: bool = False, limit: int = 10
+    conn: Connection, person: Person, *, running_only: bool = False, limit: int = 10
 ) -> list[BroadcastRow]:
     """The announcements this person may follow and cancel, newest first."""
     if not may_broadcast(person):
@@ -270,14 +268,14 @@ async def visible(
     return await repo.listed(conn, scope_commune=own, running_only=running_only, limit=limit)
 
 
-async def find(conn: aiosqlite.Connection, person: Person, broadcast_id: int) -> BroadcastRow | None:
+async def find(conn: Connection, person: Person, broadcast_id: int) -> BroadcastRow | None:
     """One announcement, if this person may follow and cancel it."""
     broadcast = await repo.get(conn, broadcast_id)
     return broadcast if broadcast is not None and may_manage(person, broadcast) else None
 
 
 async def rsvp_names(
-    conn: aiosqlite.Connection, person: Person, broadcast_id: int
+    conn: Connection, person: Person, broadcast_id: int
 ) -> dict[RsvpAnswer, list[str]]:
     """Who answered a training invitation, by answer (the organiser and who may manage it only)."""
     broadcast = await repo.get(conn, broadcast_id)
@@ -286,7 +284,7 @@ async def rsvp_names(
     return await repo.rsvp_names(conn, broadcast_id)
 
 
-async def cancel(conn: aiosqlite.Connection, person: Person, broadcast_id: int, now: datetime) -> int:
+async def cancel(conn: Connection, person: Person, broadcast_id: int, now: datetime) -> int:
     """Cancel what is still queued; sent messages stay sent. Returns how many were cancelled."""
     broadcast = await repo.get(conn, broadcast_id)
     if broadcast is None or not may_manage(person, broadcast):
@@ -368,7 +366,7 @@ async def report_progress(db: Database, now: datetime) -> int:
 
 
 async def answer_invitation(
-    conn: aiosqlite.Connection, person: Person, broadcast_id: int, answer: RsvpAnswer, now: datetime
+    conn: Connection, person: Person, broadcast_id: int, answer: RsvpAnswer, now: datetime
 ) -> RsvpAnswer | None:
     """Record an answer to a training invitation sent to ``person``; returns the answer on
     record, or None when there is no such invitation for them."""
@@ -382,7 +380,7 @@ async def answer_invitation(
     return await repo.record_rsvp(conn, broadcast_id, person.id, answer, now)
 
 
-async def set_announcements(conn: aiosqlite.Connection, person: Person, wanted: bool, now: datetime) -> bool:
+async def set_announcements(conn: Connection, person: Person, wanted: bool, now: datetime) -> bool:
     """Turn announcements on or off for a person; False when nothing changed.
 
     Turning them off also cancels announcements still queued for them. Reminders, approvals

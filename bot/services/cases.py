@@ -14,8 +14,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
-
 from bot.conversation.messages import Choice, Reply
 from bot.domain.enums import CaseOutcome, Role
 from bot.domain.people import Person
@@ -24,6 +22,7 @@ from bot.services.notify import notify_person
 from bot.services.registration import refuse
 from bot.storage import cases as repo
 from bot.storage import units
+from bot.storage.db import Connection
 from bot.texts import cases as tc
 
 
@@ -59,7 +58,7 @@ def may_change(person: Person, case: repo.CaseRow) -> bool:
 
 
 async def report(
-    conn: aiosqlite.Connection, mediator: Person, draft: CaseDraft, draft_key: str, now: datetime
+    conn: Connection, mediator: Person, draft: CaseDraft, draft_key: str, now: datetime
 ) -> tuple[repo.CaseRow, bool]:
     """Save a reported case once per draft; returns (case, created_now)."""
     if not (mediator.active and mediator.is_mediator and mediator.team_id and mediator.commune_code):
@@ -106,7 +105,7 @@ CONCLUDED = frozenset({CaseOutcome.THANH, CaseOutcome.KHONG_THANH})
 _OUTCOME_FIELDS = ("outcome", "outcome_on", "written_agreement", "wants_court_recognition", "next_step")
 
 
-async def outcome_recorder(conn: aiosqlite.Connection, case: repo.CaseRow) -> tuple[int | None, datetime]:
+async def outcome_recorder(conn: Connection, case: repo.CaseRow) -> tuple[int | None, datetime]:
     """Who recorded the case's current outcome and when: the last outcome change, else the report."""
     recorder: int | None = case.reported_by
     at: datetime | None = None
@@ -117,7 +116,7 @@ async def outcome_recorder(conn: aiosqlite.Connection, case: repo.CaseRow) -> tu
 
 
 async def correction_right(
-    conn: aiosqlite.Connection, person: Person, case: repo.CaseRow, now: datetime, days: int
+    conn: Connection, person: Person, case: repo.CaseRow, now: datetime, days: int
 ) -> CorrectionRight | None:
     """Whether ``person`` may correct ``case``'s concluded outcome now, and how."""
     if not person.active or CaseOutcome(case.outcome) not in CONCLUDED:
@@ -132,7 +131,7 @@ async def correction_right(
 
 
 async def correct_outcome(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person: Person,
     case_id: int,
     changes: dict[str, Any],
@@ -163,7 +162,7 @@ def _int(value: bool | None) -> int | None:
 
 
 async def visible_cases(
-    conn: aiosqlite.Connection, person: Person, commune_code: str | None = None
+    conn: Connection, person: Person, commune_code: str | None = None
 ) -> list[repo.CaseRow]:
     """The cases this person may see: their team's, or a commune's for officers."""
     if not person.active:
@@ -178,7 +177,7 @@ async def visible_cases(
     return await repo.list_cases(conn, commune_code=code)
 
 
-async def get_visible(conn: aiosqlite.Connection, person: Person, case_id: int) -> repo.CaseRow:
+async def get_visible(conn: Connection, person: Person, case_id: int) -> repo.CaseRow:
     """One case, if this person may see it (PermissionError otherwise)."""
     case = await repo.get_case(conn, case_id)
     if case is None or not _may_read(person, case):
@@ -187,7 +186,7 @@ async def get_visible(conn: aiosqlite.Connection, person: Person, case_id: int) 
 
 
 async def update(
-    conn: aiosqlite.Connection, person: Person, case_id: int, changes: dict[str, Any], now: datetime
+    conn: Connection, person: Person, case_id: int, changes: dict[str, Any], now: datetime
 ) -> list[str]:
     """Change fields of a case (outcome, correction), with an audit row per changed field."""
     case = await repo.get_case(conn, case_id)
@@ -197,7 +196,7 @@ async def update(
 
 
 async def add_note(
-    conn: aiosqlite.Connection, person: Person, case_id: int, note: str, now: datetime
+    conn: Connection, person: Person, case_id: int, note: str, now: datetime
 ) -> None:
     """A follow-up note on how the agreement is being carried out (Art. 26)."""
     case = await repo.get_case(conn, case_id)
@@ -206,7 +205,7 @@ async def add_note(
     await repo.add_event(conn, case_id, person.id, now, "note", None, None, note)
 
 
-async def request_update(conn: aiosqlite.Connection, officer: Person, case_id: int, now: datetime) -> int:
+async def request_update(conn: Connection, officer: Person, case_id: int, now: datetime) -> int:
     """A commune officer asks the reporting mediator for news on a case; returns messages queued."""
     case = await repo.get_case(conn, case_id)
     if case is None or officer.is_mediator or not _may_read(officer, case):
@@ -224,7 +223,7 @@ def remuneration(case: repo.CaseRow, rates: RemunerationRates) -> int:
     return estimate_case(CaseOutcome(case.outcome), rates)
 
 
-async def team_label(conn: aiosqlite.Connection, team_id: int) -> str:
+async def team_label(conn: Connection, team_id: int) -> str:
     """The team's name for display."""
     team = await units.team_by_id(conn, team_id)
     return team.name if team else "—"

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.conversation.messages import Reply
 from bot.domain.broadcasts import Audience
 from bot.domain.enums import Role
@@ -28,7 +26,7 @@ from bot.services.training import TrainingError, may_organise
 from bot.storage import broadcasts as broadcast_repo
 from bot.storage import outbox
 from bot.storage import training as repo
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.storage.training import RoundRow, Standing
 from bot.texts import training as tt
 from bot.training.content import Bank, Question
@@ -54,7 +52,7 @@ def may_manage(person: Person, round_: RoundRow) -> bool:
 
 
 async def start_round(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     officer: Person,
     *,
     title: str,
@@ -98,7 +96,7 @@ async def start_round(
     return round_id
 
 
-async def _participant_round(conn: aiosqlite.Connection, person: Person, round_id: int) -> RoundRow:
+async def _participant_round(conn: Connection, person: Person, round_id: int) -> RoundRow:
     round_ = await repo.get_round(conn, round_id)
     if round_ is None or not person.active:
         raise TrainingError(tt.CONTEST_NONE)
@@ -127,7 +125,7 @@ class Turn:
 
 
 async def next_turn(
-    conn: aiosqlite.Connection, person: Person, round_id: int, bank: Bank, now: datetime, tz: ZoneInfo
+    conn: Connection, person: Person, round_id: int, bank: Bank, now: datetime, tz: ZoneInfo
 ) -> Turn:
     """The next unanswered question in the participant's own order, within the window."""
     round_ = await _participant_round(conn, person, round_id)
@@ -140,7 +138,7 @@ async def next_turn(
 
 
 async def answer(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person: Person,
     round_id: int,
     question_id: str,
@@ -165,7 +163,7 @@ async def answer(
     return correct
 
 
-async def ranking(conn: aiosqlite.Connection, viewer: Person, round_id: int, now: datetime) -> list[Standing]:
+async def ranking(conn: Connection, viewer: Person, round_id: int, now: datetime) -> list[Standing]:
     """The round's ranking: for officers who manage it at any time, for participants once it ended."""
     round_ = await repo.get_round(conn, round_id)
     if round_ is None:
@@ -190,7 +188,7 @@ def ranking_text(round_: RoundRow, standings: Sequence[Standing], top: int = 10)
     return "\n".join(lines)
 
 
-async def playable(conn: aiosqlite.Connection, person: Person, now: datetime) -> RoundRow | None:
+async def playable(conn: Connection, person: Person, now: datetime) -> RoundRow | None:
     """The open (or next) round the person belongs to, if any."""
     for round_ in await repo.recent_rounds(conn, now):
         if await broadcast_repo.in_audience(conn, Audience.from_json(round_.audience), person.id):
@@ -198,7 +196,7 @@ async def playable(conn: aiosqlite.Connection, person: Person, now: datetime) ->
     return None
 
 
-async def managed_rounds(conn: aiosqlite.Connection, officer: Person) -> list[RoundRow]:
+async def managed_rounds(conn: Connection, officer: Person) -> list[RoundRow]:
     """The latest rounds the officer manages."""
     if not may_organise(officer):
         raise refuse(officer, "contest_list", None)
@@ -239,7 +237,7 @@ async def queue_results(db: Database, now: datetime) -> int:
     return queued
 
 
-async def latest_result(conn: aiosqlite.Connection, person: Person, now: datetime) -> str | None:
+async def latest_result(conn: Connection, person: Person, now: datetime) -> str | None:
     """The ranking of the latest round the person answered in that ended within a week."""
     for round_ in reversed(await repo.rounds_ended(conn, now - SHOW_RESULTS_FOR, now)):
         standings = await repo.standings(conn, round_.id)

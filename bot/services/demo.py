@@ -25,8 +25,6 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.conversation.messages import Channel
 from bot.domain.composition import MemberFacts, check_composition
 from bot.domain.enums import (
@@ -45,7 +43,7 @@ from bot.domain.vntext import fold
 from bot.services.bootstrap import ensure_units
 from bot.storage import cases as case_repo
 from bot.storage import people as people_repo
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.storage.units import StoredCommune, ensure_team, link_legal_support, list_communes
 from bot.texts import demo as td
 from bot.texts import register as tr
@@ -202,13 +200,13 @@ async def seed_demo(
         return await _summary(tx, wiped)
 
 
-async def _scalar(conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> int:
+async def _scalar(conn: Connection, sql: str, params: Sequence[Any] = ()) -> int:
     async with conn.execute(sql, params) as cur:
         row = await cur.fetchone()
     return int(row[0] or 0) if row is not None else 0
 
 
-async def _existing(conn: aiosqlite.Connection) -> tuple[int, int, int, int]:
+async def _existing(conn: Connection) -> tuple[int, int, int, int]:
     return (
         await _scalar(conn, "SELECT COUNT(*) FROM people"),
         await _scalar(conn, "SELECT COUNT(*) FROM teams"),
@@ -248,7 +246,7 @@ class _CasePlan:
 class _Builder:
     """Writes the demo inside one transaction; every random draw comes from ``rng``."""
 
-    def __init__(self, conn: aiosqlite.Connection, now: datetime, rng: random.Random, tz: ZoneInfo) -> None:
+    def __init__(self, conn: Connection, now: datetime, rng: random.Random, tz: ZoneInfo) -> None:
         self.conn = conn
         self.now = now.astimezone(UTC)
         self.rng = rng
@@ -577,7 +575,7 @@ class _Builder:
 # --------------------------------------------------------------------------- summary
 
 
-async def _summary(conn: aiosqlite.Connection, wiped: bool) -> DemoSummary:
+async def _summary(conn: Connection, wiped: bool) -> DemoSummary:
     async def n(sql: str, *params: Any) -> int:
         return await _scalar(conn, sql, params)
 

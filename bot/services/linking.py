@@ -12,9 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
-from bot.storage.db import iso, query_one
+from bot.storage.db import Connection, iso, query_one
 from bot.storage.people import link_identity
 
 CODE_LIFETIME = timedelta(minutes=15)
@@ -31,7 +29,7 @@ class LinkRefusal(StrEnum):
     OTHER_PERSON = "other_person"  # this chat already belongs to someone else
 
 
-async def new_code(conn: aiosqlite.Connection, person_id: int, now: datetime) -> str:
+async def new_code(conn: Connection, person_id: int, now: datetime) -> str:
     """A fresh code for ``person_id`` (earlier unused codes of theirs stop working)."""
     await conn.execute(
         "UPDATE link_codes SET used_at = ? WHERE person_id = ? AND used_at IS NULL", (iso(now), person_id)
@@ -53,7 +51,7 @@ def normalise(code: str) -> str:
 
 
 async def redeem(
-    conn: aiosqlite.Connection, code: str, channel: str, external_id: str, now: datetime
+    conn: Connection, code: str, channel: str, external_id: str, now: datetime
 ) -> int | LinkRefusal:
     """Attach the identity ``(channel, external_id)`` to the code's person; their id, or why not."""
     row = await query_one(

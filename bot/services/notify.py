@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.conversation.messages import Channel, Reply
 from bot.domain.people import Person
 from bot.storage import identities, outbox
-from bot.storage.db import iso
+from bot.storage.db import Connection, iso
 from bot.storage.identities import preferred_chat
 from bot.texts import linking as tl
 
 
-async def reachable_identities(conn: aiosqlite.Connection, person_id: int) -> list[tuple[str, str]]:
+async def reachable_identities(conn: Connection, person_id: int) -> list[tuple[str, str]]:
     """The (channel, chat_id) a proactive message to the person goes to: one chat of theirs that
     has not blocked the bot — the channel chosen in /hoso, else the one they wrote from last —
     so a person on Telegram and Zalo gets it once. An empty list when none is reachable."""
@@ -23,7 +21,7 @@ async def reachable_identities(conn: aiosqlite.Connection, person_id: int) -> li
 
 
 async def notify_person(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person_id: int,
     reply: Reply,
     dedupe_key: str,
@@ -59,7 +57,7 @@ class PreferenceError(Exception):
         self.message = message
 
 
-async def channel_choice(conn: aiosqlite.Connection, person: Person) -> tuple[list[str], str | None]:
+async def channel_choice(conn: Connection, person: Person) -> tuple[list[str], str | None]:
     """The channels the person can choose between (reachable, not the console) and their
     stored choice (None: the chat they wrote from last)."""
     channels = [c for c in await identities.reachable_channels(conn, person.id) if c != Channel.CONSOLE]
@@ -67,7 +65,7 @@ async def channel_choice(conn: aiosqlite.Connection, person: Person) -> tuple[li
 
 
 async def choose_channel(
-    conn: aiosqlite.Connection, actor: Person, channel: str | None, now: datetime
+    conn: Connection, actor: Person, channel: str | None, now: datetime
 ) -> None:
     """Store where the acting person's own proactive messages go (None: where they wrote last).
 

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
-import aiosqlite
-
 from bot.domain.enums import PersonStatus, Role
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
 from bot.domain.vntext import display_name, fold
 from bot.storage import drafts
 from bot.storage import training as training_repo
-from bot.storage.db import Database, iso, query_one
+from bot.storage.db import Connection, Database, iso, query_one
 from bot.storage.sessions import forget_seen_before
 from bot.texts import privacy as tp
 from bot.texts.register import ROLE_LABELS, STATUS_LABELS
@@ -73,7 +71,7 @@ class Consent:
 
 
 async def record_consent(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     channel: str,
     chat_id: str,
     version: str,
@@ -89,7 +87,7 @@ async def record_consent(
     )
 
 
-async def link_consents(conn: aiosqlite.Connection, channel: str, chat_id: str, person_id: int) -> None:
+async def link_consents(conn: Connection, channel: str, chat_id: str, person_id: int) -> None:
     """Attach a chat's answers given before registration to the person it became."""
     await conn.execute(
         "UPDATE privacy_consents SET person_id = ? WHERE channel = ? AND chat_id = ? AND person_id IS NULL",
@@ -97,7 +95,7 @@ async def link_consents(conn: aiosqlite.Connection, channel: str, chat_id: str, 
     )
 
 
-async def latest_consent(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Consent | None:
+async def latest_consent(conn: Connection, channel: str, chat_id: str) -> Consent | None:
     """The chat's most recent answer, or None if it never answered."""
     row = await query_one(
         conn,
@@ -108,14 +106,14 @@ async def latest_consent(conn: aiosqlite.Connection, channel: str, chat_id: str)
     return Consent(row["notice_version"], bool(row["accepted"]), row["at"]) if row else None
 
 
-async def needs_consent(conn: aiosqlite.Connection, channel: str, chat_id: str, notice: Notice) -> bool:
+async def needs_consent(conn: Connection, channel: str, chat_id: str, notice: Notice) -> bool:
     """True when the chat has not accepted the current notice version (new user or new text)."""
     consent = await latest_consent(conn, channel, chat_id)
     return consent is None or not consent.accepted or consent.version != notice.version
 
 
 async def person_consent(
-    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str
+    conn: Connection, person_id: int, channel: str, chat_id: str
 ) -> Consent | None:
     """A registered person's most recent answer, given in this chat or linked to them from any of
     their chats (one answer covers a person who uses both Telegram and Zalo)."""
@@ -129,7 +127,7 @@ async def person_consent(
 
 
 async def ask_notice_once(
-    conn: aiosqlite.Connection, person_id: int, channel: str, chat_id: str, version: str, now: datetime
+    conn: Connection, person_id: int, channel: str, chat_id: str, version: str, now: datetime
 ) -> bool:
     """True exactly once per person and notice version, when they never answered that version
     (new text, or an account created without consent: imports, old invites); the asking is
@@ -146,7 +144,7 @@ async def ask_notice_once(
 
 
 async def disclaimer_due(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
+    conn: Connection, channel: str, chat_id: str, now: datetime, idle: timedelta
 ) -> bool:
     """True once per conversation: when the chat was never told, or not within ``idle``, that it
     talks to an automated assistant; the telling is recorded (so the caller must then show it)."""
@@ -166,7 +164,7 @@ async def disclaimer_due(
 # -- the data-subject view and leaving -------------------------------------------------------------
 
 
-async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
+async def describe_my_data(conn: Connection, person_id: int) -> str:
     """Everything the bot holds about one person, as a Vietnamese message for /hoso."""
     person = await query_one(conn, "SELECT * FROM people WHERE id = ?", (person_id,))
     if person is None:
@@ -233,7 +231,7 @@ async def describe_my_data(conn: aiosqlite.Connection, person_id: int) -> str:
     return "\n".join(lines)
 
 
-async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+async def leave(conn: Connection, person_id: int, now: datetime) -> None:
     """The person leaves: deactivated, chat identities unlinked, contact and sensitive data removed,
     conversation state dropped; the row stays, renamed to role + team, so the cases they reported
     remain official records (Sổ theo dõi) without naming them."""
@@ -283,7 +281,7 @@ async def leave(conn: aiosqlite.Connection, person_id: int, now: datetime) -> No
 
 
 async def record_access(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     actor_id: int | None,
     action: str,
     scope: str,
@@ -402,7 +400,7 @@ class Found:
     team: str | None
 
 
-async def find_people(conn: aiosqlite.Connection, viewer: Person, text: str, limit: int = 10) -> list[Found]:
+async def find_people(conn: Connection, viewer: Person, text: str, limit: int = 10) -> list[Found]:
     """People in ``viewer``'s audit scope whose phone is ``text`` or whose name contains it
     (without diacritics), for "who looked at this person's data?"."""
     commune = audit_commune(viewer)
@@ -429,7 +427,7 @@ async def find_people(conn: aiosqlite.Connection, viewer: Person, text: str, lim
 
 
 async def audit_of_person(
-    conn: aiosqlite.Connection, db: Database, viewer: Person, person_id: int, now: datetime, limit: int
+    conn: Connection, db: Database, viewer: Person, person_id: int, now: datetime, limit: int
 ) -> list[AuditEntry]:
     """Who viewed or exported one person's data, for an officer answering that person; the
     look-up itself is logged (it shows which officers handled the person's data)."""
@@ -453,7 +451,7 @@ _SCOPE_NAMES = {
 }
 
 
-async def scope_labels(conn: aiosqlite.Connection, entries: list[AuditEntry]) -> dict[str, str]:
+async def scope_labels(conn: Connection, entries: list[AuditEntry]) -> dict[str, str]:
     """Readable names for the entries' scopes ("commune:06316" → "xã Tân Đoàn"), for officers
     reading the audit in the chat; a key that no longer resolves is named by its number, never
     shown as the stored code word."""
@@ -528,7 +526,7 @@ class PurgeResult:
 _FINISHED = "('sent', 'failed', 'blocked', 'cancelled')"
 
 
-async def purge_expired(conn: aiosqlite.Connection, now: datetime, rules: Retention) -> PurgeResult:
+async def purge_expired(conn: Connection, now: datetime, rules: Retention) -> PurgeResult:
     """Apply every retention rule once as of ``now``; case records and consents are never touched."""
 
     def cutoff(days: int) -> str:

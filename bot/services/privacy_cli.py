@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.services.privacy import format_audit, list_audit
-from bot.storage.db import Database
+from bot.storage.db import database_for
 
 
 def add_audit_commands(subparsers: Any) -> None:
@@ -36,7 +36,7 @@ def _date(text: str) -> datetime:
 
 async def run_audit_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the audit; returns 0."""
-    async with Database(settings.db_file) as db:
+    async with database_for(settings) as db:
         entries = await list_audit(
             db, limit=args.limit, subject_id=args.person, since=args.since, commune_code=args.commune
         )

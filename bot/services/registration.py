@@ -11,8 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.conversation.messages import Choice, Reply
 from bot.domain.access import may_approve, may_manage_mediator
 from bot.domain.collation import sorted_by
@@ -26,6 +24,7 @@ from bot.services.notify import notify_person
 from bot.storage import invites as invites_repo
 from bot.storage import people as people_repo
 from bot.storage import units
+from bot.storage.db import Connection
 from bot.storage.invites import Invite
 from bot.texts import register as tr
 
@@ -68,7 +67,7 @@ def refuse(actor: Person, action: str, target: object) -> PermissionError:
     return PermissionError(f"{action} not allowed for person {actor.id}")
 
 
-async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
+async def phone_taken(conn: Connection, phone: str) -> bool:
     """True when another person already registered this phone number."""
     return await people_repo.phone_taken(conn, phone)
 
@@ -83,7 +82,7 @@ class Submitted:
 
 
 async def submit(
-    conn: aiosqlite.Connection, channel: str, external_id: str, reg: Registration, now: datetime
+    conn: Connection, channel: str, external_id: str, reg: Registration, now: datetime
 ) -> Submitted:
     """Create the pending person, link the sender's identity, and ask the approvers."""
     if await phone_taken(conn, reg.phone):
@@ -124,7 +123,7 @@ async def submit(
     return Submitted(person_id, approvers, by_commune)
 
 
-async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[int]:
+async def approvers_for(conn: Connection, candidate: Person) -> list[int]:
     """Who is asked to approve: the commune's officers for mediators (province officers when the
     commune has none yet); province officers and admins for officers; admins for admins."""
     if candidate.is_mediator and candidate.commune_code:
@@ -136,7 +135,7 @@ async def approvers_for(conn: aiosqlite.Connection, candidate: Person) -> list[i
     return await people_repo.active_with_roles(conn, [Role.PROVINCE_OFFICER, Role.ADMIN])
 
 
-async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | None = None) -> str:
+async def describe(conn: Connection, person: Person, new_team: str | None = None) -> str:
     """One-paragraph description of a person for officers (name, role, place, phone).
 
     ``new_team``: a thôn named during registration that has no team record yet.
@@ -161,7 +160,7 @@ async def describe(conn: aiosqlite.Connection, person: Person, new_team: str | N
     )
 
 
-async def approval_request(conn: aiosqlite.Connection, candidate: Person) -> Reply:
+async def approval_request(conn: Connection, candidate: Person) -> Reply:
     """The message an approver receives, with a button that opens the approval conversation."""
     return Reply(
         tr.APPROVAL_REQUEST.format(card=await describe(conn, candidate)),
@@ -169,14 +168,14 @@ async def approval_request(conn: aiosqlite.Connection, candidate: Person) -> Rep
     )
 
 
-async def pending_for(conn: aiosqlite.Connection, officer: Person, limit: int = 20) -> list[Person]:
+async def pending_for(conn: Connection, officer: Person, limit: int = 20) -> list[Person]:
     """Pending registrations this officer may decide, oldest first."""
     found = await people_repo.people_with_status(conn, PersonStatus.PENDING)
     return [p for p in found if may_approve(officer, p.role, p.commune_code)][:limit]
 
 
 async def decide(
-    conn: aiosqlite.Connection, officer: Person, person_id: int, approve: bool, reason: str, now: datetime
+    conn: Connection, officer: Person, person_id: int, approve: bool, reason: str, now: datetime
 ) -> Person:
     """Approve or reject a pending registration and tell the requester."""
     candidate = await people_repo.get_person(conn, person_id)
@@ -209,7 +208,7 @@ def _new_code() -> str:
 
 
 async def create_invite(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     role: Role,
     commune_code: str | None,
     created_by: int | None,
@@ -235,14 +234,14 @@ async def create_invite(
     return invite
 
 
-async def valid_invite(conn: aiosqlite.Connection, code: str, now: datetime) -> Invite | None:
+async def valid_invite(conn: Connection, code: str, now: datetime) -> Invite | None:
     """The unused, unexpired invite with this code (case-insensitive), if any."""
     invite = await invites_repo.unused_invite(conn, code.strip().upper())
     return invite if invite is not None and invite.expires_at > now else None
 
 
 async def redeem_invite(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     invite: Invite,
     channel: str,
     external_id: str,
@@ -280,14 +279,14 @@ class TeamStatus:
     composition: CompositionResult
 
 
-async def commune_teams(conn: aiosqlite.Connection, officer: Person, commune_code: str) -> list[TeamStatus]:
+async def commune_teams(conn: Connection, officer: Person, commune_code: str) -> list[TeamStatus]:
     """Every team of a commune with its composition status (officers of that commune and above)."""
     if not officer.may_see_commune(commune_code):
         raise refuse(officer, "list_teams", commune_code)
     return await _team_statuses(conn, commune_code)
 
 
-async def _team_statuses(conn: aiosqlite.Connection, commune_code: str) -> list[TeamStatus]:
+async def _team_statuses(conn: Connection, commune_code: str) -> list[TeamStatus]:
     commune = await units.commune_by_code(conn, commune_code)
     needs_minority = bool(commune and commune.is_ethnic_area)
     result = []
@@ -310,7 +309,7 @@ async def _team_statuses(conn: aiosqlite.Connection, commune_code: str) -> list[
     return result
 
 
-async def own_team(conn: aiosqlite.Connection, leader: Person) -> TeamStatus:
+async def own_team(conn: Connection, leader: Person) -> TeamStatus:
     """The team a team leader leads, with its members and the Art. 12 check (leaders only)."""
     if not (leader.active and leader.role == Role.TEAM_LEADER and leader.team_id and leader.commune_code):
         raise refuse(leader, "own_team", leader.team_id)
@@ -321,7 +320,7 @@ async def own_team(conn: aiosqlite.Connection, leader: Person) -> TeamStatus:
 
 
 async def move_mediator(
-    conn: aiosqlite.Connection, officer: Person, mediator_id: int, team_id: int, now: datetime
+    conn: Connection, officer: Person, mediator_id: int, team_id: int, now: datetime
 ) -> None:
     """Move a mediator to another team of the same commune."""
     mediator = await people_repo.get_person(conn, mediator_id)
@@ -334,7 +333,7 @@ async def move_mediator(
 
 
 async def mark_left(
-    conn: aiosqlite.Connection, actor: Person, mediator_id: int, reason: str, now: datetime
+    conn: Connection, actor: Person, mediator_id: int, reason: str, now: datetime
 ) -> None:
     """Record that a mediator stopped (Art. 11): by an officer in scope, or the mediator themself."""
     mediator = await people_repo.get_person(conn, mediator_id)
@@ -346,7 +345,7 @@ async def mark_left(
 
 
 async def update_contact(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person: Person,
     now: datetime,
     full_name: str | None = None,
@@ -358,7 +357,7 @@ async def update_contact(
     await people_repo.update_contact(conn, person.id, now, full_name, phone)
 
 
-async def leave(conn: aiosqlite.Connection, mediator: Person, now: datetime) -> None:
+async def leave(conn: Connection, mediator: Person, now: datetime) -> None:
     """A mediator stops (Art. 11) on their own request; the commune's officers are told."""
     await mark_left(conn, mediator, mediator.id, tr.LEFT_SELF_REASON, now)
     team = await units.team_by_id(conn, mediator.team_id) if mediator.team_id else None

@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import Person
 from bot.domain.training import read_option
 from bot.services.registration import refuse
 from bot.storage import training as repo
+from bot.storage.db import Connection
 from bot.training.content import Bank, Lesson, Question
 
 
@@ -20,7 +19,7 @@ def _check(person: Person) -> None:
         raise refuse(person, "study", None)
 
 
-async def overview(conn: aiosqlite.Connection, person: Person, bank: Bank) -> tuple[int, Lesson | None]:
+async def overview(conn: Connection, person: Person, bank: Bank) -> tuple[int, Lesson | None]:
     """How many lessons the person finished, and the next one to study (None when all done)."""
     _check(person)
     done = {lid for lid, p in (await repo.progress(conn, person.id)).items() if p.completed}
@@ -29,7 +28,7 @@ async def overview(conn: aiosqlite.Connection, person: Person, bank: Bank) -> tu
     return len(done & set(bank.lessons)), following
 
 
-async def open_lesson(conn: aiosqlite.Connection, person: Person, lesson: Lesson, now: datetime) -> None:
+async def open_lesson(conn: Connection, person: Person, lesson: Lesson, now: datetime) -> None:
     """Note that the person opened the lesson."""
     _check(person)
     await repo.start_lesson(conn, person.id, lesson.id, now)
@@ -44,7 +43,7 @@ class Marked:
 
 
 async def mark(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person: Person,
     question: Question,
     typed: str,
@@ -62,14 +61,14 @@ async def mark(
 
 
 async def finish_lesson(
-    conn: aiosqlite.Connection, person: Person, lesson: Lesson, correct: int, answered: int, now: datetime
+    conn: Connection, person: Person, lesson: Lesson, correct: int, answered: int, now: datetime
 ) -> None:
     """Mark the lesson done with its quiz score."""
     _check(person)
     await repo.complete_lesson(conn, person.id, lesson.id, correct, answered, now)
 
 
-async def set_weekly(conn: aiosqlite.Connection, person: Person, wanted: bool, now: datetime) -> None:
+async def set_weekly(conn: Connection, person: Person, wanted: bool, now: datetime) -> None:
     """Switch one's weekly question on or off."""
     _check(person)
     await repo.set_weekly(conn, person.id, wanted, now)

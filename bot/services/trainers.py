@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.enums import Role
 from bot.domain.people import Person
 from bot.domain.phone import normalize_vn_mobile
@@ -21,6 +19,7 @@ from bot.services.registration import refuse
 from bot.services.training import may_organise
 from bot.storage import people as people_repo
 from bot.storage import training as repo
+from bot.storage.db import Connection
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +36,14 @@ def matches(query: str, name: str) -> bool:
     return bool(words) and set(words) <= set(fold(name).split())
 
 
-async def listed(conn: aiosqlite.Connection, officer: Person) -> list[tuple[int, str]]:
+async def listed(conn: Connection, officer: Person) -> list[tuple[int, str]]:
     """The trainers in the officer's scope, by name."""
     if not may_organise(officer):
         raise refuse(officer, "trainer_list", None)
     return await repo.trainers(conn, _scope(officer))
 
 
-async def find(conn: aiosqlite.Connection, officer: Person, query: str) -> list[Person]:
+async def find(conn: Connection, officer: Person, query: str) -> list[Person]:
     """Active people in the officer's scope named (or with the phone number) ``query``."""
     if not may_organise(officer):
         raise refuse(officer, "trainer_find", None)
@@ -56,7 +55,7 @@ async def find(conn: aiosqlite.Connection, officer: Person, query: str) -> list[
 
 
 async def set_trainer(
-    conn: aiosqlite.Connection, officer: Person, person_id: int, flag: bool, now: datetime
+    conn: Connection, officer: Person, person_id: int, flag: bool, now: datetime
 ) -> tuple[Person, bool]:
     """Flag or unflag a person in the officer's scope; returns them and whether anything changed."""
     person = await people_repo.get_person(conn, person_id)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.conversation.messages import Reply
 from bot.domain.broadcasts import Audience
 from bot.domain.enums import Role
@@ -28,6 +26,7 @@ from bot.storage import broadcasts as broadcast_repo
 from bot.storage import outbox
 from bot.storage import people as people_repo
 from bot.storage import training as repo
+from bot.storage.db import Connection
 from bot.storage.training import AttendanceRow, CourseRow, SessionRow
 from bot.texts import training as tt
 from bot.texts.stats import percent
@@ -95,7 +94,7 @@ def format_dates(first: date, last: date) -> str:
 
 
 async def create_course(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     officer: Person,
     draft: CourseDraft,
     module_titles: dict[str, str],
@@ -159,7 +158,7 @@ async def create_course(
     return Created(course_id, len(invited), queued.id)
 
 
-async def managed_course(conn: aiosqlite.Connection, officer: Person, course_id: int) -> CourseRow:
+async def managed_course(conn: Connection, officer: Person, course_id: int) -> CourseRow:
     """The course if the officer may manage it; PermissionError otherwise (unknown ids too, so
     ids outside one's scope reveal nothing)."""
     course = await repo.get_course(conn, course_id)
@@ -168,7 +167,7 @@ async def managed_course(conn: aiosqlite.Connection, officer: Person, course_id:
     return course
 
 
-async def my_courses(conn: aiosqlite.Connection, officer: Person) -> list[CourseRow]:
+async def my_courses(conn: Connection, officer: Person) -> list[CourseRow]:
     """The courses the officer manages, newest first."""
     if not may_organise(officer):
         raise refuse(officer, "course_list", None)
@@ -178,7 +177,7 @@ async def my_courses(conn: aiosqlite.Connection, officer: Person) -> list[Course
 
 
 async def open_session(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     officer: Person,
     course_id: int,
     now: datetime,
@@ -208,7 +207,7 @@ class CheckIn:
     session: SessionRow
 
 
-async def check_in(conn: aiosqlite.Connection, person: Person, typed: str, now: datetime) -> CheckIn:
+async def check_in(conn: Connection, person: Person, typed: str, now: datetime) -> CheckIn:
     """Record the person's attendance by the code shown at the class; raises
     :class:`TrainingError` with the reason (wrong, expired or early code, second check-in, not
     invited to a course that only admits invitees)."""
@@ -232,7 +231,7 @@ async def check_in(conn: aiosqlite.Connection, person: Person, typed: str, now: 
 
 
 async def _session_of(
-    conn: aiosqlite.Connection, officer: Person, session_id: int
+    conn: Connection, officer: Person, session_id: int
 ) -> tuple[CourseRow, SessionRow]:
     session = await repo.get_session(conn, session_id)
     if session is None:
@@ -241,7 +240,7 @@ async def _session_of(
 
 
 async def tick(
-    conn: aiosqlite.Connection, officer: Person, session_id: int, person_ids: Sequence[int], now: datetime
+    conn: Connection, officer: Person, session_id: int, person_ids: Sequence[int], now: datetime
 ) -> tuple[int, int]:
     """The organiser marks invitees present while the session is open; returns (new, already).
     Each newly recorded person is told by a message through the outbox."""
@@ -261,7 +260,7 @@ async def tick(
 
 
 async def correct(
-    conn: aiosqlite.Connection, officer: Person, session_id: int, person_id: int, reason: str, now: datetime
+    conn: Connection, officer: Person, session_id: int, person_id: int, reason: str, now: datetime
 ) -> bool:
     """A late correction after the session closed, with its reason; False if already recorded."""
     course, session = await _session_of(conn, officer, session_id)
@@ -281,7 +280,7 @@ async def correct(
 
 
 async def _confirm(
-    conn: aiosqlite.Connection, person_id: int, course: CourseRow, session: SessionRow, now: datetime
+    conn: Connection, person_id: int, course: CourseRow, session: SessionRow, now: datetime
 ) -> None:
     text = tt.ATTENDANCE_NOTICE.format(title=course.title, day=session.held_on.strftime("%d/%m/%Y"))
     await notify_person(
@@ -303,7 +302,7 @@ class Sheet:
         return {r.person_id for r in self.rows}
 
 
-async def sheet(conn: aiosqlite.Connection, officer: Person, course_id: int) -> Sheet:
+async def sheet(conn: Connection, officer: Person, course_id: int) -> Sheet:
     """The attendance of a course the officer manages."""
     course = await managed_course(conn, officer, course_id)
     return Sheet(
@@ -336,7 +335,7 @@ def summary_text(data: Sheet) -> str:
     )
 
 
-async def history_text(conn: aiosqlite.Connection, person: Person) -> str:
+async def history_text(conn: Connection, person: Person) -> str:
     """The person's own training history, for ``/hoso``."""
     rows = await repo.history(conn, person.id)
     if rows:
@@ -355,7 +354,7 @@ def _share(part: int, whole: int) -> str:
     return percent(part / whole, 0) if whole else "—"
 
 
-async def indicators_text(conn: aiosqlite.Connection, viewer: Person, commune_code: str | None) -> str:
+async def indicators_text(conn: Connection, viewer: Person, commune_code: str | None) -> str:
     """The training indicators of a commune (or the province, ``None``) for ``/thongke``:
     formal training from attendance and imports, self-study apart, trainers per 100 teams."""
     allowed = (

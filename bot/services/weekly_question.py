@@ -17,8 +17,6 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.conversation.messages import Choice, Reply
 from bot.domain.people import Person
 from bot.domain.training import LETTERS, choose_weekly, iso_week
@@ -27,7 +25,7 @@ from bot.services.notify import reachable_identities
 from bot.services.reminders import RemindersConfig
 from bot.storage import outbox
 from bot.storage import training as repo
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.texts import training as tt
 from bot.training.content import Bank, Question
 
@@ -120,7 +118,7 @@ async def queue_weekly(
 
 
 async def _queue_one(
-    conn: aiosqlite.Connection, bank: Bank, ids: list[str], person_id: int, week: str, now: datetime
+    conn: Connection, bank: Bank, ids: list[str], person_id: int, week: str, now: datetime
 ) -> int:
     chats = await reachable_identities(conn, person_id)
     if not chats:
@@ -148,7 +146,7 @@ async def _queue_one(
 
 
 async def pending(
-    conn: aiosqlite.Connection, person: Person, bank: Bank, now: datetime, *, typed: bool = False
+    conn: Connection, person: Person, bank: Bank, now: datetime, *, typed: bool = False
 ) -> Question | None:
     """The person's own unanswered weekly question (for a typed answer: only a recent one)."""
     waiting = await repo.pending_weekly(conn, person.id)
@@ -158,7 +156,7 @@ async def pending(
 
 
 async def answer(
-    conn: aiosqlite.Connection, person: Person, question: Question, typed: str, now: datetime
+    conn: Connection, person: Person, question: Question, typed: str, now: datetime
 ) -> study.Marked | None:
     """Mark an answer to the pending ``question`` and clear it; None when it names no option."""
     marked = await study.mark(conn, person, question, typed, None, now)

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.conversation.messages import Attachment, Channel, FileRef
 from bot.domain.broadcasts import Audience, Group, RsvpAnswer
 from bot.domain.enums import PersonStatus, Role
-from bot.storage.db import Database, Row, iso
+from bot.storage.db import Connection, Database, Row, iso
 from bot.storage.identities import PREFERRED_ORDER
 
 _MEDIATOR_ROLES = (Role.MEDIATOR.value, Role.TEAM_LEADER.value)
@@ -88,7 +86,7 @@ class AudienceCount:
         return self.people - self.unreachable
 
 
-async def count_audience(conn: aiosqlite.Connection, audience: Audience) -> AudienceCount:
+async def count_audience(conn: Connection, audience: Audience) -> AudienceCount:
     """Measure an audience (one query)."""
     where, params = _audience_where(audience)
     sql = (
@@ -117,7 +115,7 @@ class Target:
     chat_id: str
 
 
-async def audience_targets(conn: aiosqlite.Connection, audience: Audience) -> list[Target]:
+async def audience_targets(conn: Connection, audience: Audience) -> list[Target]:
     """One chat per member of the audience who has not opted out and can be reached: the one
     preferred for proactive messages (:data:`~bot.storage.identities.PREFERRED_ORDER`), so a
     person on Telegram and Zalo gets the announcement once."""
@@ -134,14 +132,14 @@ async def audience_targets(conn: aiosqlite.Connection, audience: Audience) -> li
         return [Target(row["person_id"], row["channel"], row["chat_id"]) for row in await cur.fetchall()]
 
 
-async def audience_people(conn: aiosqlite.Connection, audience: Audience) -> list[int]:
+async def audience_people(conn: Connection, audience: Audience) -> list[int]:
     """Every active member of the audience, reachable or not (training invitees)."""
     where, params = _audience_where(audience)
     rows = await conn.execute_fetchall(f"SELECT p.id FROM people p WHERE {where} ORDER BY p.id", params)
     return [int(r[0]) for r in rows]
 
 
-async def in_audience(conn: aiosqlite.Connection, audience: Audience, person_id: int) -> bool:
+async def in_audience(conn: Connection, audience: Audience, person_id: int) -> bool:
     """Whether one person belongs to the audience now."""
     where, params = _audience_where(audience)
     sql = f"SELECT 1 FROM people p WHERE p.id = ? AND {where}"
@@ -213,7 +211,7 @@ def _attachment(row: Row) -> Attachment | None:
 
 
 async def set_details(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     broadcast_id: int,
     *,
     link: str | None,
@@ -252,7 +250,7 @@ async def set_details(
     )
 
 
-async def get(conn: aiosqlite.Connection, broadcast_id: int) -> BroadcastRow | None:
+async def get(conn: Connection, broadcast_id: int) -> BroadcastRow | None:
     """One broadcast by id."""
     async with conn.execute(f"SELECT {_COLUMNS} FROM broadcasts WHERE id = ?", (broadcast_id,)) as cur:
         row = await cur.fetchone()
@@ -260,7 +258,7 @@ async def get(conn: aiosqlite.Connection, broadcast_id: int) -> BroadcastRow | N
 
 
 async def listed(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     scope_commune: str | None = None,
     running_only: bool = False,
@@ -290,7 +288,7 @@ async def unfinished(db: Database) -> list[BroadcastRow]:
     return [_row(row) for row in rows]
 
 
-async def mark_finished(conn: aiosqlite.Connection, broadcast_id: int, now: datetime) -> None:
+async def mark_finished(conn: Connection, broadcast_id: int, now: datetime) -> None:
     """The final report is queued: the progress job stops looking at this broadcast."""
     await conn.execute(
         "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL", (iso(now), broadcast_id)
@@ -300,7 +298,7 @@ async def mark_finished(conn: aiosqlite.Connection, broadcast_id: int, now: date
 # ---------------------------------------------------------------------------- training RSVPs
 
 
-async def was_sent_to(conn: aiosqlite.Connection, broadcast_id: int, person_id: int) -> bool:
+async def was_sent_to(conn: Connection, broadcast_id: int, person_id: int) -> bool:
     """Whether the broadcast has an outbox row for this person (whatever became of it)."""
     async with conn.execute(
         "SELECT 1 FROM outbox WHERE broadcast_id = ? AND person_id = ? LIMIT 1", (broadcast_id, person_id)
@@ -309,7 +307,7 @@ async def was_sent_to(conn: aiosqlite.Connection, broadcast_id: int, person_id: 
 
 
 async def record_rsvp(
-    conn: aiosqlite.Connection, broadcast_id: int, person_id: int, answer: RsvpAnswer, now: datetime
+    conn: Connection, broadcast_id: int, person_id: int, answer: RsvpAnswer, now: datetime
 ) -> RsvpAnswer:
     """Store an answer and return the one now on record.
 
@@ -336,7 +334,7 @@ async def record_rsvp(
     return RsvpAnswer(row["answer"])
 
 
-async def rsvp_counts(conn: aiosqlite.Connection, broadcast_id: int) -> dict[RsvpAnswer, int]:
+async def rsvp_counts(conn: Connection, broadcast_id: int) -> dict[RsvpAnswer, int]:
     """How many people gave each answer (answers nobody gave are absent)."""
     async with conn.execute(
         "SELECT answer, COUNT(*) AS n FROM training_rsvp WHERE broadcast_id = ? GROUP BY answer",
@@ -345,7 +343,7 @@ async def rsvp_counts(conn: aiosqlite.Connection, broadcast_id: int) -> dict[Rsv
         return {RsvpAnswer(row["answer"]): row["n"] for row in await cur.fetchall()}
 
 
-async def rsvp_names(conn: aiosqlite.Connection, broadcast_id: int) -> dict[RsvpAnswer, list[str]]:
+async def rsvp_names(conn: Connection, broadcast_id: int) -> dict[RsvpAnswer, list[str]]:
     """Who gave each answer, by name in alphabetical order (answers nobody gave are absent)."""
     async with conn.execute(
         "SELECT r.answer, p.full_name FROM training_rsvp r JOIN people p ON p.id = r.person_id "
@@ -360,7 +358,7 @@ async def rsvp_names(conn: aiosqlite.Connection, broadcast_id: int) -> dict[Rsvp
 
 
 async def latest_invitation(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, since: datetime
+    conn: Connection, channel: str, chat_id: str, since: datetime
 ) -> int | None:
     """The training invitation most recently delivered to this chat since ``since``, if any."""
     async with conn.execute(
@@ -376,7 +374,7 @@ async def latest_invitation(
 # ---------------------------------------------------------------------------- opt-out
 
 
-async def set_opt_out(conn: aiosqlite.Connection, person_id: int, opted_out: bool, now: datetime) -> bool:
+async def set_opt_out(conn: Connection, person_id: int, opted_out: bool, now: datetime) -> bool:
     """Turn announcements off (or back on); False when the setting was already so."""
     cur = await conn.execute(
         "UPDATE people SET announcements_opt_out = ?, updated_at = ? "
@@ -386,7 +384,7 @@ async def set_opt_out(conn: aiosqlite.Connection, person_id: int, opted_out: boo
     return cur.rowcount == 1
 
 
-async def cancel_pending_for(conn: aiosqlite.Connection, person_id: int, kinds: Sequence[str]) -> int:
+async def cancel_pending_for(conn: Connection, person_id: int, kinds: Sequence[str]) -> int:
     """Cancel a person's queued messages of some kinds (announcements still waiting when they opt out)."""
     marks = ", ".join("?" for _ in kinds)
     cur = await conn.execute(

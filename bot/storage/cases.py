@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import Row, iso
+from bot.storage.db import Connection, Row, insert_returning_id, iso, query_one
 
 CASE_COLUMNS = (
     "id, code, team_id, commune_code, reported_by, received_on, origin, field, summary, out_of_scope_reason, "
@@ -89,37 +87,40 @@ def case_from_row(row: Row) -> CaseRow:
     )
 
 
-async def next_code(conn: aiosqlite.Connection, year: int) -> str:
+async def next_code(conn: Connection, year: int) -> str:
     """Allocate the next case code of the year, e.g. ``HG-2026-00123`` (inside the caller's transaction)."""
-    await conn.execute(
-        "INSERT INTO case_counters(year, last) VALUES (?, 0) ON CONFLICT(year) DO NOTHING", (year,)
+    # One statement on both engines: the upsert's row lock serialises concurrent allocators on
+    # PostgreSQL, and the number rolls back with the case, so codes stay gapless (a sequence would not).
+    row = await query_one(
+        conn,
+        "INSERT INTO case_counters(year, last) VALUES (?, 1) "
+        "ON CONFLICT(year) DO UPDATE SET last = case_counters.last + 1 RETURNING last",
+        (year,),
     )
-    await conn.execute("UPDATE case_counters SET last = last + 1 WHERE year = ?", (year,))
-    async with conn.execute("SELECT last FROM case_counters WHERE year = ?", (year,)) as cur:
-        row = await cur.fetchone()
     assert row is not None
     return f"HG-{year}-{int(row['last']):05d}"
 
 
-async def by_draft_key(conn: aiosqlite.Connection, draft_key: str) -> CaseRow | None:
+async def by_draft_key(conn: Connection, draft_key: str) -> CaseRow | None:
     """The case saved from this draft, if it was saved already (makes confirm idempotent)."""
     async with conn.execute(f"SELECT {CASE_COLUMNS} FROM cases WHERE draft_key = ?", (draft_key,)) as cur:
         row = await cur.fetchone()
     return case_from_row(row) if row else None
 
 
-async def insert_case(conn: aiosqlite.Connection, now: datetime, values: dict[str, Any]) -> int:
+async def insert_case(conn: Connection, now: datetime, values: dict[str, Any]) -> int:
     """Insert a case with the given column values and its "created" audit row; returns the id."""
     values = {**values, "created_at": iso(now), "updated_at": iso(now)}
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    cur = await conn.execute(f"INSERT INTO cases({columns}) VALUES ({marks})", tuple(values.values()))
-    assert cur.lastrowid is not None
-    await add_event(conn, cur.lastrowid, values["reported_by"], now, "created", None, None, values["code"])
-    return cur.lastrowid
+    case_id = await insert_returning_id(
+        conn, f"INSERT INTO cases({columns}) VALUES ({marks})", tuple(values.values())
+    )
+    await add_event(conn, case_id, values["reported_by"], now, "created", None, None, values["code"])
+    return case_id
 
 
-async def get_case(conn: aiosqlite.Connection, case_id: int) -> CaseRow | None:
+async def get_case(conn: Connection, case_id: int) -> CaseRow | None:
     """One case by id."""
     async with conn.execute(f"SELECT {CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,)) as cur:
         row = await cur.fetchone()
@@ -127,7 +128,7 @@ async def get_case(conn: aiosqlite.Connection, case_id: int) -> CaseRow | None:
 
 
 async def list_cases(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     team_id: int | None = None,
     commune_code: str | None = None,
@@ -146,7 +147,7 @@ async def list_cases(
 
 
 async def update_fields(
-    conn: aiosqlite.Connection, case: CaseRow, person_id: int, changes: dict[str, Any], now: datetime
+    conn: Connection, case: CaseRow, person_id: int, changes: dict[str, Any], now: datetime
 ) -> list[str]:
     """Apply changes to a case, writing one audit row per field that really changed."""
     current = await _raw(conn, case.id)
@@ -165,7 +166,7 @@ async def update_fields(
     return changed
 
 
-async def _raw(conn: aiosqlite.Connection, case_id: int) -> Row:
+async def _raw(conn: Connection, case_id: int) -> Row:
     async with conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)) as cur:
         row = await cur.fetchone()
     assert row is not None
@@ -177,7 +178,7 @@ def _text(value: object) -> str | None:
 
 
 async def add_event(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     case_id: int,
     person_id: int | None,
     now: datetime,
@@ -208,7 +209,7 @@ class CaseEvent:
     new_value: str | None
 
 
-async def events(conn: aiosqlite.Connection, case_id: int) -> list[CaseEvent]:
+async def events(conn: Connection, case_id: int) -> list[CaseEvent]:
     """The case's audit trail, oldest first."""
     async with conn.execute(
         "SELECT at, person_id, kind, field, old_value, new_value FROM case_events "

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import iso, query_one
+from bot.storage.db import Connection, iso, query_one
 
 # How long a cancelled draft can be restored from the menu.
 KEEP_FOR = timedelta(hours=24)
@@ -38,7 +36,7 @@ class Draft:
 
 
 async def keep(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, snapshot: dict[str, Any], now: datetime
+    conn: Connection, channel: str, chat_id: str, snapshot: dict[str, Any], now: datetime
 ) -> None:
     """Keep ``snapshot`` (flow, step, data, history, title) as this chat's draft of that flow,
     replacing an older one."""
@@ -61,7 +59,7 @@ async def keep(
     )
 
 
-async def active(conn: aiosqlite.Connection, channel: str, chat_id: str, now: datetime) -> list[Draft]:
+async def active(conn: Connection, channel: str, chat_id: str, now: datetime) -> list[Draft]:
     """This chat's drafts that can still be restored, newest first."""
     rows = await conn.execute_fetchall(
         "SELECT flow, step, data, history, title, cancelled_at FROM cancelled_drafts "
@@ -72,7 +70,7 @@ async def active(conn: aiosqlite.Connection, channel: str, chat_id: str, now: da
 
 
 async def take(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, flow: str, now: datetime
+    conn: Connection, channel: str, chat_id: str, flow: str, now: datetime
 ) -> Draft | None:
     """Remove and return this chat's draft of ``flow`` (None when there is none or it expired)."""
     row = await query_one(
@@ -88,12 +86,12 @@ async def take(
     return _draft(row) if row is not None else None
 
 
-async def forget_chat(conn: aiosqlite.Connection, channel: str, chat_id: str) -> None:
+async def forget_chat(conn: Connection, channel: str, chat_id: str) -> None:
     """Drop every draft of a chat (the person left)."""
     await conn.execute("DELETE FROM cancelled_drafts WHERE channel = ? AND chat_id = ?", (channel, chat_id))
 
 
-async def purge_expired(conn: aiosqlite.Connection, now: datetime) -> int:
+async def purge_expired(conn: Connection, now: datetime) -> int:
     """Delete drafts past their restore window; returns how many."""
     cur = await conn.execute("DELETE FROM cancelled_drafts WHERE expires_at <= ?", (iso(now),))
     return cur.rowcount

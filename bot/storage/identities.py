@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import aiosqlite
+from bot.storage.db import Connection
 
 
-async def mark_unreachable(conn: aiosqlite.Connection, channel: str, chat_id: str) -> int:
+async def mark_unreachable(conn: Connection, channel: str, chat_id: str) -> int:
     """Flag every identity of ``chat_id`` on ``channel`` as unreachable (the user blocked the bot).
 
     Returns how many identities were flagged. The flag is lifted by
@@ -30,7 +30,7 @@ PREFERRED_ORDER = (
 )
 
 
-async def preferred_chat(conn: aiosqlite.Connection, person_id: int) -> tuple[str, str] | None:
+async def preferred_chat(conn: Connection, person_id: int) -> tuple[str, str] | None:
     """``(channel, chat_id)`` where a proactive message to the person goes: one chat only (a
     person on Telegram and Zalo gets it once), None when no chat of theirs is reachable."""
     async with conn.execute(
@@ -42,7 +42,7 @@ async def preferred_chat(conn: aiosqlite.Connection, person_id: int) -> tuple[st
     return (row["channel"], row["chat_id"]) if row is not None else None
 
 
-async def reachable_channels(conn: aiosqlite.Connection, person_id: int) -> list[str]:
+async def reachable_channels(conn: Connection, person_id: int) -> list[str]:
     """The channels on which the person has a chat that has not blocked the bot, sorted."""
     async with conn.execute(
         "SELECT DISTINCT channel FROM identities WHERE person_id = ? AND unreachable = 0 ORDER BY channel",
@@ -51,7 +51,7 @@ async def reachable_channels(conn: aiosqlite.Connection, person_id: int) -> list
         return [row["channel"] for row in await cur.fetchall()]
 
 
-async def preferred_channel(conn: aiosqlite.Connection, person_id: int) -> str | None:
+async def preferred_channel(conn: Connection, person_id: int) -> str | None:
     """The channel the person chose for proactive messages (None: where they wrote last)."""
     async with conn.execute("SELECT preferred_channel FROM people WHERE id = ?", (person_id,)) as cur:
         row = await cur.fetchone()
@@ -59,7 +59,7 @@ async def preferred_channel(conn: aiosqlite.Connection, person_id: int) -> str |
 
 
 async def set_preferred_channel(
-    conn: aiosqlite.Connection, person_id: int, channel: str | None, now: str
+    conn: Connection, person_id: int, channel: str | None, now: str
 ) -> None:
     """Store the person's choice (None: the chat they wrote from last)."""
     await conn.execute(

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.enums import Role
-from bot.storage.db import iso
+from bot.storage.db import Connection, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +20,7 @@ class Invite:
 
 
 async def insert_invite(
-    conn: aiosqlite.Connection, invite: Invite, created_by: int | None, now: datetime
+    conn: Connection, invite: Invite, created_by: int | None, now: datetime
 ) -> None:
     """Store a new invite code."""
     await conn.execute(
@@ -32,7 +30,7 @@ async def insert_invite(
     )
 
 
-async def unused_invite(conn: aiosqlite.Connection, code: str) -> Invite | None:
+async def unused_invite(conn: Connection, code: str) -> Invite | None:
     """The invite with this code if it has not been used (expiry is the caller's rule)."""
     async with conn.execute(
         "SELECT code, role, commune_code, expires_at FROM invites WHERE code = ? AND used_by IS NULL", (code,)
@@ -45,7 +43,7 @@ async def unused_invite(conn: aiosqlite.Connection, code: str) -> Invite | None:
     )
 
 
-async def use_invite(conn: aiosqlite.Connection, code: str, person_id: int, now: datetime) -> bool:
+async def use_invite(conn: Connection, code: str, person_id: int, now: datetime) -> bool:
     """Mark the code used by ``person_id``; False when somebody used it first."""
     cur = await conn.execute(
         "UPDATE invites SET used_by = ?, used_at = ? WHERE code = ? AND used_by IS NULL",

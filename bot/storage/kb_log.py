@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from bot.storage.db import Database, iso
+from bot.storage.db import Connection, Database, iso
 
 
-async def record_feedback(conn: aiosqlite.Connection, ref: str, helpful: bool, now: datetime) -> None:
+async def record_feedback(conn: Connection, ref: str, helpful: bool, now: datetime) -> None:
     """Store a 👍/👎 on the answer that cited ``ref``."""
     await conn.execute(
         "INSERT INTO kb_feedback(at, ref, helpful) VALUES (?, ?, ?)", (iso(now), ref, int(helpful))
     )
 
 
-async def record_unanswered(conn: aiosqlite.Connection, question: str, decision: str, now: datetime) -> None:
+async def record_unanswered(conn: Connection, question: str, decision: str, now: datetime) -> None:
     """Log a question the bot declined or only guessed at (already stripped of personal data)."""
     await conn.execute(
         "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, ?, ?)",

@@ -27,10 +27,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import aiosqlite
-
 from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
-from bot.storage.db import Database, iso
+from bot.storage.db import Connection, Database, insert_returning_id, iso
 from bot.storage.identities import mark_unreachable
 
 # Version 2 added file references (``attachment.ref``). Version 1 payloads are a subset and
@@ -125,11 +123,12 @@ class OutboxMessage:
     urgent: bool = False
 
 
-_INSERT = (
+_INSERT_HEAD = (
     "INSERT INTO outbox(channel, chat_id, person_id, payload, dedupe_key, kind, status, attempts, "
-    "next_attempt_at, created_at, broadcast_id, urgent) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) "
-    "ON CONFLICT(dedupe_key) DO NOTHING"
+    "next_attempt_at, created_at, broadcast_id, urgent) VALUES"
 )
+_INSERT_ROW = "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)"
+_INSERT = f"{_INSERT_HEAD} {_INSERT_ROW} ON CONFLICT(dedupe_key) DO NOTHING"
 
 
 def _insert_params(message: OutboxMessage, now: datetime) -> tuple[Any, ...]:
@@ -148,7 +147,7 @@ def _insert_params(message: OutboxMessage, now: datetime) -> tuple[Any, ...]:
 
 
 async def enqueue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     channel: str,
     chat_id: str,
@@ -182,14 +181,31 @@ async def enqueue(
     return cur.rowcount == 1
 
 
-async def enqueue_many(conn: aiosqlite.Connection, messages: Iterable[OutboxMessage], now: datetime) -> int:
-    """Queue many messages in one statement batch (a broadcast); returns how many were new."""
-    cur = await conn.executemany(_INSERT, [_insert_params(message, now) for message in messages])
-    return cur.rowcount
+# Rows per multi-row INSERT: 10 parameters each stays far below both engines' limits (SQLite
+# 32,766, PostgreSQL 32,767 bound parameters per statement).
+_ENQUEUE_BATCH = 500
+
+
+async def enqueue_many(conn: Connection, messages: Iterable[OutboxMessage], now: datetime) -> int:
+    """Queue many messages (a broadcast) in multi-row inserts; returns how many were new.
+
+    The count comes from ``RETURNING`` because an ``executemany`` has no row count on PostgreSQL.
+    """
+    params = [_insert_params(message, now) for message in messages]
+    added = 0
+    for start in range(0, len(params), _ENQUEUE_BATCH):
+        batch = params[start : start + _ENQUEUE_BATCH]
+        values = ", ".join([_INSERT_ROW] * len(batch))
+        rows = await conn.execute_fetchall(
+            f"{_INSERT_HEAD} {values} ON CONFLICT(dedupe_key) DO NOTHING RETURNING id",
+            [value for row in batch for value in row],
+        )
+        added += len(list(rows))
+    return added
 
 
 async def create_broadcast(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     created_by: int | None,
     text: str,
@@ -198,17 +214,15 @@ async def create_broadcast(
     urgent: bool = False,
 ) -> int:
     """Record a broadcast and return its id, to be set on each of its outbox rows."""
-    cur = await conn.execute(
+    return await insert_returning_id(
+        conn,
         "INSERT INTO broadcasts(created_by, text, audience, urgent, created_at) VALUES (?, ?, ?, ?, ?)",
         (created_by, text, json.dumps(audience, ensure_ascii=False, sort_keys=True), int(urgent), iso(now)),
     )
-    if cur.lastrowid is None:
-        raise RuntimeError("broadcast insert returned no id")
-    return cur.lastrowid
 
 
 async def cancel(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     now: datetime,
     broadcast_id: int | None = None,
@@ -293,8 +307,8 @@ async def counts(
 async def next_due(db: Database, channel: str, chat_id: str | None = None) -> datetime | None:
     """When the channel's (or one chat's) earliest pending row becomes due (None: nothing pending)."""
     row = await db.fetchone(
-        "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
-        "AND status = 'pending'",
+        "SELECT MIN(next_attempt_at) AS due FROM outbox WHERE channel = ? "
+        "AND (CAST(? AS TEXT) IS NULL OR chat_id = ?) AND status = 'pending'",
         (channel, chat_id, chat_id),
     )
     return datetime.fromisoformat(row["due"]) if row is not None and row["due"] is not None else None
@@ -328,7 +342,7 @@ class Claim:
     blocked: int
 
 
-async def recover_in_flight(conn: aiosqlite.Connection, channel: str, chat_id: str | None = None) -> int:
+async def recover_in_flight(conn: Connection, channel: str, chat_id: str | None = None) -> int:
     """Return rows left in ``sending`` by a crash to ``pending``; call once when the sender starts.
 
     Only one sender per channel (or, with ``chat_id``, per chat: a console serves only its own
@@ -336,7 +350,7 @@ async def recover_in_flight(conn: aiosqlite.Connection, channel: str, chat_id: s
     rows. Returns how many there were (each may be delivered twice).
     """
     cur = await conn.execute(
-        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
+        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND (CAST(? AS TEXT) IS NULL OR chat_id = ?) "
         "AND status = 'sending'",
         (channel, chat_id, chat_id),
     )
@@ -344,7 +358,7 @@ async def recover_in_flight(conn: aiosqlite.Connection, channel: str, chat_id: s
 
 
 async def defer_quiet(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     channel: str,
     kinds: Iterable[str],
     now: datetime,
@@ -357,7 +371,8 @@ async def defer_quiet(
         return 0
     marks = ", ".join("?" for _ in kind_list)
     cur = await conn.execute(
-        "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND (? IS NULL OR chat_id = ?) "
+        "UPDATE outbox SET next_attempt_at = ? WHERE channel = ? "
+        "AND (CAST(? AS TEXT) IS NULL OR chat_id = ?) "
         f"AND status = 'pending' AND urgent = 0 AND next_attempt_at <= ? AND kind IN ({marks})",
         (iso(until), channel, chat_id, chat_id, iso(now), *kind_list),
     )
@@ -372,7 +387,8 @@ SELECT o.id, o.chat_id, o.person_id, o.payload, o.dedupe_key, o.kind, o.attempts
        EXISTS (SELECT 1 FROM identities i
                WHERE i.channel = o.channel AND i.chat_id = o.chat_id AND i.unreachable = 1) AS unreachable
 FROM outbox o
-WHERE o.channel = ? AND (? IS NULL OR o.chat_id = ?) AND o.status = 'pending' AND o.next_attempt_at <= ?
+WHERE o.channel = ? AND (CAST(? AS TEXT) IS NULL OR o.chat_id = ?)
+  AND o.status = 'pending' AND o.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM outbox s
                   WHERE s.channel = o.channel AND s.chat_id = o.chat_id AND s.status = 'sending')
   AND NOT EXISTS (SELECT 1 FROM outbox p
@@ -386,7 +402,7 @@ BLOCKED_EARLIER = "chat blocked the bot earlier"
 
 
 async def claim(
-    conn: aiosqlite.Connection, channel: str, now: datetime, limit: int, chat_id: str | None = None
+    conn: Connection, channel: str, now: datetime, limit: int, chat_id: str | None = None
 ) -> Claim:
     """Take up to ``limit`` due rows (of one chat, with ``chat_id``): mark them ``sending`` and
     count the attempt.
@@ -425,7 +441,7 @@ async def claim(
     return Claim(rows=rows, blocked=len(blocked))
 
 
-async def release(conn: aiosqlite.Connection, ids: Sequence[int], not_before: datetime | None = None) -> None:
+async def release(conn: Connection, ids: Sequence[int], not_before: datetime | None = None) -> None:
     """Give claimed rows back unsent (the sender stops, or the chat must wait): the attempt is undone."""
     if not_before is None:
         await conn.executemany(
@@ -441,7 +457,7 @@ async def release(conn: aiosqlite.Connection, ids: Sequence[int], not_before: da
         )
 
 
-async def mark_sent(conn: aiosqlite.Connection, sent: Sequence[tuple[int, datetime]]) -> None:
+async def mark_sent(conn: Connection, sent: Sequence[tuple[int, datetime]]) -> None:
     """Record delivered rows as ``(id, sent_at)`` pairs; an earlier error stays as history."""
     await conn.executemany(
         "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ? AND status = 'sending'",
@@ -449,7 +465,7 @@ async def mark_sent(conn: aiosqlite.Connection, sent: Sequence[tuple[int, dateti
     )
 
 
-async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str) -> None:
+async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
     """Give up on a row: a permanent error, or the retry budget is spent."""
     await conn.execute(
         "UPDATE outbox SET status = 'failed', error = ? WHERE id = ? AND status = 'sending'", (error, row_id)
@@ -457,7 +473,7 @@ async def mark_failed(conn: aiosqlite.Connection, row_id: int, error: str) -> No
 
 
 async def reschedule(
-    conn: aiosqlite.Connection, row_id: int, at: datetime, error: str, *, throttled: bool = False
+    conn: Connection, row_id: int, at: datetime, error: str, *, throttled: bool = False
 ) -> None:
     """Put a row back in the queue for another attempt at ``at``; ``throttled`` marks a 429."""
     await conn.execute(
@@ -467,9 +483,7 @@ async def reschedule(
     )
 
 
-async def mark_blocked(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, row_id: int, error: str
-) -> int:
+async def mark_blocked(conn: Connection, channel: str, chat_id: str, row_id: int, error: str) -> int:
     """The user blocked the bot: block this row and the chat's pending rows, flag the identity.
 
     Returns how many rows were blocked. ``identities.unreachable`` makes later claims skip the

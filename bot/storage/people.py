@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.enums import PersonStatus, Role, Sex
 from bot.domain.people import Person
-from bot.storage.db import Row, iso, query_one
+from bot.storage.db import Connection, Row, insert_returning_id, iso, query_one
 
 PERSON_COLUMNS = (
     "id, full_name, role, status, sex, ethnic_minority, legal_background, phone, commune_code, "
@@ -46,7 +44,7 @@ def person_from_row(row: Row) -> Person:
     )
 
 
-async def get_person(conn: aiosqlite.Connection, person_id: int) -> Person | None:
+async def get_person(conn: Connection, person_id: int) -> Person | None:
     """Fetch one person by id."""
     async with conn.execute(f"SELECT {PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,)) as cur:
         row = await cur.fetchone()
@@ -62,7 +60,7 @@ _IDENTITY_AND_PERSON = (
 
 
 async def resolve_identity(
-    conn: aiosqlite.Connection, channel: str, external_id: str, chat_id: str, display_name: str, now: datetime
+    conn: Connection, channel: str, external_id: str, chat_id: str, display_name: str, now: datetime
 ) -> Person | None:
     """The person behind a sender, creating or refreshing the identity row only when needed.
 
@@ -76,7 +74,7 @@ async def resolve_identity(
 
 
 async def touch_identity(
-    conn: aiosqlite.Connection, channel: str, external_id: str, chat_id: str, display_name: str, now: datetime
+    conn: Connection, channel: str, external_id: str, chat_id: str, display_name: str, now: datetime
 ) -> None:
     """Create the identity row on first contact; keep its chat id current (a 403 is lifted on return)."""
     await conn.execute(
@@ -87,7 +85,7 @@ async def touch_identity(
     )
 
 
-async def link_identity(conn: aiosqlite.Connection, channel: str, external_id: str, person_id: int) -> None:
+async def link_identity(conn: Connection, channel: str, external_id: str, person_id: int) -> None:
     """Attach a channel identity to a person."""
     await conn.execute(
         "UPDATE identities SET person_id = ? WHERE channel = ? AND external_id = ?",
@@ -95,26 +93,25 @@ async def link_identity(conn: aiosqlite.Connection, channel: str, external_id: s
     )
 
 
-async def insert_person(conn: aiosqlite.Connection, now: datetime, **fields: Any) -> int:
+async def insert_person(conn: Connection, now: datetime, **fields: Any) -> int:
     """Insert a person with the given column values; returns the new id."""
     fields.setdefault("created_at", iso(now))
     fields.setdefault("updated_at", iso(now))
     columns = ", ".join(fields)
     marks = ", ".join("?" for _ in fields)
-    cur = await conn.execute(f"INSERT INTO people({columns}) VALUES ({marks})", tuple(fields.values()))
-    if cur.lastrowid is None:
-        raise RuntimeError("insert returned no id")
-    return cur.lastrowid
+    return await insert_returning_id(
+        conn, f"INSERT INTO people({columns}) VALUES ({marks})", tuple(fields.values())
+    )
 
 
-async def phone_taken(conn: aiosqlite.Connection, phone: str) -> bool:
+async def phone_taken(conn: Connection, phone: str) -> bool:
     """True when somebody already has this phone number."""
     async with conn.execute("SELECT 1 FROM people WHERE phone = ?", (phone,)) as cur:
         return await cur.fetchone() is not None
 
 
 async def active_with_roles(
-    conn: aiosqlite.Connection, roles: Iterable[Role], commune_code: str | None = None
+    conn: Connection, roles: Iterable[Role], commune_code: str | None = None
 ) -> list[int]:
     """Ids of active people having one of ``roles`` (in one commune when given)."""
     wanted = [role.value for role in roles]
@@ -127,7 +124,7 @@ async def active_with_roles(
         return [int(row["id"]) for row in await cur.fetchall()]
 
 
-async def people_with_status(conn: aiosqlite.Connection, status: PersonStatus) -> list[Person]:
+async def people_with_status(conn: Connection, status: PersonStatus) -> list[Person]:
     """Everyone in a status, oldest registration first."""
     async with conn.execute(
         f"SELECT {PERSON_COLUMNS} FROM people WHERE status = ? ORDER BY id", (status.value,)
@@ -135,7 +132,7 @@ async def people_with_status(conn: aiosqlite.Connection, status: PersonStatus) -
         return [person_from_row(row) for row in await cur.fetchall()]
 
 
-async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]:
+async def team_members(conn: Connection, team_id: int) -> list[Person]:
     """Active and pending members of a team (people who left or were rejected are not members)."""
     async with conn.execute(
         f"SELECT {PERSON_COLUMNS} FROM people WHERE team_id = ? AND status IN (?, ?) ORDER BY full_name",
@@ -145,7 +142,7 @@ async def team_members(conn: aiosqlite.Connection, team_id: int) -> list[Person]
 
 
 async def set_status(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person_id: int,
     status: PersonStatus,
     now: datetime,
@@ -160,7 +157,7 @@ async def set_status(
     )
 
 
-async def set_team(conn: aiosqlite.Connection, person_id: int, team_id: int, now: datetime) -> None:
+async def set_team(conn: Connection, person_id: int, team_id: int, now: datetime) -> None:
     """Move a person to another team."""
     await conn.execute(
         "UPDATE people SET team_id = ?, updated_at = ? WHERE id = ?", (team_id, iso(now), person_id)
@@ -168,7 +165,7 @@ async def set_team(conn: aiosqlite.Connection, person_id: int, team_id: int, now
 
 
 async def update_contact(
-    conn: aiosqlite.Connection, person_id: int, now: datetime, full_name: str | None, phone: str | None
+    conn: Connection, person_id: int, now: datetime, full_name: str | None, phone: str | None
 ) -> None:
     """Correct a person's name and/or phone (None keeps the stored value)."""
     await conn.execute(
@@ -178,9 +175,7 @@ async def update_contact(
     )
 
 
-async def set_ethnic_minority(
-    conn: aiosqlite.Connection, person_id: int, now: datetime, value: bool | None
-) -> None:
+async def set_ethnic_minority(conn: Connection, person_id: int, now: datetime, value: bool | None) -> None:
     """A person's own answer about ethnicity (None: they prefer not to say; sensitive data)."""
     await conn.execute(
         "UPDATE people SET ethnic_minority = ?, updated_at = ? WHERE id = ?",

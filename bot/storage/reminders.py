@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.enums import CaseOrigin, CaseOutcome, PersonStatus, Role, Sex
-from bot.storage.db import Database, Row, iso
+from bot.storage.db import Connection, Database, Row, iso
 
 # SQLite's default limit on host parameters is 999 in old builds: stay well below it.
 _BATCH = 500
@@ -45,7 +43,7 @@ async def logged(db: Database, keys: Sequence[str]) -> set[str]:
     return found
 
 
-async def log(conn: aiosqlite.Connection, key: str, rule: str, person_id: int, now: datetime) -> None:
+async def log(conn: Connection, key: str, rule: str, person_id: int, now: datetime) -> None:
     """Record that the reminder ``key`` was queued (in the transaction that queued it)."""
     await conn.execute(
         "INSERT INTO reminder_log(dedupe_key, rule, person_id, at) VALUES (?, ?, ?, ?) "

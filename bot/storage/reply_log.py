@@ -15,10 +15,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import aiosqlite
-
 from bot.conversation.messages import Reply
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.storage.outbox import decode_reply, encode_reply
 
 _KEY = "channel = ? AND chat_id = ? AND message_id = ?"
@@ -49,7 +47,7 @@ def _decode(payload: str, lost_file_note: str) -> Reply:
 
 
 async def keep(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, message_id: str, replies: Sequence[Reply]
+    conn: Connection, channel: str, chat_id: str, message_id: str, replies: Sequence[Reply]
 ) -> None:
     """Store the replies of a message just recorded as seen (inside the handling transaction)."""
     if not replies:

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import iso, query_one
+from bot.storage.db import Connection, iso, query_one
 
 
 @dataclass(slots=True)
@@ -26,7 +24,7 @@ class Session:
     updated_at: datetime | None = None
 
 
-async def load_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -> Session | None:
+async def load_session(conn: Connection, channel: str, chat_id: str) -> Session | None:
     """Return the chat's active session, if any."""
     row = await query_one(
         conn,
@@ -48,7 +46,7 @@ async def load_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -
     )
 
 
-async def save_session(conn: aiosqlite.Connection, session: Session, now: datetime) -> None:
+async def save_session(conn: Connection, session: Session, now: datetime) -> None:
     """Insert or replace the chat's session row (inside the caller's transaction)."""
     await conn.execute(
         "INSERT INTO sessions(channel, chat_id, flow, step, data, history, paused, updated_at) "
@@ -69,13 +67,13 @@ async def save_session(conn: aiosqlite.Connection, session: Session, now: dateti
     )
 
 
-async def delete_session(conn: aiosqlite.Connection, channel: str, chat_id: str) -> None:
+async def delete_session(conn: Connection, channel: str, chat_id: str) -> None:
     """End the chat's active flow."""
     await conn.execute("DELETE FROM sessions WHERE channel = ? AND chat_id = ?", (channel, chat_id))
 
 
 async def mark_seen(
-    conn: aiosqlite.Connection, channel: str, chat_id: str, message_id: str, now: datetime
+    conn: Connection, channel: str, chat_id: str, message_id: str, now: datetime
 ) -> bool:
     """Record an inbound message id; False when it was already recorded (a redelivery)."""
     cur = await conn.execute(
@@ -86,7 +84,7 @@ async def mark_seen(
     return cur.rowcount == 1
 
 
-async def forget_seen_before(conn: aiosqlite.Connection, cutoff: datetime) -> int:
+async def forget_seen_before(conn: Connection, cutoff: datetime) -> int:
     """Drop de-duplication rows older than ``cutoff`` (platforms redeliver within hours, not weeks)."""
     cur = await conn.execute("DELETE FROM inbound_seen WHERE seen_at < ?", (iso(cutoff),))
     return cur.rowcount

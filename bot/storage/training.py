@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.people import MEDIATOR_ROLES, Person
-from bot.storage.db import Row, iso, query_one
+from bot.storage.db import Connection, Row, insert_returning_id, iso, query_one
 from bot.storage.people import PERSON_COLUMNS, person_from_row
 
 TRAINED_FROM_ATTENDANCE = "attendance"
@@ -62,7 +60,7 @@ _COURSE_COLUMNS = (
 
 
 async def insert_course(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     title: str,
     level: str,
@@ -77,7 +75,8 @@ async def insert_course(
     now: datetime,
 ) -> int:
     """Store a course and return its id."""
-    cur = await conn.execute(
+    return await insert_returning_id(
+        conn,
         "INSERT INTO training_courses(title, level, commune_code, place, starts_on, ends_on, topics, "
         "audience, open_checkin, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -94,19 +93,14 @@ async def insert_course(
             iso(now),
         ),
     )
-    if cur.lastrowid is None:
-        raise RuntimeError("insert returned no id")
-    return cur.lastrowid
 
 
-async def set_course_broadcast(conn: aiosqlite.Connection, course_id: int, broadcast_id: int) -> None:
+async def set_course_broadcast(conn: Connection, course_id: int, broadcast_id: int) -> None:
     """Link the course to its invitation."""
     await conn.execute("UPDATE training_courses SET broadcast_id = ? WHERE id = ?", (broadcast_id, course_id))
 
 
-async def add_people(
-    conn: aiosqlite.Connection, table: str, course_id: int, person_ids: Iterable[int]
-) -> None:
+async def add_people(conn: Connection, table: str, course_id: int, person_ids: Iterable[int]) -> None:
     """Add trainers (``training_trainers``) or invitees (``training_invitees``) to a course."""
     if table not in ("training_trainers", "training_invitees"):
         raise ValueError(table)
@@ -117,13 +111,13 @@ async def add_people(
     )
 
 
-async def get_course(conn: aiosqlite.Connection, course_id: int) -> CourseRow | None:
+async def get_course(conn: Connection, course_id: int) -> CourseRow | None:
     """One course by id."""
     row = await query_one(conn, f"SELECT {_COURSE_COLUMNS} FROM training_courses WHERE id = ?", (course_id,))
     return _course(row) if row else None
 
 
-async def courses(conn: aiosqlite.Connection, commune_code: str | None) -> list[CourseRow]:
+async def courses(conn: Connection, commune_code: str | None) -> list[CourseRow]:
     """Courses organised by a commune, or every course (``None``), newest first."""
     where, params = ("WHERE commune_code = ?", (commune_code,)) if commune_code else ("", ())
     rows = await conn.execute_fetchall(
@@ -132,7 +126,7 @@ async def courses(conn: aiosqlite.Connection, commune_code: str | None) -> list[
     return [_course(r) for r in rows]
 
 
-async def is_invited(conn: aiosqlite.Connection, course_id: int, person_id: int) -> bool:
+async def is_invited(conn: Connection, course_id: int, person_id: int) -> bool:
     """Whether the person was in the course's audience when it was created."""
     row = await query_one(
         conn, "SELECT 1 FROM training_invitees WHERE course_id = ? AND person_id = ?", (course_id, person_id)
@@ -149,7 +143,7 @@ class Invitee:
     team: str
 
 
-async def invitees(conn: aiosqlite.Connection, course_id: int) -> list[Invitee]:
+async def invitees(conn: Connection, course_id: int) -> list[Invitee]:
     """Everyone invited to the course, by name."""
     rows = await conn.execute_fetchall(
         "SELECT p.id, p.full_name, COALESCE(t.name, '') AS team FROM training_invitees i "
@@ -190,7 +184,7 @@ _SESSION_COLUMNS = "id, course_id, held_on, code, opens_at, closes_at"
 
 
 async def insert_session(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     course_id: int,
     held_on: date,
     code: str,
@@ -200,17 +194,15 @@ async def insert_session(
     now: datetime,
 ) -> int:
     """Store a session and return its id."""
-    cur = await conn.execute(
+    return await insert_returning_id(
+        conn,
         "INSERT INTO training_sessions(course_id, held_on, code, opens_at, closes_at, created_by, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (course_id, held_on.isoformat(), code, iso(opens_at), iso(closes_at), created_by, iso(now)),
     )
-    if cur.lastrowid is None:
-        raise RuntimeError("insert returned no id")
-    return cur.lastrowid
 
 
-async def get_session(conn: aiosqlite.Connection, session_id: int) -> SessionRow | None:
+async def get_session(conn: Connection, session_id: int) -> SessionRow | None:
     """One session by id."""
     row = await query_one(
         conn, f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE id = ?", (session_id,)
@@ -218,7 +210,7 @@ async def get_session(conn: aiosqlite.Connection, session_id: int) -> SessionRow
     return _session(row) if row else None
 
 
-async def sessions_with_code(conn: aiosqlite.Connection, code: str, since: datetime) -> list[SessionRow]:
+async def sessions_with_code(conn: Connection, code: str, since: datetime) -> list[SessionRow]:
     """Sessions using ``code`` that closed after ``since`` (open ones first, then the latest)."""
     rows = await conn.execute_fetchall(
         f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE code = ? AND closes_at >= ? "
@@ -228,7 +220,7 @@ async def sessions_with_code(conn: aiosqlite.Connection, code: str, since: datet
     return [_session(r) for r in rows]
 
 
-async def course_sessions(conn: aiosqlite.Connection, course_id: int) -> list[SessionRow]:
+async def course_sessions(conn: Connection, course_id: int) -> list[SessionRow]:
     """A course's sessions in date order."""
     rows = await conn.execute_fetchall(
         f"SELECT {_SESSION_COLUMNS} FROM training_sessions WHERE course_id = ? ORDER BY held_on, id",
@@ -241,7 +233,7 @@ async def course_sessions(conn: aiosqlite.Connection, course_id: int) -> list[Se
 
 
 async def record_attendance(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     session: SessionRow,
     person_id: int,
     method: str,
@@ -281,7 +273,7 @@ class AttendanceRow:
     reason: str | None
 
 
-async def attendance(conn: aiosqlite.Connection, course_id: int) -> list[AttendanceRow]:
+async def attendance(conn: Connection, course_id: int) -> list[AttendanceRow]:
     """Every attendance record of a course, by session then name."""
     rows = await conn.execute_fetchall(
         "SELECT a.session_id, s.held_on, p.id, p.full_name, COALESCE(t.name, '') AS team, a.method, "
@@ -307,7 +299,7 @@ class HistoryRow:
     place: str
 
 
-async def history(conn: aiosqlite.Connection, person_id: int) -> list[HistoryRow]:
+async def history(conn: Connection, person_id: int) -> list[HistoryRow]:
     """The sessions a person attended, newest first."""
     rows = await conn.execute_fetchall(
         "SELECT c.title, s.held_on, c.place FROM training_attendance a "
@@ -331,7 +323,7 @@ class Progress:
     answered: int
 
 
-async def progress(conn: aiosqlite.Connection, person_id: int) -> dict[str, Progress]:
+async def progress(conn: Connection, person_id: int) -> dict[str, Progress]:
     """The lessons a person started, by lesson id."""
     rows = await conn.execute_fetchall(
         "SELECT lesson_id, completed_at, correct, answered FROM lesson_progress WHERE person_id = ?",
@@ -340,7 +332,7 @@ async def progress(conn: aiosqlite.Connection, person_id: int) -> dict[str, Prog
     return {r[0]: Progress(r[0], r[1] is not None, r[2], r[3]) for r in rows}
 
 
-async def start_lesson(conn: aiosqlite.Connection, person_id: int, lesson_id: str, now: datetime) -> None:
+async def start_lesson(conn: Connection, person_id: int, lesson_id: str, now: datetime) -> None:
     """Note that a person opened a lesson (idempotent)."""
     await conn.execute(
         "INSERT INTO lesson_progress(person_id, lesson_id, started_at) VALUES (?, ?, ?) "
@@ -350,7 +342,7 @@ async def start_lesson(conn: aiosqlite.Connection, person_id: int, lesson_id: st
 
 
 async def complete_lesson(
-    conn: aiosqlite.Connection, person_id: int, lesson_id: str, correct: int, answered: int, now: datetime
+    conn: Connection, person_id: int, lesson_id: str, correct: int, answered: int, now: datetime
 ) -> None:
     """Mark the lesson's quiz finished with its score (a retake keeps the first completion time)."""
     await start_lesson(conn, person_id, lesson_id, now)
@@ -362,7 +354,7 @@ async def complete_lesson(
 
 
 async def record_quiz_answer(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     person_id: int,
     question_id: str,
     lesson_id: str | None,
@@ -378,7 +370,7 @@ async def record_quiz_answer(
     )
 
 
-async def set_weekly(conn: aiosqlite.Connection, person_id: int, wanted: bool, now: datetime) -> None:
+async def set_weekly(conn: Connection, person_id: int, wanted: bool, now: datetime) -> None:
     """Switch the weekly question on or off."""
     await conn.execute(
         "INSERT INTO training_prefs(person_id, weekly_question, updated_at) VALUES (?, ?, ?) "
@@ -391,7 +383,7 @@ async def set_weekly(conn: aiosqlite.Connection, person_id: int, wanted: bool, n
         await clear_pending_weekly(conn, person_id)
 
 
-async def weekly_on(conn: aiosqlite.Connection, person_id: int) -> bool:
+async def weekly_on(conn: Connection, person_id: int) -> bool:
     """Whether the person asked for the weekly question."""
     row = await query_one(
         conn, "SELECT weekly_question FROM training_prefs WHERE person_id = ?", (person_id,)
@@ -408,7 +400,7 @@ class PendingWeekly:
     since: datetime
 
 
-async def pending_weekly(conn: aiosqlite.Connection, person_id: int) -> PendingWeekly | None:
+async def pending_weekly(conn: Connection, person_id: int) -> PendingWeekly | None:
     """The person's unanswered weekly question, if any."""
     row = await query_one(
         conn,
@@ -422,23 +414,23 @@ async def pending_weekly(conn: aiosqlite.Connection, person_id: int) -> PendingW
 
 
 async def set_pending_weekly(
-    conn: aiosqlite.Connection, person_id: int, question_id: str | None, week: str, now: datetime
+    conn: Connection, person_id: int, question_id: str | None, week: str, now: datetime
 ) -> None:
     """Keep the question just queued for ``week`` as the one awaiting an answer (``None``: only
     note the week, leaving the pending question as it is)."""
     await conn.execute(
         "UPDATE training_prefs SET pending_question = COALESCE(?, pending_question), pending_week = ?, "
-        "pending_since = CASE WHEN ? IS NULL THEN pending_since ELSE ? END WHERE person_id = ?",
+        "pending_since = CASE WHEN CAST(? AS TEXT) IS NULL THEN pending_since ELSE ? END WHERE person_id = ?",
         (question_id, week, question_id, iso(now), person_id),
     )
 
 
-async def clear_pending_weekly(conn: aiosqlite.Connection, person_id: int) -> None:
+async def clear_pending_weekly(conn: Connection, person_id: int) -> None:
     """The weekly question was answered (or the person switched it off); the week stays noted."""
     await conn.execute("UPDATE training_prefs SET pending_question = NULL WHERE person_id = ?", (person_id,))
 
 
-async def weekly_due(conn: aiosqlite.Connection, week: str) -> list[int]:
+async def weekly_due(conn: Connection, week: str) -> list[int]:
     """Active people who switched the weekly question on and have none queued for ``week``."""
     rows = await conn.execute_fetchall(
         "SELECT p.id FROM training_prefs w JOIN people p ON p.id = w.person_id "
@@ -449,7 +441,7 @@ async def weekly_due(conn: aiosqlite.Connection, week: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-async def answered_before(conn: aiosqlite.Connection, person_id: int) -> dict[str, bool]:
+async def answered_before(conn: Connection, person_id: int) -> dict[str, bool]:
     """Every question the person has answered in self-study: id → answered right at least once."""
     rows = await conn.execute_fetchall(
         "SELECT question_id, MAX(correct) FROM quiz_answers WHERE person_id = ? GROUP BY question_id",
@@ -469,7 +461,7 @@ class TrainingRecords:
     contest_rounds: int
 
 
-async def records_of(conn: aiosqlite.Connection, person_id: int) -> TrainingRecords:
+async def records_of(conn: Connection, person_id: int) -> TrainingRecords:
     """Count a person's attendance, self-study and contest records."""
     row = await query_one(
         conn,
@@ -503,7 +495,7 @@ class RoundRow:
 
 
 async def insert_round(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     title: str,
     commune_code: str | None,
@@ -515,7 +507,8 @@ async def insert_round(
     now: datetime,
 ) -> int:
     """Store a contest round and return its id."""
-    cur = await conn.execute(
+    return await insert_returning_id(
+        conn,
         "INSERT INTO contest_rounds(title, commune_code, audience, questions, starts_at, ends_at, "
         "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -529,12 +522,9 @@ async def insert_round(
             iso(now),
         ),
     )
-    if cur.lastrowid is None:
-        raise RuntimeError("insert returned no id")
-    return cur.lastrowid
 
 
-async def get_round(conn: aiosqlite.Connection, round_id: int) -> RoundRow | None:
+async def get_round(conn: Connection, round_id: int) -> RoundRow | None:
     """One contest round by id."""
     row = await query_one(
         conn,
@@ -557,7 +547,7 @@ async def get_round(conn: aiosqlite.Connection, round_id: int) -> RoundRow | Non
 
 
 async def record_contest_answer(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     round_id: int,
     person_id: int,
     question_id: str,
@@ -574,7 +564,7 @@ async def record_contest_answer(
     return cur.rowcount > 0
 
 
-async def answered_questions(conn: aiosqlite.Connection, round_id: int, person_id: int) -> set[str]:
+async def answered_questions(conn: Connection, round_id: int, person_id: int) -> set[str]:
     """The questions a contestant has answered in the round."""
     rows = await conn.execute_fetchall(
         "SELECT question_id FROM contest_answers WHERE round_id = ? AND person_id = ?", (round_id, person_id)
@@ -594,7 +584,7 @@ class Standing:
     finished_at: datetime
 
 
-async def standings(conn: aiosqlite.Connection, round_id: int) -> list[Standing]:
+async def standings(conn: Connection, round_id: int) -> list[Standing]:
     """The round's ranking."""
     rows = await conn.execute_fetchall(
         "SELECT a.person_id, p.full_name, COALESCE(t.name, '') AS team, SUM(a.correct) AS correct, "
@@ -623,7 +613,7 @@ class TrainingCounts:
     teams: int
 
 
-async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) -> TrainingCounts:
+async def training_counts(conn: Connection, commune_code: str | None) -> TrainingCounts:
     """Count active mediators by how their training is known, self-study, trainers and teams."""
     marks = ", ".join("?" for _ in MEDIATOR_ROLES)
     roles = sorted(r.value for r in MEDIATOR_ROLES)
@@ -665,7 +655,7 @@ async def training_counts(conn: aiosqlite.Connection, commune_code: str | None) 
     )
 
 
-async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list[tuple[int, str]]:
+async def trainers(conn: Connection, commune_code: str | None) -> list[tuple[int, str]]:
     """Active people flagged as trainers (of one commune, or all), by name."""
     place, args = (" AND commune_code = ?", (commune_code,)) if commune_code else ("", ())
     rows = await conn.execute_fetchall(
@@ -676,7 +666,7 @@ async def trainers(conn: aiosqlite.Connection, commune_code: str | None) -> list
     return [(int(r[0]), str(r[1])) for r in rows]
 
 
-async def active_people(conn: aiosqlite.Connection, commune_code: str | None) -> list[Person]:
+async def active_people(conn: Connection, commune_code: str | None) -> list[Person]:
     """Active people of one commune (or everyone, ``None``), by name: the candidates an officer
     may flag as trainers."""
     place, args = (" AND commune_code = ?", (commune_code,)) if commune_code else ("", ())
@@ -686,7 +676,7 @@ async def active_people(conn: aiosqlite.Connection, commune_code: str | None) ->
     return [person_from_row(r) for r in rows]
 
 
-async def set_trainer_flag(conn: aiosqlite.Connection, person_id: int, flag: bool, now: datetime) -> bool:
+async def set_trainer_flag(conn: Connection, person_id: int, flag: bool, now: datetime) -> bool:
     """Flag (or unflag) a person as trainer; False when they already were (or were not)."""
     cur = await conn.execute(
         "UPDATE people SET is_trainer = ?, updated_at = ? WHERE id = ? AND is_trainer <> ?",
@@ -695,7 +685,7 @@ async def set_trainer_flag(conn: aiosqlite.Connection, person_id: int, flag: boo
     return cur.rowcount > 0
 
 
-async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[RoundRow]:
+async def recent_rounds(conn: Connection, since: datetime) -> list[RoundRow]:
     """Rounds that end after ``since``, soonest first (the ones a participant may play)."""
     rows = await conn.execute_fetchall(
         "SELECT id FROM contest_rounds WHERE ends_at >= ? ORDER BY ends_at, id", (iso(since),)
@@ -704,7 +694,7 @@ async def recent_rounds(conn: aiosqlite.Connection, since: datetime) -> list[Rou
     return [r for r in found if r is not None]
 
 
-async def rounds_ended(conn: aiosqlite.Connection, since: datetime, until: datetime) -> list[RoundRow]:
+async def rounds_ended(conn: Connection, since: datetime, until: datetime) -> list[RoundRow]:
     """Rounds whose window closed after ``since`` and by ``until``, oldest end first."""
     rows = await conn.execute_fetchall(
         "SELECT id FROM contest_rounds WHERE ends_at > ? AND ends_at <= ? ORDER BY ends_at, id",
@@ -714,7 +704,7 @@ async def rounds_ended(conn: aiosqlite.Connection, since: datetime, until: datet
     return [r for r in found if r is not None]
 
 
-async def rounds_of(conn: aiosqlite.Connection, commune_code: str | None, limit: int = 8) -> list[RoundRow]:
+async def rounds_of(conn: Connection, commune_code: str | None, limit: int = 8) -> list[RoundRow]:
     """The latest rounds of a commune (or every round, ``None``)."""
     where, args = ("WHERE commune_code = ?", (commune_code,)) if commune_code else ("", ())
     rows = await conn.execute_fetchall(

@@ -13,12 +13,10 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.enums import Role
 from bot.domain.units import UNIT_TYPE_LABELS, Commune, Predecessor, UnitType
 from bot.domain.vntext import fold, has_diacritics
-from bot.storage.db import Database, iso
+from bot.storage.db import Connection, Database, Row, insert_returning_id, iso
 
 # Lists are stored as one text column; "; " never occurs inside a unit name.
 LIST_SEPARATOR = "; "
@@ -130,7 +128,7 @@ _COMMUNE_COLUMNS = (
 )
 
 
-def _commune_from_row(row: aiosqlite.Row) -> StoredCommune:
+def _commune_from_row(row: Row) -> StoredCommune:
     return StoredCommune(
         code=row["code"],
         name=row["name"],
@@ -150,13 +148,13 @@ async def list_communes(db: Database) -> list[StoredCommune]:
     return [_commune_from_row(row) for row in rows]
 
 
-async def communes_in(conn: aiosqlite.Connection) -> list[StoredCommune]:
+async def communes_in(conn: Connection) -> list[StoredCommune]:
     """Every commune, read inside the caller's transaction."""
     async with conn.execute(f"SELECT {_COMMUNE_COLUMNS} FROM communes ORDER BY code") as cur:
         return [_commune_from_row(row) for row in await cur.fetchall()]
 
 
-async def commune_by_code(conn: aiosqlite.Connection, code: str) -> StoredCommune | None:
+async def commune_by_code(conn: Connection, code: str) -> StoredCommune | None:
     """One commune with its flags."""
     async with conn.execute(f"SELECT {_COMMUNE_COLUMNS} FROM communes WHERE code = ?", (code,)) as cur:
         row = await cur.fetchone()
@@ -164,7 +162,7 @@ async def commune_by_code(conn: aiosqlite.Connection, code: str) -> StoredCommun
 
 
 async def upsert_communes(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     communes: Iterable[Commune],
     flags: Mapping[str, CommuneFlags] | None = None,
 ) -> UpsertCounts:
@@ -250,7 +248,7 @@ def _same_commune(old: StoredCommune, new: Commune, flags: CommuneFlags) -> bool
 _TEAM_COLUMNS = "id, commune_code, name, name_folded, confirmed"
 
 
-def _team_from_row(row: aiosqlite.Row) -> StoredTeam:
+def _team_from_row(row: Row) -> StoredTeam:
     return StoredTeam(
         id=row["id"],
         commune_code=row["commune_code"],
@@ -271,7 +269,7 @@ async def list_teams(db: Database, commune_code: str | None = None) -> list[Stor
     return [_team_from_row(row) for row in rows]
 
 
-async def teams_of_commune(conn: aiosqlite.Connection, commune_code: str) -> list[StoredTeam]:
+async def teams_of_commune(conn: Connection, commune_code: str) -> list[StoredTeam]:
     """The commune's teams, confirmed ones first, then by name."""
     async with conn.execute(
         f"SELECT {_TEAM_COLUMNS} FROM teams WHERE commune_code = ? ORDER BY confirmed DESC, name_folded",
@@ -280,7 +278,7 @@ async def teams_of_commune(conn: aiosqlite.Connection, commune_code: str) -> lis
         return [_team_from_row(row) for row in await cur.fetchall()]
 
 
-async def team_by_id(conn: aiosqlite.Connection, team_id: int) -> StoredTeam | None:
+async def team_by_id(conn: Connection, team_id: int) -> StoredTeam | None:
     """One team by id."""
     async with conn.execute(f"SELECT {_TEAM_COLUMNS} FROM teams WHERE id = ?", (team_id,)) as cur:
         row = await cur.fetchone()
@@ -288,7 +286,7 @@ async def team_by_id(conn: aiosqlite.Connection, team_id: int) -> StoredTeam | N
 
 
 async def upsert_team(
-    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, team_id: int | None = None
+    conn: Connection, commune_code: str, name: str, now: datetime, team_id: int | None = None
 ) -> tuple[int, Change]:
     """Create a confirmed team, or confirm an existing one and take this spelling of its name.
 
@@ -324,7 +322,7 @@ async def upsert_team(
 
 
 async def ensure_team(
-    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
+    conn: Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
 ) -> tuple[int, bool]:
     """The id of the team with this folded name, creating it if absent; True if created.
 
@@ -341,18 +339,16 @@ async def ensure_team(
 
 
 async def _insert_team(
-    conn: aiosqlite.Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
+    conn: Connection, commune_code: str, name: str, now: datetime, confirmed: bool = True
 ) -> int:
-    cur = await conn.execute(
+    return await insert_returning_id(
+        conn,
         "INSERT INTO teams(commune_code, name, name_folded, confirmed, created_at) VALUES (?, ?, ?, ?, ?)",
         (commune_code, name, team_key(name), int(confirmed), iso(now)),
     )
-    if cur.lastrowid is None:
-        raise RuntimeError("insert returned no id")
-    return cur.lastrowid
 
 
-async def set_team_leader(conn: aiosqlite.Connection, team_id: int, person_id: int, now: datetime) -> bool:
+async def set_team_leader(conn: Connection, team_id: int, person_id: int, now: datetime) -> bool:
     """Make a person the leader of a team; any other leader of it becomes a mediator.
 
     A team has one tổ trưởng (Luật HGCS Art. 12), so naming a new one replaces the old.
@@ -426,7 +422,7 @@ def _db_value(value: object) -> object:
 
 
 async def upsert_person_by_phone(
-    conn: aiosqlite.Connection, phone: str, values: Mapping[str, object], now: datetime
+    conn: Connection, phone: str, values: Mapping[str, object], now: datetime
 ) -> tuple[int, Change]:
     """Insert a person with this phone, or update the given columns of the one who has it.
 
@@ -444,13 +440,11 @@ async def upsert_person_by_phone(
         row = await cur.fetchone()
     if row is None:
         names = ["phone", *columns, "created_at", "updated_at"]
-        cur = await conn.execute(
+        return await insert_returning_id(
+            conn,
             f"INSERT INTO people({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
             (phone, *stored.values(), iso(now), iso(now)),
-        )
-        if cur.lastrowid is None:
-            raise RuntimeError("insert returned no id")
-        return cur.lastrowid, Change.CREATED
+        ), Change.CREATED
     person_id = int(row["id"])
     if all(row[name] == value for name, value in stored.items()):
         return person_id, Change.UNCHANGED
@@ -461,7 +455,7 @@ async def upsert_person_by_phone(
     return person_id, Change.UPDATED
 
 
-async def link_legal_support(conn: aiosqlite.Connection, person_id: int, team_id: int) -> None:
+async def link_legal_support(conn: Connection, person_id: int, team_id: int) -> None:
     """Record that a person supports a team (idempotent)."""
     await conn.execute(
         "INSERT INTO legal_support(person_id, team_id) VALUES (?, ?) "
@@ -492,7 +486,7 @@ __all__ = [
 ]
 
 
-async def drop_proposed_team(conn: aiosqlite.Connection, team_id: int) -> bool:
+async def drop_proposed_team(conn: Connection, team_id: int) -> bool:
     """Remove a team proposed at registration once nobody is left who could still join it
     (no active or pending member, no case, no legal supporter); True if it was removed.
     Rejected registrants keep their record, without the team."""
@@ -512,6 +506,6 @@ async def drop_proposed_team(conn: aiosqlite.Connection, team_id: int) -> bool:
     return True
 
 
-async def confirm_team(conn: aiosqlite.Connection, team_id: int) -> None:
+async def confirm_team(conn: Connection, team_id: int) -> None:
     """An officer confirms a team proposed at registration."""
     await conn.execute("UPDATE teams SET confirmed = 1 WHERE id = ?", (team_id,))

@@ -30,20 +30,18 @@ import itertools
 import logging
 import math
 import random
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from aiolimiter import AsyncLimiter
 
 from bot.config import Settings
 from bot.conversation.messages import Reply
 from bot.storage import outbox
-from bot.storage.db import Database, utcnow
+from bot.storage.db import DATABASE_ERRORS, Connection, Database, utcnow
 from bot.storage.outbox import Claimed, Kind
 from bot.workers.quiet_hours import next_allowed
 
@@ -291,7 +289,7 @@ class OutboxSender:
             while not stop.is_set():
                 try:
                     await self._step()
-                except sqlite3.Error:
+                except DATABASE_ERRORS:
                     # A busy or failing database must not end the sender: outcomes not yet
                     # written stay in memory and are written on the next attempt.
                     log.exception("outbox_db_error channel=%s", self.channel)
@@ -441,7 +439,7 @@ class OutboxSender:
         # Finished rows free their chats: their next rows may be claimable now.
         self._next_claim = 0.0
 
-    async def _record(self, conn: aiosqlite.Connection, result: _Result, counted: SenderStats) -> None:
+    async def _record(self, conn: Connection, result: _Result, counted: SenderStats) -> None:
         row, at = result.row, result.at
         match result.outcome:
             case Delivered():

@@ -21,7 +21,7 @@ import pytest
 
 from bot.storage import backup as rules
 from bot.storage.backup import BackupBroken, BackupRefused, Refusal
-from bot.storage.db import Database
+from bot.storage.db import Database, SqliteDatabase
 from bot.texts import console as tc
 from tests.processes import run_hoagiai
 
@@ -65,10 +65,10 @@ async def _committing(db: Database) -> AsyncIterator[list[int]]:
 
 async def test_backup_onto_the_live_file_is_refused_and_no_commit_is_lost(tmp_path: Path) -> None:
     live = tmp_path / "data" / "hoagiai.sqlite3"
-    async with Database(live) as bot_db:
+    async with SqliteDatabase(live) as bot_db:
         async with _committing(bot_db) as commits:
             # The operator's `hoagiai db backup` opens its own connection to the same file.
-            async with Database(live) as operator_db:
+            async with SqliteDatabase(live) as operator_db:
                 with pytest.raises(BackupRefused) as raised:
                     await operator_db.backup(live)
             assert raised.value.reason is Refusal.IS_DATABASE
@@ -84,7 +84,7 @@ def test_cli_backup_onto_the_live_file_while_a_writer_commits(
     live = tmp_path / "data" / "hoagiai.sqlite3"
 
     async def scenario() -> tuple[subprocess.CompletedProcess[str], int]:
-        async with Database(live) as bot_db:
+        async with SqliteDatabase(live) as bot_db:
             async with _committing(bot_db) as commits:
                 result = await asyncio.to_thread(
                     run_hoagiai, ["db", "backup", str(live)], tmp_path, subprocess_env
@@ -102,7 +102,7 @@ def test_cli_backup_onto_the_live_file_while_a_writer_commits(
 @pytest.mark.parametrize("suffix", ["-wal", "-shm", ".lock"])
 async def test_companion_files_are_refused(tmp_path: Path, suffix: str) -> None:
     live = tmp_path / "hoagiai.sqlite3"
-    async with Database(live) as db:
+    async with SqliteDatabase(live) as db:
         async with db.transaction() as tx:
             await tx.execute("INSERT INTO kb_feedback(at, ref, helpful) VALUES ('now', 'x', 0)")
         companion = live.with_name(live.name + suffix)
@@ -115,7 +115,7 @@ async def test_companion_files_are_refused(tmp_path: Path, suffix: str) -> None:
 
 async def test_other_names_for_the_live_file_are_refused(tmp_path: Path) -> None:
     live = tmp_path / "hoagiai.sqlite3"
-    async with Database(live) as db:
+    async with SqliteDatabase(live) as db:
         symlink = tmp_path / "alias.sqlite3"
         symlink.symlink_to(live)
         hardlink = tmp_path / "hard.sqlite3"
@@ -137,7 +137,7 @@ async def test_a_database_another_program_has_open_is_refused(tmp_path: Path) ->
     holder.execute("INSERT INTO t VALUES (1)")
     holder.commit()
     try:
-        async with Database(tmp_path / "live.sqlite3") as db:
+        async with SqliteDatabase(tmp_path / "live.sqlite3") as db:
             with pytest.raises(BackupRefused) as raised:
                 await db.backup(other)
         assert raised.value.reason is Refusal.TARGET_IN_USE
@@ -151,7 +151,7 @@ async def test_replacing_a_target_is_one_rename_and_leaves_no_temporary(tmp_path
     target.parent.mkdir()
     target.write_bytes(b"old backup")
     old_inode = os.stat(target).st_ino
-    async with Database(tmp_path / "live.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "live.sqlite3") as db:
         await db.backup(target)
     # A new file took the name in one step; the old one was never truncated or deleted first.
     assert os.stat(target).st_ino != old_inode
@@ -166,7 +166,7 @@ async def test_a_broken_copy_leaves_the_target_untouched(
     target = tmp_path / "copy.sqlite3"
     target.write_bytes(b"yesterday's good backup")
     monkeypatch.setattr(rules, "check_copy", lambda path: ["page 7: corrupt"])
-    async with Database(tmp_path / "live.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "live.sqlite3") as db:
         with pytest.raises(BackupBroken):
             await db.backup(target)
     assert target.read_bytes() == b"yesterday's good backup"
@@ -180,7 +180,7 @@ def test_a_directory_target_is_refused(tmp_path: Path) -> None:
 async def test_the_writer_commits_with_synchronous_full(tmp_path: Path) -> None:
     """«Đã lưu» means on disk: every commit of the writer waits for the WAL to be synced
     (issue 14.2; NORMAL could roll back confirmed reports on a power cut)."""
-    async with Database(tmp_path / "db.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
         async with db.writer.execute("PRAGMA synchronous") as cur:
             row = await cur.fetchone()
         async with db.writer.execute("PRAGMA journal_mode") as cur:

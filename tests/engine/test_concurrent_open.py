@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.storage.db import Database, bundled_migrations
+from bot.storage.db import SqliteDatabase, bundled_migrations
 
 
 async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
-    databases = [Database(path) for _ in range(4)]
+    databases = [SqliteDatabase(path) for _ in range(4)]
     # Each Database has its own connections (threads): like four processes starting together.
     await asyncio.gather(*(db.open() for db in databases))
     try:

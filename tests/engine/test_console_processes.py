@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.conversation.messages import Reply
 from bot.storage import outbox
-from bot.storage.db import Database, utcnow
+from bot.storage.db import SqliteDatabase, utcnow
 from bot.texts import console as tc
 from tests.processes import start_hoagiai, wait_until
 
@@ -19,7 +19,7 @@ LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|E
 
 
 async def _enqueue(db_file: Path, messages: dict[str, list[str]]) -> None:
-    async with Database(db_file) as db, db.transaction() as conn:
+    async with SqliteDatabase(db_file) as db, db.transaction() as conn:
         for chat, texts in messages.items():
             for n, text in enumerate(texts):
                 await outbox.enqueue(
@@ -35,7 +35,7 @@ async def _enqueue(db_file: Path, messages: dict[str, list[str]]) -> None:
 
 
 async def _statuses(db_file: Path) -> dict[str, set[str]]:
-    async with Database(db_file) as db:
+    async with SqliteDatabase(db_file) as db:
         rows = await db.fetchall("SELECT chat_id, status FROM outbox WHERE channel = 'console'")
     found: dict[str, set[str]] = {}
     for row in rows:

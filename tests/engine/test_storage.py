@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database, Migration, bundled_migrations
+from bot.storage.db import Database, Migration, SqliteDatabase, bundled_migrations
 
 
 async def _migration_rows(db: Database) -> list[tuple[int, str, str]]:
@@ -23,7 +23,7 @@ async def _schema(db: Database) -> list[tuple[str, str]]:
 
 
 async def test_first_open_applies_every_bundled_migration(tmp_path: Path) -> None:
-    db = Database(tmp_path / "db.sqlite3")
+    db = SqliteDatabase(tmp_path / "db.sqlite3")
     await db.open(migrate=False)
     try:
         applied = await db.migrate()
@@ -36,11 +36,11 @@ async def test_first_open_applies_every_bundled_migration(tmp_path: Path) -> Non
 
 async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         rows = await _migration_rows(db)
         schema = await _schema(db)
         assert await db.migrate() == []
-    db = Database(path)
+    db = SqliteDatabase(path)
     await db.open(migrate=False)
     try:
         assert await db.migrate() == []
@@ -51,7 +51,7 @@ async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
 
 
 async def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
-    async with Database(tmp_path / "db.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
         rows = await _migration_rows(db)
         broken = Migration(9999, "broken", "CREATE TABLE half_done (x INTEGER);\nTHIS IS NOT SQL;")
         with pytest.raises(sqlite3.Error):
@@ -85,7 +85,7 @@ async def test_backup_while_writes_continue(tmp_path: Path) -> None:
     The database is made larger than one backup step (about 20 MB) so that a step-wise copy
     would be restarted by every concurrent commit and never finish.
     """
-    async with Database(tmp_path / "live.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "live.sqlite3") as db:
         await _fill(db, rows=10_000, size=2_000)
         before = await _count(db)
         stop = asyncio.Event()
@@ -115,7 +115,7 @@ async def test_backup_while_writes_continue(tmp_path: Path) -> None:
         assert written_during > 0
         after = await _count(db)
 
-    copy = Database(tmp_path / "copy" / "backup.sqlite3")
+    copy = SqliteDatabase(tmp_path / "copy" / "backup.sqlite3")
     await copy.open(migrate=False)
     try:
         assert await copy.integrity_check() == []
@@ -127,17 +127,17 @@ async def test_backup_while_writes_continue(tmp_path: Path) -> None:
 async def test_backup_replaces_an_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "backup.sqlite3"
     target.write_bytes(b"not a database at all" * 100)
-    async with Database(tmp_path / "db.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
         await _fill(db, rows=3, size=10)
         await db.backup(target)
-    async with Database(target) as copy:
+    async with SqliteDatabase(target) as copy:
         assert await copy.integrity_check() == []
         assert await _count(copy) == 3
 
 
 async def test_integrity_check_reports_a_damaged_file(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         await _fill(db, rows=2_000, size=500)
         assert await db.integrity_check() == []
     # Checkpointed on close: the data is in the main file now. Overwrite pages in the middle.
@@ -145,7 +145,7 @@ async def test_integrity_check_reports_a_damaged_file(tmp_path: Path) -> None:
     middle = len(raw) // 2
     raw[middle : middle + 8192] = b"\xa5" * 8192
     path.write_bytes(bytes(raw))
-    db = Database(path)
+    db = SqliteDatabase(path)
     try:
         await db.open(migrate=False)
         problems = await db.integrity_check()
@@ -162,7 +162,7 @@ async def test_opening_a_damaged_file_raises_and_leaves_no_thread(tmp_path: Path
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(b"this is not a database, just text " * 500)
     before = set(_connection_threads())
-    db = Database(path)
+    db = SqliteDatabase(path)
     with pytest.raises(sqlite3.DatabaseError):
         await db.open()
     for _ in range(100):

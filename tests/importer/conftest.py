@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from bot.services.importing import ImportKind
-from bot.storage.db import Database
+from bot.storage.db import Database, SqliteDatabase
 from tests.importer.helpers import run
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh, migrated database file."""
-    async with Database(tmp_path / "import.sqlite3") as opened:
+    async with SqliteDatabase(tmp_path / "import.sqlite3") as opened:
         yield opened
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database
+from bot.storage.db import Database, SqliteDatabase
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with Database(tmp_path / "outbox.sqlite3") as database:
+    async with SqliteDatabase(tmp_path / "outbox.sqlite3") as database:
         yield database

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.conversation.messages import Reply
 from bot.storage import outbox
-from bot.storage.db import Database, utcnow
+from bot.storage.db import SqliteDatabase, utcnow
 from bot.storage.outbox import OutboxMessage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,12 +70,12 @@ async def fill(db_path: Path, rows: int, chats: int) -> None:
         OutboxMessage("telegram", str(1_000_000 + n % chats), Reply(f"m{n}"), f"m{n}", outbox.Kind.BROADCAST)
         for n in range(rows)
     )
-    async with Database(db_path) as db, db.transaction() as conn:
+    async with SqliteDatabase(db_path) as db, db.transaction() as conn:
         await outbox.enqueue_many(conn, messages, now)
 
 
 async def statuses(db_path: Path) -> dict[str, int]:
-    async with Database(db_path) as db:
+    async with SqliteDatabase(db_path) as db:
         rows = await db.fetchall("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
     return {row["status"]: row["n"] for row in rows}
 

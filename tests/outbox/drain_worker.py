@@ -24,7 +24,7 @@ from pathlib import Path
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.storage import outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, SqliteDatabase
 from bot.workers.outbox_sender import OutboxSender, SenderConfig
 from bot.workers.telegram_transport import TelegramTransport
 from tests.outbox.fake_telegram import FakeBotApi
@@ -61,7 +61,7 @@ async def drain(args: argparse.Namespace) -> dict[str, object]:
         poll_interval=0.1,
     )
     started = time.monotonic()
-    async with Database(args.db) as db:
+    async with SqliteDatabase(args.db) as db:
         sender = OutboxSender(db, CHANNEL, TelegramTransport(api.bot()), config)
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))

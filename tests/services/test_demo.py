@@ -22,7 +22,7 @@ from bot.domain.units import PRE2025_DISTRICTS
 from bot.runtime import open_app
 from bot.services.console_identity import console_user_for
 from bot.services.demo import WIPED_TABLES, DemoRefused, DemoSummary, RefusalReason, seed_demo
-from bot.storage.db import Database, Row
+from bot.storage.db import Row, SqliteDatabase
 from bot.texts import cases as tc
 from bot.texts import demo as td
 from bot.texts import register as tr
@@ -35,7 +35,7 @@ _CODE = re.compile(r"^HG-(\d{4})-(\d{5})$")
 
 def _seed_file(path: Path, rng_seed: int = 7, now: datetime = NOW) -> tuple[DemoSummary, float]:
     async def run() -> tuple[DemoSummary, float]:
-        async with Database(path) as db:
+        async with SqliteDatabase(path) as db:
             started = time.perf_counter()
             summary = await seed_demo(db, now, rng_seed=rng_seed)
             return summary, time.perf_counter() - started
@@ -51,7 +51,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary,
 
 
 async def _rows(path: Path, sql: str, *params: Any) -> list[Row]:
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         return await db.fetchall(sql, params)
 
 
@@ -252,14 +252,14 @@ async def test_audit_trail(seeded: tuple[Path, DemoSummary, float]) -> None:
 
 
 async def test_the_database_is_sound(seeded: tuple[Path, DemoSummary, float]) -> None:
-    async with Database(seeded[0]) as db:
+    async with SqliteDatabase(seeded[0]) as db:
         assert await db.integrity_check() == []
 
 
 async def test_a_database_with_data_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     first, _ = await asyncio.to_thread(_seed_file, path)
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         with pytest.raises(DemoRefused) as refused:
             await seed_demo(db, NOW, rng_seed=7)
     assert refused.value.reason == RefusalReason.NOT_EMPTY
@@ -269,7 +269,7 @@ async def test_a_database_with_data_is_refused(tmp_path: Path) -> None:
 
 async def test_one_registered_person_is_enough_to_refuse(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO people(full_name, role, status, phone, created_at, updated_at) "
@@ -284,7 +284,7 @@ async def test_force_replaces_the_demo_instead_of_adding_to_it(tmp_path: Path) -
     path = tmp_path / "db.sqlite3"
     first, _ = await asyncio.to_thread(_seed_file, path)
     # Someone tried the bot on the console in between.
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "
@@ -302,7 +302,7 @@ async def test_force_replaces_the_demo_instead_of_adding_to_it(tmp_path: Path) -
 async def test_force_never_wipes_a_live_database(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     first, _ = await asyncio.to_thread(_seed_file, path)
-    async with Database(path) as db:
+    async with SqliteDatabase(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "
@@ -370,7 +370,7 @@ async def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 async def test_force_empties_every_table_that_refers_to_demo_rows(tmp_path: Path) -> None:
-    async with Database(tmp_path / "db.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
         tables = [
             row["name"] for row in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]
@@ -382,7 +382,7 @@ async def test_force_empties_every_table_that_refers_to_demo_rows(tmp_path: Path
     assert referring <= set(WIPED_TABLES)
     # Children are emptied before their parents.
     order = {table: i for i, table in enumerate(WIPED_TABLES)}
-    async with Database(tmp_path / "db.sqlite3") as db:
+    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
         for table in WIPED_TABLES:
             for key in await db.fetchall(f"PRAGMA foreign_key_list({table})"):
                 if key["table"] in order and key["table"] != table:

@@ -90,7 +90,7 @@ class ZaloChannel:
     async def resume_pending(self) -> int:
         """Dispatch the updates a crash left recorded but unhandled, oldest first."""
         rows = await self.app.db.fetchall(
-            "SELECT message_id FROM zalo_inbox WHERE handled_at IS NULL ORDER BY received_at, rowid"
+            "SELECT message_id FROM zalo_inbox WHERE handled_at IS NULL ORDER BY received_at, message_id"
         )
         for row in rows:
             self.dispatch(row["message_id"])

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
 from bot.domain.enums import LegalSupporterType, PersonStatus, Role, Sex
 from bot.domain.names import person_name
 from bot.domain.people import MEDIATOR_ROLES
@@ -23,6 +21,7 @@ from bot.services.importing.tables import (
     compare_key,
 )
 from bot.storage import units as repo
+from bot.storage.db import Connection
 from bot.texts import importer as t
 
 PEOPLE_COLUMNS = (
@@ -296,7 +295,7 @@ def _team(row: Row, commune: repo.StoredCommune | None, places: Places, create_t
 
 
 async def write_people(
-    conn: aiosqlite.Connection, drafts: Sequence[PersonDraft], report: ImportReport, now: datetime
+    conn: Connection, drafts: Sequence[PersonDraft], report: ImportReport, now: datetime
 ) -> None:
     """Upsert the people by phone; create the new teams they name, set leaders, link supporters."""
     for draft in drafts:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import aiosqlite
-
 from bot.services.importing.people import PEOPLE_COLUMNS, check_people, write_people
 from bot.services.importing.places import load_places
 from bot.services.importing.rejects import default_rejects_path, write_rejects
@@ -35,7 +33,7 @@ from bot.services.importing.tables import (
 from bot.services.importing.teams import TEAM_COLUMNS, check_teams, write_teams
 from bot.services.importing.units import UNIT_COLUMNS, bundled_communes, check_units, write_units
 from bot.storage import units as repo
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 from bot.texts import importer as t
 
 
@@ -57,7 +55,7 @@ COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
 
 
 # Writes a batch of valid drafts inside the import's transaction, counting into the report.
-Writer = Callable[[aiosqlite.Connection, Sequence[D], ImportReport, datetime], Awaitable[None]]
+Writer = Callable[[Connection, Sequence[D], ImportReport, datetime], Awaitable[None]]
 
 
 async def run_import(

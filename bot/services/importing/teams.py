@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.people import OFFICER_ROLES
 from bot.services.importing.places import Places, bare_team, row_commune
 from bot.services.importing.report import ImportReport, Problem
 from bot.services.importing.rows import Checked, Row, mark_duplicates
 from bot.services.importing.tables import COMMUNE_ALIASES, TEAM_ALIASES, Column, Header, SourceRow
 from bot.storage import units as repo
+from bot.storage.db import Connection
 from bot.texts import importer as t
 
 TEAM_COLUMNS = (
@@ -82,7 +81,7 @@ def check_teams(header: Header, rows: Sequence[SourceRow], places: Places) -> li
 
 
 async def write_teams(
-    conn: aiosqlite.Connection, drafts: Sequence[TeamDraft], report: ImportReport, now: datetime
+    conn: Connection, drafts: Sequence[TeamDraft], report: ImportReport, now: datetime
 ) -> None:
     """Upsert the teams by commune and folded name, and set the leaders the file names."""
     for draft in drafts:

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
-import aiosqlite
-
 from bot.domain.units import Commune, UnitType, parse_predecessors, parse_units_csv
 from bot.services.importing.report import ImportReport, Problem
 from bot.services.importing.rows import Checked, Row, mark_duplicates
 from bot.services.importing.tables import Column, Header, SourceRow, compare_key
 from bot.storage import units as repo
+from bot.storage.db import Connection
 from bot.texts import importer as t
 
 BUNDLED_UNITS = "data/langson_units_2025.csv"
@@ -133,7 +132,7 @@ def _unit_type(row: Row) -> UnitType | None:
 
 
 async def write_units(
-    conn: aiosqlite.Connection, drafts: Sequence[UnitDraft], report: ImportReport, now: datetime
+    conn: Connection, drafts: Sequence[UnitDraft], report: ImportReport, now: datetime
 ) -> None:
     """Upsert the communes by code with their flags."""
     # Communes carry no timestamps; ``now`` is part of the common writer signature (``run.Writer``).
