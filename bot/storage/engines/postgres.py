@@ -371,8 +371,10 @@ class PostgresDatabase:
         pool_min: int = 1,
         pool_max: int = 10,
         timeout_seconds: float = 30.0,
+        application_name: str = "hoagiai",
     ) -> None:
         self._url = url
+        self._application_name = application_name
         self._pool_min = pool_min
         self._pool_max = pool_max
         self._timeout = timeout_seconds
@@ -413,7 +415,8 @@ class PostgresDatabase:
                 # free connection: a stuck server surfaces as an error, not a hung bot.
                 timeout=self._timeout,
                 command_timeout=self._timeout,
-                server_settings={"application_name": "hoagiai"},
+                # Names the sessions in pg_stat_activity (which process holds what).
+                server_settings={"application_name": self._application_name},
             )
         except _CONNECT_FAILURES as exc:
             raise DatabaseUnavailable(self.describe(), _reason(exc)) from exc
