@@ -342,3 +342,15 @@ async def test_a_cancelled_transaction_rolls_back_and_frees_its_chat(pg_db: Post
             await conn.execute(FEEDBACK, ("t", "next", 1))
     rows = await pg_db.fetchall("SELECT ref FROM kb_feedback")
     assert [r["ref"] for r in rows] == ["next"]
+
+
+async def test_a_wrong_argument_count_is_not_taken_for_a_lost_connection(pg_db: PostgresDatabase) -> None:
+    # asyncpg reports both a misuse and a dead session as InterfaceError; only the second one
+    # may become DatabaseUnavailable (which callers answer with "try again later").
+    with pytest.raises(asyncpg.InterfaceError) as caught:
+        async with pg_db.transaction() as conn:
+            await conn.execute("SELECT CAST(? AS INTEGER) + CAST(? AS INTEGER)", (1,))
+    assert not isinstance(caught.value, DatabaseUnavailable)
+    with pytest.raises(asyncpg.InterfaceError):
+        await pg_db.fetchone("SELECT CAST(? AS INTEGER)", ())
+    assert await _feedback_count(pg_db) == 0
