@@ -2,8 +2,8 @@
 
 One round trip is the shape of an accepted conversation step, as in ``bench/pg_probe.py``: a
 write transaction inserting a row and reading back its generated id, then one read of that row
-by id outside the transaction. Two stacks on the same server, each on a fresh table in a
-throwaway schema (dropped at the end), rounds interleaved so a busy machine disturbs both alike:
+by id outside the transaction. Three stacks on the same server, each on a fresh table in a
+throwaway schema (dropped at the end), trips interleaved so a busy machine disturbs all alike:
 
 * ``asyncpg``   — its own pool, ``$n`` placeholders, ``conn.transaction()``;
 * ``asyncpg+t`` — the same with the engine's timeouts (a statement timeout and a limit on the
@@ -17,8 +17,7 @@ what the timeouts cost.
 
 Usage::
 
-    python bench/pg_engine_bench.py --url postgresql://hoagiai@127.0.0.1:55432/postgres \
-        [--trips 500] [--rounds 4]
+    python bench/pg_engine_bench.py --url postgresql://hoagiai@127.0.0.1:55432/postgres [--trips 2000]
 
 Without ``--url`` it says so and exits 0 (nothing to measure).
 """
@@ -102,7 +101,7 @@ async def engine_stack(url: str) -> tuple[Trip, Callable[[], Awaitable[None]]]:
     return trip, db.close
 
 
-async def run(url: str, trips: int, rounds: int) -> None:
+async def run(url: str, trips: int) -> None:
     admin = await asyncpg.connect(url)
     makers: dict[str, Callable[[str], Awaitable[tuple[Trip, Callable[[], Awaitable[None]]]]]] = {
         "asyncpg": raw_stack,
@@ -120,15 +119,17 @@ async def run(url: str, trips: int, rounds: int) -> None:
         for trip, _ in stacks.values():  # warm-up: connections, prepared statements
             for n in range(50):
                 await trip(n)
-        for _ in range(rounds):
-            for name, (trip, _) in stacks.items():
-                for n in range(trips):
-                    start = time.perf_counter()
-                    await trip(n)
-                    latencies[name].append(time.perf_counter() - start)
+        # Trip by trip in turn (the order rotating), so a load change on a shared machine falls
+        # on every stack alike rather than on whichever ran its batch at that moment.
+        order = list(stacks)
+        for n in range(trips):
+            for name in order[n % len(order) :] + order[: n % len(order)]:
+                start = time.perf_counter()
+                await stacks[name][0](n)
+                latencies[name].append(time.perf_counter() - start)
         for _, close in stacks.values():
             await close()
-        print(f"{trips * rounds} round trips per stack (write transaction + read), {rounds} rounds")
+        print(f"{trips} round trips per stack (write transaction + read), interleaved")
         for name, values in latencies.items():
             print(f"  {name:10s} {summary(values)}")
         medians = {name: statistics.median(values) for name, values in latencies.items()}
@@ -144,13 +145,12 @@ async def run(url: str, trips: int, rounds: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--url", help="postgresql://… of a server to measure on")
-    parser.add_argument("--trips", type=int, default=500, help="round trips per stack per round")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument("--trips", type=int, default=2000, help="round trips per stack")
     args = parser.parse_args()
     if not args.url:
         print("skipped: no --url (a PostgreSQL server is needed; .ci/postgres start DIR PORT starts one)")
         return 0
-    asyncio.run(run(args.url, args.trips, args.rounds))
+    asyncio.run(run(args.url, args.trips))
     return 0
 
 
