@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.vntext import canonical, clean_input, fold, squeeze
@@ -251,6 +251,76 @@ def _expand_token(tok: str) -> tuple[str, ...]:
 def terms(text: str) -> list[str]:
     """Tokenize and expand: the folded term sequence for a query or passage text."""
     return expand(tokenize(text))
+
+
+# A word ending with one of these ends a sentence: the next word's capital is not a name's.
+_SENTENCE_END = ".?!:;…"
+# Opening quotes and dashes: a capital right after one starts a quotation or an item.
+_OPENERS = "\"'“‘«-–—*•"
+# Words that put a person's name after them ("chị Hoa", "ông A.", "bác Nam"), as written:
+# folded, most of them are common words ("có", "đi", "ba", "câu").
+_HONORIFICS = frozenset(
+    ["anh", "chị", "em", "ông", "bà", "bác", "cô", "chú", "dì", "cậu", "mợ", "thím", "cụ", "cháu"]
+)
+
+
+def proper_name_positions(text: str, known_pair: Callable[[str, str], bool]) -> set[int]:
+    """Positions in ``terms(text)`` of the people's and places' names a story mentions.
+
+    A citizen telling their case names people and places ("chị My ở thôn Phúc Long 1, xã
+    Thành Long"); folded, those syllables are ordinary words of the KB ("long", "my", and
+    "Hoa" is "hòa"), so they pull the ranking towards unrelated passages and, unknown as a
+    phrase, weigh as the rarest words in the gate's coverage. A name is a run of capitalised
+    words inside a sentence whose folded syllables do not form a pair the KB knows: legal
+    nouns written with capitals keep their pairs ("Tòa án", "Ủy ban", "Luật Hòa giải",
+    "Mặt trận Tổ quốc Việt Nam"), and a capitalised word before a number is an article or
+    a document ("Điều 4", "Nghị định 15"); after "chị", "ông", "bác"… it is a name. Text
+    written mostly in capitals (a headline) or in title case has no names this way.
+    """
+    text_words = words(text)
+    caps = [_capitalised(w) for w in text_words]
+    letters = [w for w in text_words if any(ch.isalpha() for ch in w)]
+    if not letters or 2 * max(sum(caps), sum(w.isupper() for w in letters)) > len(letters):
+        return set()
+    spans: list[range] = []
+    for w in text_words:
+        start = spans[-1].stop if spans else 0
+        spans.append(range(start, start + len(expand(list(_word_tokens(w))))))
+    tokens = terms(text)
+    names: set[int] = set()
+    i = 0
+    while i < len(text_words):
+        if not caps[i] or not spans[i] or i == 0 or text_words[i - 1][-1] in _SENTENCE_END:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(text_words) and caps[j + 1] and _joins(text_words[j], text_words[j + 1]):
+            j += 1
+        run = [tokens[p] for k in range(i, j + 1) for p in spans[k]]
+        after = tokens[spans[j].stop] if spans[j].stop < len(tokens) else ""
+        if text_words[i][0] in _OPENERS:
+            legal = True
+        elif display(text_words[i - 1]).strip(_SENTENCE_END + ",()") in _HONORIFICS:
+            legal = False
+        elif len(run) > 1:
+            legal = all(known_pair(a, b) for a, b in itertools.pairwise(run))
+        else:
+            legal = after.isdigit() or known_pair(run[0], after)
+        if not legal:
+            names.update(p for k in range(i, j + 1) for p in spans[k])
+        i = j + 1
+    return names
+
+
+def _joins(word: str, following: str) -> bool:
+    """Whether a capitalised ``following`` word continues the name ending with ``word``."""
+    return word[-1] not in _SENTENCE_END + "," and following[0] not in _OPENERS
+
+
+def _capitalised(word: str) -> bool:
+    """Whether a word as typed starts with a capital and is not an acronym ("UBND")."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and not (len(letters) > 1 and word.isupper())
 
 
 def bigrams(tokens: list[str]) -> list[str]:

@@ -31,6 +31,7 @@ from bot.kb.normalize import (
     bigrams,
     content_terms,
     find_article_refs,
+    proper_name_positions,
     strip_scaffolding,
     terms,
 )
@@ -377,6 +378,9 @@ class Searcher:
         if not content_terms(tokens):
             return ranking
         cues = self.phrases.read(tokens)
+        query = self._query(question, tokens) if cues.domain else tokens
+        if query is not tokens:
+            cues = self.phrases.read(query)
         named = [doc_id for doc_id, _ in cues.named]
         ranking.history = cues.history or any(self.documents[d].expired for d in named)
         refs = find_article_refs(tokens)
@@ -389,7 +393,7 @@ class Searcher:
             ranking = Ranking(question, tokens, Decision.DECLINE, history=ranking.history)
         ranking.regime = cues.regime
         ranking.domain = cues.domain
-        self._score(ranking, cues)
+        self._score(ranking, cues, query)
         if ranking.regime is not None and self._asks_our_explainer(ranking):
             # "Hòa giải lao động có theo Luật hòa giải ở cơ sở không?" is one of our own FAQ
             # questions: the FAQ on how that regime differs answers it better than a decline.
@@ -397,6 +401,19 @@ class Searcher:
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
+
+    def _query(self, question: str, tokens: list[str]) -> list[str]:
+        """The tokens an on-subject question is searched with: without the names it mentions.
+
+        Only on our subject: elsewhere unknown names are what keeps an off-topic question's
+        coverage low ("xe khách đi Hà Nội mấy giờ chạy" would be offered a list without them).
+        """
+        names = proper_name_positions(question, self._known_pair)
+        query = [t for i, t in enumerate(tokens) if i not in names]
+        return query if content_terms(query) else tokens
+
+    def _known_pair(self, first: str, second: str) -> bool:
+        return f"{first}_{second}" in self.index.idf
 
     def _asks_our_explainer(self, ranking: Ranking) -> bool:
         """Whether the question is, nearly word for word, one of our FAQ/guide questions."""
@@ -479,10 +496,10 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, cues: Cues) -> None:
+    def _score(self, ranking: Ranking, cues: Cues, query: list[str]) -> None:
         named = cues.named
         cfg = self.index.config
-        asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
+        asked = strip_scaffolding(self._without_statute_names(query, named), framing=False)
         if cfg.typo_repair:
             asked, ranking.repairs = self.index.repair(asked)
         tokens = strip_scaffolding(asked)
