@@ -253,6 +253,60 @@ def terms(text: str) -> list[str]:
     return expand(tokenize(text))
 
 
+# How citizens and mediators say things the law words otherwise: folded phrase (after
+# abbreviation expansion) → the KB's wording. Replaced, not added, so the gate's coverage
+# counts the KB's words. Only phrases whose reading does not depend on the story: "không
+# chịu" alone also means refusing to carry out an agreement, so only "không chịu ra/đến/hòa
+# giải" become "không đồng ý hòa giải" (Điều 17: the parties agree to or refuse mediation);
+# "trả tiền" is as often a debt as a fee, so only "tiền công", "tiền bồi dưỡng" are the fee.
+_PARAPHRASE_TEXT = """
+nguoi lam cong tac hoa giai = hoa giai vien | nguoi hoa giai = hoa giai vien |
+to vien to hoa giai = hoa giai vien | thanh vien to hoa giai = hoa giai vien |
+ban hoa giai = to hoa giai |
+tien cong = thu lao | tien boi duong = thu lao |
+khong chiu ra = khong dong y hoa giai | khong chiu den = khong dong y hoa giai |
+khong chiu hoa giai = khong dong y hoa giai | khong den hoa giai = khong dong y hoa giai |
+khong ra hoa giai = khong dong y hoa giai | khong muon hoa giai = khong dong y hoa giai |
+lang gieng = hang xom | ly di = ly hon |
+truong ap = truong thon | truong xom = truong thon | truong lang = truong thon |
+truong khu pho = truong thon | truong buon = truong thon |
+bien ban hoa giai = van ban hoa giai |
+can bo tu phap = cong chuc tu phap
+"""
+
+
+def _paraphrase_table(text: str) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """First token → (phrase, replacement) pairs starting with it, longest phrase first."""
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for entry in text.replace("\n", " ").split("|"):
+        if entry.strip():
+            said, meant = entry.split("=")
+            pairs.append((tuple(said.split()), tuple(meant.split())))
+    table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for said, meant in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
+        table.setdefault(said[0], []).append((said, meant))
+    return table
+
+
+_PARAPHRASES = _paraphrase_table(_PARAPHRASE_TEXT)
+
+
+def paraphrase(tokens: list[str]) -> list[str]:
+    """``tokens`` with everyday phrases replaced by the KB's wording (_PARAPHRASE_TEXT)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for said, meant in _PARAPHRASES.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(said)]) == said:
+                out.extend(meant)
+                i += len(said)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 # A word ending with one of these ends a sentence: the next word's capital is not a name's.
 _SENTENCE_END = ".?!:;…"
 # Opening quotes and dashes: a capital right after one starts a quotation or an item.

@@ -31,6 +31,7 @@ from bot.kb.normalize import (
     bigrams,
     content_terms,
     find_article_refs,
+    paraphrase,
     proper_name_positions,
     strip_scaffolding,
     terms,
@@ -377,9 +378,10 @@ class Searcher:
         ranking = Ranking(question, tokens, Decision.DECLINE)
         if not content_terms(tokens):
             return ranking
-        cues = self.phrases.read(tokens)
-        query = self._query(question, tokens) if cues.domain else tokens
-        if query is not tokens:
+        query = paraphrase(tokens)
+        cues = self.phrases.read(query)
+        if cues.domain:
+            query = paraphrase(self._without_names(question, tokens))
             cues = self.phrases.read(query)
         named = [doc_id for doc_id, _ in cues.named]
         ranking.history = cues.history or any(self.documents[d].expired for d in named)
@@ -402,8 +404,8 @@ class Searcher:
             ranking.decision = Decision.DECLINE
         return ranking
 
-    def _query(self, question: str, tokens: list[str]) -> list[str]:
-        """The tokens an on-subject question is searched with: without the names it mentions.
+    def _without_names(self, question: str, tokens: list[str]) -> list[str]:
+        """The tokens of an on-subject question without the names it mentions.
 
         Only on our subject: elsewhere unknown names are what keeps an off-topic question's
         coverage low ("xe khách đi Hà Nội mấy giờ chạy" would be offered a list without them).

@@ -1,4 +1,4 @@
-"""Names of people and places in a told story are left out of the search query.
+"""How a question is read before ranking: a story's names left out, everyday phrases reworded.
 
 The questions are written for these tests in the shape citizens use (a story naming the
 people, then the question), not taken from the real-question sets.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb import KnowledgeBase
-from bot.kb.normalize import proper_name_positions, terms
+from bot.kb.normalize import paraphrase, proper_name_positions, terms
 
 
 def _names(real_kb: KnowledgeBase, text: str) -> list[str]:
@@ -44,8 +44,36 @@ def test_first_word_of_a_sentence_is_not_a_name(real_kb: KnowledgeBase) -> None:
 def test_names_leave_the_query_of_an_on_subject_story_only(real_kb: KnowledgeBase) -> None:
     s = real_kb.searcher
     story = "Chị Hoa hàng xóm nhà tôi xây tường lấn sang lối đi"
-    query = s._query(story, terms(story))
+    query = s._without_names(story, terms(story))
     assert "hoa" not in query and "lan" in query
     # Off our subject the names stay: they keep an off-topic question's coverage low.
     off = "xe khách đi Hà Nội mấy giờ chạy"
     assert real_kb.search(off).decision == "decline"
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("thu lao cho người hòa giải", "thu lao cho hoa giai vien"),
+        ("tổ viên tổ hòa giải có được tiền công không", "hoa giai vien co duoc thu lao khong"),
+        ("bên kia không chịu ra thì sao", "ben kia khong dong y hoa giai thi sao"),
+        ("trưởng ấp có vai trò gì", "truong thon co vai tro gi"),
+        ("mâu thuẫn láng giềng", "mau thuan hang xom"),
+    ],
+)
+def test_everyday_phrases_become_the_kb_wording(said: str, meant: str) -> None:
+    assert " ".join(paraphrase(terms(said))) == meant
+
+
+def test_refusing_to_carry_out_an_agreement_is_not_refusing_mediation() -> None:
+    # "không chịu" alone keeps its words: the story decides what was refused.
+    said = "hòa giải thành rồi nhưng bên kia không chịu thực hiện"
+    assert paraphrase(terms(said)) == terms(said)
+
+
+def test_a_paraphrased_question_finds_the_kb_passage(real_kb: KnowledgeBase) -> None:
+    hits = [h.ref for h in real_kb.search("người hòa giải có được tiền công không", k=3).hits]
+    assert any(
+        r in hits
+        for r in ("faq:thu-lao-bao-nhieu", "luat-35-2013:dieu-9", "hd-thu-lao-ho-tro:thu-lao-vu-viec")
+    )
