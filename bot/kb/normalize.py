@@ -283,8 +283,8 @@ def _paraphrase_table(text: str) -> dict[str, list[tuple[tuple[str, ...], tuple[
             said, meant = entry.split("=")
             pairs.append((tuple(said.split()), tuple(meant.split())))
     table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for said, meant in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
-        table.setdefault(said[0], []).append((said, meant))
+    for pair in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
+        table.setdefault(pair[0][0], []).append(pair)
     return table
 
 
