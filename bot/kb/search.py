@@ -76,6 +76,8 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "tranh chap thuong mai",
         "hoa giai vien thuong mai",
         "trung tam hoa giai",
+        # A company's disputes; a company supporting mediation (KH 115, NĐ 15 Điều 3) is ours.
+        "tranh chap + doanh nghiep",
     ),
     Regime.LABOUR: (
         "hoa giai lao dong",
@@ -187,6 +189,9 @@ DOMAIN_PHRASES: tuple[str, ...] = (
     "loi di",
     "ranh gioi",
     "thu lao",
+    # The Law's own word for what is mediated (mâu thuẫn, tranh chấp, vi phạm pháp luật);
+    # other bodies' disputes (commercial, labour, land at the commune) are regimes first.
+    "tranh chap",
 )
 
 # "Kỹ năng …" asks how to mediate, which our practice guides explain; statutes and plans
