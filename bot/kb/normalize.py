@@ -377,6 +377,22 @@ def _capitalised(word: str) -> bool:
     return bool(letters) and letters[0].isupper() and not (len(letters) > 1 and word.isupper())
 
 
+_SENTENCE = re.compile(r"[^.?!;…\n]+[.?!;…]*")
+
+
+def asking_part(text: str) -> str | None:
+    """The sentences of a message that ask: those ending with "?", else the last one.
+
+    None for a message of one sentence, which is all question.
+    """
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    sentences = [x for x in sentences if any(ch.isalnum() for ch in x)]
+    if len(sentences) < 2:
+        return None
+    asked = [x for x in sentences if x.endswith("?")]
+    return " ".join(asked) if asked else sentences[-1]
+
+
 def bigrams(tokens: list[str]) -> list[str]:
     """Adjacent pairs joined with ``_`` ("hoa_giai"); they disambiguate folded syllables."""
     return [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]

@@ -28,6 +28,7 @@ from bot.kb.normalize import (
     STOPWORDS,
     ArticleRef,
     PhraseMatcher,
+    asking_part,
     bigrams,
     content_terms,
     find_article_refs,
@@ -401,6 +402,7 @@ class Searcher:
         ranking.regime = cues.regime
         ranking.domain = cues.domain
         self._score(ranking, cues, query)
+        self._confirm_by_asking_part(ranking)
         if ranking.regime is not None and self._asks_our_explainer(ranking):
             # "Hòa giải lao động có theo Luật hòa giải ở cơ sở không?" is one of our own FAQ
             # questions: the FAQ on how that regime differs answers it better than a decline.
@@ -408,6 +410,42 @@ class Searcher:
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
+
+    def _confirm_by_asking_part(self, ranking: Ranking) -> None:
+        """Answer, not just offer, when a message's asking sentence alone finds the same answer.
+
+        A citizen tells the case, then asks ("… Vậy tôi có thể tiếp tục hòa giải không?"):
+        the story's words lower the coverage of every passage, so the best one, though right,
+        is only offered in a list. Searched alone, the asking sentence may say too little
+        ("Tôi phải làm sao?" covers unrelated passages), so it is trusted only when the
+        two readings agree: its own gate answers, and with the same passage (or the article
+        that passage cites) as the whole message, which must itself have been worth offering
+        (a "Có phải…" list, never a decline: a message whose words cover nothing stays so).
+        """
+        if ranking.gate is not Decision.SUGGEST or not ranking.domain or ranking.regime is not None:
+            return
+        asking = asking_part(ranking.question)
+        if asking is None or not ranking.order:
+            return
+        n_asking = len(content_terms(terms(asking)))
+        if n_asking < 2 or n_asking >= len(content_terms(ranking.tokens)):
+            return
+        alone = self.rank(asking)
+        if (
+            alone.decision is Decision.ANSWER
+            and alone.order
+            and self._same_answer(alone.order[0], ranking.order[0])
+        ):
+            ranking.gate = ranking.decision = Decision.ANSWER
+
+    def _same_answer(self, first: int, second: int) -> bool:
+        """The same passage, or an FAQ/guide and the article it cites (stricter than :meth:`_agree`).
+
+        Two passages citing a common article may still answer different questions (an
+        emergency guide and the FAQ on ending a mediation both cite Điều 23).
+        """
+        a, b = self.passages[first], self.passages[second]
+        return first == second or a.ref in b.cites or b.ref in a.cites
 
     def _without_names(self, question: str, tokens: list[str]) -> list[str]:
         """The tokens of an on-subject question without the names it mentions.
@@ -602,16 +640,18 @@ class Searcher:
         practice guide: they are parts of the same advice ("lắng nghe", "khách quan"), and the
         answer names the guide (real dev: +2 answered and correct, no wrong answer added).
         """
-        top = self.passages[ranking.order[0]]
-        top_cites = set(top.cites)
+        top = ranking.order[0]
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
-            other = self.passages[i]
-            if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
-                continue
-            if other.doc_id == top.doc_id and self.documents[top.doc_id].kind == "guide":
-                continue
-            return score
+            if not self._agree(top, i):
+                return score
         return 0.0
+
+    def _agree(self, first: int, second: int) -> bool:
+        """Whether two passages give the same answer (see :meth:`_runner_up`)."""
+        a, b = self.passages[first], self.passages[second]
+        if first == second or a.ref in b.cites or b.ref in a.cites or not set(a.cites).isdisjoint(b.cites):
+            return True
+        return a.doc_id == b.doc_id and self.documents[a.doc_id].kind == "guide"
 
 
 def _topic_bigrams(tokens: list[str]) -> list[str]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from bot.kb import KnowledgeBase
-from bot.kb.normalize import paraphrase, proper_name_positions, terms
+from bot.kb.model import Decision
+from bot.kb.normalize import asking_part, paraphrase, proper_name_positions, terms
+from bot.kb.search import Ranking
 
 
 def _names(real_kb: KnowledgeBase, text: str) -> list[str]:
@@ -77,3 +79,50 @@ def test_a_paraphrased_question_finds_the_kb_passage(real_kb: KnowledgeBase) -> 
         r in hits
         for r in ("faq:thu-lao-bao-nhieu", "luat-35-2013:dieu-9", "hd-thu-lao-ho-tro:thu-lao-vu-viec")
     )
+
+
+def test_asking_part_is_the_questions_or_the_last_sentence() -> None:
+    story = (
+        "Nhà tôi cạnh nhà ông Tư. Ông ấy xây tường lấn sang. Tôi có nhờ tổ hòa giải được không? Xin cảm ơn."
+    )
+    assert asking_part(story) == "Tôi có nhờ tổ hòa giải được không?"
+    assert asking_part("Hàng xóm lấn đất. Tôi nhờ tổ hòa giải ở thôn") == "Tôi nhờ tổ hòa giải ở thôn"
+    assert asking_part("Hòa giải viên có được thù lao không?") is None
+
+
+_STORY = (
+    "Tôi là hòa giải viên ở thôn, mấy hôm trước trưởng ban công tác mặt trận bảo tôi đi hòa giải "
+    "vụ tranh chấp lối đi giữa nhà ông Bảy và nhà bà Năm, mà bà Năm lại là chị ruột của vợ tôi. "
+    "Vậy tôi có phải từ chối hòa giải vụ này không?"
+)
+
+
+def _offered(real_kb: KnowledgeBase, top: str) -> Ranking:
+    s = real_kb.searcher
+    ranking = Ranking(_STORY, terms(_STORY), Decision.SUGGEST, domain=True)
+    ranking.order, ranking.scores, ranking.gate = [s.by_ref[top]], [1.0], Decision.SUGGEST
+    return ranking
+
+
+@pytest.mark.parametrize("top", ["faq:tu-choi-hoa-giai", "luat-35-2013:dieu-10"])
+def test_a_story_is_answered_when_its_question_alone_finds_the_same_answer(
+    real_kb: KnowledgeBase, top: str
+) -> None:
+    # Alone, the asking sentence answers from the FAQ on refusing (which cites Điều 10).
+    ranking = _offered(real_kb, top)
+    real_kb.searcher._confirm_by_asking_part(ranking)
+    assert ranking.decision is Decision.ANSWER
+
+
+def test_a_story_whose_question_alone_finds_something_else_stays_a_list(real_kb: KnowledgeBase) -> None:
+    # The runner-up rules' looser agreement (a shared citation) is not enough here.
+    ranking = _offered(real_kb, "hd-mau-thuan-hang-xom:thon-khac-nhau")
+    real_kb.searcher._confirm_by_asking_part(ranking)
+    assert ranking.decision is Decision.SUGGEST
+
+
+def test_a_declined_story_is_not_rescued_by_its_asking_sentence(real_kb: KnowledgeBase) -> None:
+    ranking = _offered(real_kb, "faq:tu-choi-hoa-giai")
+    ranking.gate = ranking.decision = Decision.DECLINE
+    real_kb.searcher._confirm_by_asking_part(ranking)
+    assert ranking.decision is Decision.DECLINE
