@@ -318,7 +318,9 @@ _HONORIFICS = frozenset(
 )
 
 
-def proper_name_positions(text: str, known_pair: Callable[[str, str], bool]) -> set[int]:
+def proper_name_positions(
+    text: str, known_pair: Callable[[str, str], bool], tokens: list[str] | None = None
+) -> set[int]:
     """Positions in ``terms(text)`` of the people's and places' names a story mentions.
 
     A citizen telling their case names people and places ("chị My ở thôn Phúc Long 1, xã
@@ -330,7 +332,11 @@ def proper_name_positions(text: str, known_pair: Callable[[str, str], bool]) -> 
     "Mặt trận Tổ quốc Việt Nam"), and a capitalised word before a number is an article or
     a document ("Điều 4", "Nghị định 15"); after "chị", "ông", "bác"… it is a name. Text
     written mostly in capitals (a headline) or in title case has no names this way.
+    ``tokens`` is ``terms(text)`` when the caller has it already.
     """
+    rest = text.lstrip()[1:]
+    if rest == rest.lower():
+        return set()  # most questions: no capital after the first letter (a C-level test)
     text_words = words(text)
     caps = [_capitalised(w) for w in text_words]
     letters = [w for w in text_words if any(ch.isalpha() for ch in w)]
@@ -339,8 +345,9 @@ def proper_name_positions(text: str, known_pair: Callable[[str, str], bool]) -> 
     spans: list[range] = []
     for w in text_words:
         start = spans[-1].stop if spans else 0
-        spans.append(range(start, start + len(expand(list(_word_tokens(w))))))
-    tokens = terms(text)
+        spans.append(range(start, start + _term_count(w)))
+    if tokens is None:
+        tokens = terms(text)
     names: set[int] = set()
     i = 0
     while i < len(text_words):
@@ -364,6 +371,12 @@ def proper_name_positions(text: str, known_pair: Callable[[str, str], bool]) -> 
             names.update(p for k in range(i, j + 1) for p in spans[k])
         i = j + 1
     return names
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _term_count(word: str) -> int:
+    """How many terms a word becomes (the same in any context: see _CONTEXTUAL)."""
+    return len(expand(list(_word_tokens(word))))
 
 
 def _joins(word: str, following: str) -> bool:

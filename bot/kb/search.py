@@ -387,8 +387,10 @@ class Searcher:
         query = paraphrase(tokens)
         cues = self.phrases.read(query)
         if cues.domain:
-            query = paraphrase(self._without_names(question, tokens))
-            cues = self.phrases.read(query)
+            without = self._without_names(question, tokens)
+            if without is not tokens:
+                query = paraphrase(without)
+                cues = self.phrases.read(query)
         named = [doc_id for doc_id, _ in cues.named]
         ranking.history = cues.history or any(self.documents[d].expired for d in named)
         refs = find_article_refs(tokens)
@@ -453,7 +455,9 @@ class Searcher:
         Only on our subject: elsewhere unknown names are what keeps an off-topic question's
         coverage low ("xe khách đi Hà Nội mấy giờ chạy" would be offered a list without them).
         """
-        names = proper_name_positions(question, self._known_pair)
+        names = proper_name_positions(question, self._known_pair, tokens)
+        if not names:
+            return tokens
         query = [t for i, t in enumerate(tokens) if i not in names]
         return query if content_terms(query) else tokens
 
