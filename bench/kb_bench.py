@@ -3,7 +3,9 @@
 Run: ``python bench/kb_bench.py [--knowledge DIR] [--eval FILE] [--no-synthetic] [--json]``.
 
 Besides the eval set written by the team, the real-question sets (``tests/kb/real_dev.jsonl``,
-tune on it; ``tests/kb/real_test.jsonl``, report on it, never tune on it) are scored one by one
+tune on it; ``tests/kb/real_test.jsonl``, report on it, never tune on it; ``tests/kb/real_fresh.jsonl``,
+collected after two tuning rounds and measured before any change made for it, kept as its own
+set outside the dev/test split) are scored one by one
 with the gate's outcome: answered and correct, answered but wrong, declined although in scope,
 out-of-scope declined, phone-style variants against their originals, and p95 latency.
 
@@ -43,6 +45,7 @@ from bot.kb.normalize import folded, tokenize  # noqa: E402
 EVAL = ROOT / "tests" / "kb" / "eval_questions.jsonl"
 REAL_DEV = ROOT / "tests" / "kb" / "real_dev.jsonl"
 REAL_TEST = ROOT / "tests" / "kb" / "real_test.jsonl"
+REAL_FRESH = ROOT / "tests" / "kb" / "real_fresh.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--eval", type=Path, default=EVAL)
     parser.add_argument(
-        "--real", type=Path, nargs="*", default=[REAL_DEV, REAL_TEST], help="real-question sets"
+        "--real", type=Path, nargs="*", default=[REAL_DEV, REAL_FRESH, REAL_TEST], help="real-question sets"
     )
     parser.add_argument("--no-synthetic", action="store_true")
     parser.add_argument("--json", action="store_true")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.domain.vntext import canonical, clean_input, fold, squeeze
@@ -251,6 +251,159 @@ def _expand_token(tok: str) -> tuple[str, ...]:
 def terms(text: str) -> list[str]:
     """Tokenize and expand: the folded term sequence for a query or passage text."""
     return expand(tokenize(text))
+
+
+# How citizens and mediators say things the law words otherwise: folded phrase (after
+# abbreviation expansion) → the KB's wording. Replaced, not added, so the gate's coverage
+# counts the KB's words. Only phrases whose reading does not depend on the story: "không
+# chịu" alone also means refusing to carry out an agreement, so only "không chịu ra/đến/hòa
+# giải" become "không đồng ý hòa giải" (Điều 17: the parties agree to or refuse mediation);
+# "trả tiền" is as often a debt as a fee, so only "tiền công", "tiền bồi dưỡng" are the fee.
+_PARAPHRASE_TEXT = """
+nguoi lam cong tac hoa giai = hoa giai vien | nguoi hoa giai = hoa giai vien |
+to vien to hoa giai = hoa giai vien | thanh vien to hoa giai = hoa giai vien |
+ban hoa giai = to hoa giai |
+tien cong = thu lao | tien boi duong = thu lao |
+khong chiu ra = khong dong y hoa giai | khong chiu den = khong dong y hoa giai |
+khong chiu hoa giai = khong dong y hoa giai | khong den hoa giai = khong dong y hoa giai |
+khong ra hoa giai = khong dong y hoa giai | khong muon hoa giai = khong dong y hoa giai |
+lang gieng = hang xom | ly di = ly hon |
+truong ap = truong thon | truong xom = truong thon | truong lang = truong thon |
+truong khu pho = truong thon | truong buon = truong thon |
+bien ban hoa giai = van ban hoa giai |
+can bo tu phap = cong chuc tu phap
+"""
+
+
+def _paraphrase_table(text: str) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """First token → (phrase, replacement) pairs starting with it, longest phrase first."""
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for entry in text.replace("\n", " ").split("|"):
+        if entry.strip():
+            said, meant = entry.split("=")
+            pairs.append((tuple(said.split()), tuple(meant.split())))
+    table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for pair in sorted(pairs, key=lambda pair: len(pair[0]), reverse=True):
+        table.setdefault(pair[0][0], []).append(pair)
+    return table
+
+
+_PARAPHRASES = _paraphrase_table(_PARAPHRASE_TEXT)
+
+
+def paraphrase(tokens: list[str]) -> list[str]:
+    """``tokens`` with everyday phrases replaced by the KB's wording (_PARAPHRASE_TEXT)."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for said, meant in _PARAPHRASES.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(said)]) == said:
+                out.extend(meant)
+                i += len(said)
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+# A word ending with one of these ends a sentence: the next word's capital is not a name's.
+_SENTENCE_END = ".?!:;…"
+# Opening quotes and dashes: a capital right after one starts a quotation or an item.
+_OPENERS = "\"'“‘«-–—*•"
+# Words that put a person's name after them ("chị Hoa", "ông A.", "bác Nam"), as written:
+# folded, most of them are common words ("có", "đi", "ba", "câu").
+_HONORIFICS = frozenset(
+    ["anh", "chị", "em", "ông", "bà", "bác", "cô", "chú", "dì", "cậu", "mợ", "thím", "cụ", "cháu"]
+)
+
+
+def proper_name_positions(
+    text: str, known_pair: Callable[[str, str], bool], tokens: list[str] | None = None
+) -> set[int]:
+    """Positions in ``terms(text)`` of the people's and places' names a story mentions.
+
+    A citizen telling their case names people and places ("chị My ở thôn Phúc Long 1, xã
+    Thành Long"); folded, those syllables are ordinary words of the KB ("long", "my", and
+    "Hoa" is "hòa"), so they pull the ranking towards unrelated passages and, unknown as a
+    phrase, weigh as the rarest words in the gate's coverage. A name is a run of capitalised
+    words inside a sentence whose folded syllables do not form a pair the KB knows: legal
+    nouns written with capitals keep their pairs ("Tòa án", "Ủy ban", "Luật Hòa giải",
+    "Mặt trận Tổ quốc Việt Nam"), and a capitalised word before a number is an article or
+    a document ("Điều 4", "Nghị định 15"); after "chị", "ông", "bác"… it is a name. Text
+    written mostly in capitals (a headline) or in title case has no names this way.
+    ``tokens`` is ``terms(text)`` when the caller has it already.
+    """
+    rest = text.lstrip()[1:]
+    if rest == rest.lower():
+        return set()  # most questions: no capital after the first letter (a C-level test)
+    text_words = words(text)
+    caps = [_capitalised(w) for w in text_words]
+    letters = [w for w in text_words if any(ch.isalpha() for ch in w)]
+    if not letters or 2 * max(sum(caps), sum(w.isupper() for w in letters)) > len(letters):
+        return set()
+    spans: list[range] = []
+    for w in text_words:
+        start = spans[-1].stop if spans else 0
+        spans.append(range(start, start + _term_count(w)))
+    if tokens is None:
+        tokens = terms(text)
+    names: set[int] = set()
+    i = 0
+    while i < len(text_words):
+        if not caps[i] or not spans[i] or i == 0 or text_words[i - 1][-1] in _SENTENCE_END:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(text_words) and caps[j + 1] and _joins(text_words[j], text_words[j + 1]):
+            j += 1
+        run = [tokens[p] for k in range(i, j + 1) for p in spans[k]]
+        after = tokens[spans[j].stop] if spans[j].stop < len(tokens) else ""
+        if text_words[i][0] in _OPENERS:
+            legal = True
+        elif display(text_words[i - 1]).strip(_SENTENCE_END + ",()") in _HONORIFICS:
+            legal = False
+        elif len(run) > 1:
+            legal = all(known_pair(a, b) for a, b in itertools.pairwise(run))
+        else:
+            legal = after.isdigit() or known_pair(run[0], after)
+        if not legal:
+            names.update(p for k in range(i, j + 1) for p in spans[k])
+        i = j + 1
+    return names
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _term_count(word: str) -> int:
+    """How many terms a word becomes (the same in any context: see _CONTEXTUAL)."""
+    return len(expand(list(_word_tokens(word))))
+
+
+def _joins(word: str, following: str) -> bool:
+    """Whether a capitalised ``following`` word continues the name ending with ``word``."""
+    return word[-1] not in _SENTENCE_END + "," and following[0] not in _OPENERS
+
+
+def _capitalised(word: str) -> bool:
+    """Whether a word as typed starts with a capital and is not an acronym ("UBND")."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return bool(letters) and letters[0].isupper() and not (len(letters) > 1 and word.isupper())
+
+
+_SENTENCE = re.compile(r"[^.?!;…\n]+[.?!;…]*")
+
+
+def asking_part(text: str) -> str | None:
+    """The sentences of a message that ask: those ending with "?", else the last one.
+
+    None for a message of one sentence, which is all question.
+    """
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    sentences = [x for x in sentences if any(ch.isalnum() for ch in x)]
+    if len(sentences) < 2:
+        return None
+    asked = [x for x in sentences if x.endswith("?")]
+    return " ".join(asked) if asked else sentences[-1]
 
 
 def bigrams(tokens: list[str]) -> list[str]:

@@ -28,9 +28,12 @@ from bot.kb.normalize import (
     STOPWORDS,
     ArticleRef,
     PhraseMatcher,
+    asking_part,
     bigrams,
     content_terms,
     find_article_refs,
+    paraphrase,
+    proper_name_positions,
     strip_scaffolding,
     terms,
 )
@@ -74,6 +77,8 @@ REGIME_PHRASES: dict[Regime, tuple[str, ...]] = {
         "tranh chap thuong mai",
         "hoa giai vien thuong mai",
         "trung tam hoa giai",
+        # A company's disputes; a company supporting mediation (KH 115, NĐ 15 Điều 3) is ours.
+        "tranh chap + doanh nghiep",
     ),
     Regime.LABOUR: (
         "hoa giai lao dong",
@@ -185,6 +190,9 @@ DOMAIN_PHRASES: tuple[str, ...] = (
     "loi di",
     "ranh gioi",
     "thu lao",
+    # The Law's own word for what is mediated (mâu thuẫn, tranh chấp, vi phạm pháp luật);
+    # other bodies' disputes (commercial, labour, land at the commune) are regimes first.
+    "tranh chap",
 )
 
 # "Kỹ năng …" asks how to mediate, which our practice guides explain; statutes and plans
@@ -376,7 +384,13 @@ class Searcher:
         ranking = Ranking(question, tokens, Decision.DECLINE)
         if not content_terms(tokens):
             return ranking
-        cues = self.phrases.read(tokens)
+        query = paraphrase(tokens)
+        cues = self.phrases.read(query)
+        if cues.domain:
+            without = self._without_names(question, tokens)
+            if without is not tokens:
+                query = paraphrase(without)
+                cues = self.phrases.read(query)
         named = [doc_id for doc_id, _ in cues.named]
         ranking.history = cues.history or any(self.documents[d].expired for d in named)
         refs = find_article_refs(tokens)
@@ -389,7 +403,8 @@ class Searcher:
             ranking = Ranking(question, tokens, Decision.DECLINE, history=ranking.history)
         ranking.regime = cues.regime
         ranking.domain = cues.domain
-        self._score(ranking, cues)
+        self._score(ranking, cues, query)
+        self._confirm_by_asking_part(ranking)
         if ranking.regime is not None and self._asks_our_explainer(ranking):
             # "Hòa giải lao động có theo Luật hòa giải ở cơ sở không?" is one of our own FAQ
             # questions: the FAQ on how that regime differs answers it better than a decline.
@@ -397,6 +412,57 @@ class Searcher:
         if ranking.regime is not None:
             ranking.decision = Decision.DECLINE
         return ranking
+
+    def _confirm_by_asking_part(self, ranking: Ranking) -> None:
+        """Answer, not just offer, when a message's asking sentence alone finds the same answer.
+
+        A citizen tells the case, then asks ("… Vậy tôi có thể tiếp tục hòa giải không?"):
+        the story's words lower the coverage of every passage, so the best one, though right,
+        is only offered in a list. Searched alone, the asking sentence may say too little
+        ("Tôi phải làm sao?" covers unrelated passages), so it is trusted only when the
+        two readings agree: its own gate answers, and with the same passage (or the article
+        that passage cites) as the whole message, which must itself have been worth offering
+        (a "Có phải…" list, never a decline: a message whose words cover nothing stays so).
+        """
+        if ranking.gate is not Decision.SUGGEST or not ranking.domain or ranking.regime is not None:
+            return
+        asking = asking_part(ranking.question)
+        if asking is None or not ranking.order:
+            return
+        n_asking = len(content_terms(terms(asking)))
+        if n_asking < 2 or n_asking >= len(content_terms(ranking.tokens)):
+            return
+        alone = self.rank(asking)
+        if (
+            alone.decision is Decision.ANSWER
+            and alone.order
+            and self._same_answer(alone.order[0], ranking.order[0])
+        ):
+            ranking.gate = ranking.decision = Decision.ANSWER
+
+    def _same_answer(self, first: int, second: int) -> bool:
+        """The same passage, or an FAQ/guide and the article it cites (stricter than :meth:`_agree`).
+
+        Two passages citing a common article may still answer different questions (an
+        emergency guide and the FAQ on ending a mediation both cite Điều 23).
+        """
+        a, b = self.passages[first], self.passages[second]
+        return first == second or a.ref in b.cites or b.ref in a.cites
+
+    def _without_names(self, question: str, tokens: list[str]) -> list[str]:
+        """The tokens of an on-subject question without the names it mentions.
+
+        Only on our subject: elsewhere unknown names are what keeps an off-topic question's
+        coverage low ("xe khách đi Hà Nội mấy giờ chạy" would be offered a list without them).
+        """
+        names = proper_name_positions(question, self._known_pair, tokens)
+        if not names:
+            return tokens
+        query = [t for i, t in enumerate(tokens) if i not in names]
+        return query if content_terms(query) else tokens
+
+    def _known_pair(self, first: str, second: str) -> bool:
+        return f"{first}_{second}" in self.index.idf
 
     def _asks_our_explainer(self, ranking: Ranking) -> bool:
         """Whether the question is, nearly word for word, one of our FAQ/guide questions."""
@@ -479,10 +545,10 @@ class Searcher:
         ranking.scores = [1.0] * len(candidates)
         ranking.decision = Decision.ANSWER if len(candidates) == 1 else Decision.SUGGEST
 
-    def _score(self, ranking: Ranking, cues: Cues) -> None:
+    def _score(self, ranking: Ranking, cues: Cues, query: list[str]) -> None:
         named = cues.named
         cfg = self.index.config
-        asked = strip_scaffolding(self._without_statute_names(ranking.tokens, named), framing=False)
+        asked = strip_scaffolding(self._without_statute_names(query, named), framing=False)
         if cfg.typo_repair:
             asked, ranking.repairs = self.index.repair(asked)
         tokens = strip_scaffolding(asked)
@@ -578,16 +644,18 @@ class Searcher:
         practice guide: they are parts of the same advice ("lắng nghe", "khách quan"), and the
         answer names the guide (real dev: +2 answered and correct, no wrong answer added).
         """
-        top = self.passages[ranking.order[0]]
-        top_cites = set(top.cites)
+        top = ranking.order[0]
         for i, score in zip(ranking.order[1:], ranking.scores[1:], strict=False):
-            other = self.passages[i]
-            if other.ref in top.cites or top.ref in other.cites or not top_cites.isdisjoint(other.cites):
-                continue
-            if other.doc_id == top.doc_id and self.documents[top.doc_id].kind == "guide":
-                continue
-            return score
+            if not self._agree(top, i):
+                return score
         return 0.0
+
+    def _agree(self, first: int, second: int) -> bool:
+        """Whether two passages give the same answer (see :meth:`_runner_up`)."""
+        a, b = self.passages[first], self.passages[second]
+        if first == second or a.ref in b.cites or b.ref in a.cites or not set(a.cites).isdisjoint(b.cites):
+            return True
+        return a.doc_id == b.doc_id and self.documents[a.doc_id].kind == "guide"
 
 
 def _topic_bigrams(tokens: list[str]) -> list[str]:

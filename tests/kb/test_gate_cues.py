@@ -170,3 +170,11 @@ def test_our_own_faq_question_on_a_regime_is_answered(real_kb: KnowledgeBase) ->
     assert own.hits[0].ref == "faq:hoa-giai-khac-ngoai-luat"
     asked = real_kb.search("hòa giải viên lao động do ai bổ nhiệm")
     assert asked.regime == Regime.LABOUR and asked.decision == "decline"
+
+
+def test_a_dispute_is_our_subject_unless_a_company_has_it(real_kb: KnowledgeBase) -> None:
+    tables = real_kb.searcher.phrases
+    assert tables.read(terms("phát hiện tranh chấp có thể dẫn đến đánh nhau thì báo ai")).domain
+    assert tables.read(terms("tranh chấp giữa hai doanh nghiệp giải quyết ở đâu")).regime is Regime.COMMERCIAL
+    # A company supporting grassroots mediation (KH 115, NĐ 15 Điều 3) is not commercial mediation.
+    assert tables.read(terms("doanh nghiệp có được hỗ trợ kinh phí cho tổ hòa giải không")).regime is None
