@@ -1,0 +1,100 @@
+"""Which engine the suite runs on, and the helpers that keep tests engine-neutral.
+
+``TEST_DATABASE_URL`` unset: every test runs on SQLite files under its ``tmp_path``, exactly as
+before PostgreSQL existed. Set (``.ci/postgres start DIR PORT`` prints one): each test gets a
+schema of its own on that server, named in the ``search_path`` of the URL the test sees as
+``DATABASE_URL``, and dropped with everything in it after the test. Tests of SQLite itself
+(backup files, WAL, file locks, PRAGMA) carry the ``sqlite_only`` marker and skip on that pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import uuid
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from bot.storage.db import Database, SqliteDatabase
+from bot.storage.engines.postgres import PostgresDatabase
+
+T = TypeVar("T")
+
+# The server of the PostgreSQL pass, or None for the SQLite pass.
+TEST_DATABASE_URL: str | None = os.environ.get("TEST_DATABASE_URL") or None
+ON_POSTGRES = TEST_DATABASE_URL is not None
+SQLITE_ONLY_REASON = "tests SQLite itself (files, WAL, PRAGMA): not run on the PostgreSQL pass"
+
+
+def with_search_path(url: str, schema: str) -> str:
+    """``url`` whose sessions see ``schema`` first (asyncpg passes the parameter on as a setting)."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["search_path"] = schema
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+class SchemaServer:
+    """Creates and drops the tests' schemas over one admin connection.
+
+    The connection lives on an event loop of its own in a daemon thread: each test has a
+    fresh loop (pytest-asyncio), and an asyncpg connection belongs to the loop it was opened
+    on, so one shared connection saves a connect and a disconnect twice per test.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pg-schemas", daemon=True)
+        self._thread.start()
+        self._conn: asyncpg.Connection[asyncpg.Record] | None = None
+
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=60)
+
+    async def _execute(self, sql: str) -> None:
+        if self._conn is None or self._conn.is_closed():
+            # Also after a test restarted the server or ended every session.
+            self._conn = await asyncpg.connect(self._url)
+        try:
+            await self._conn.execute(sql)
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError, OSError):
+            self._conn = await asyncpg.connect(self._url)
+            await self._conn.execute(sql)
+
+    def create(self) -> str:
+        """Create a fresh empty schema and return its name."""
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        self._run(self._execute(f"CREATE SCHEMA {schema}"))
+        return schema
+
+    def drop(self, schema: str) -> None:
+        """Drop ``schema`` and everything in it."""
+        self._run(self._execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+
+
+def database_at(path: Path) -> Database:
+    """The store a test opens by hand: SQLite at ``path``, or on the PostgreSQL pass the test's
+    own schema (``DATABASE_URL``, set for every test by the ``database_url`` fixture)."""
+    url = os.environ.get("DATABASE_URL")
+    if ON_POSTGRES and url:
+        return PostgresDatabase(url, pool_min=1, pool_max=4, timeout_seconds=30)
+    return SqliteDatabase(path)
+
+
+async def table_names(db: Database) -> list[str]:
+    """The names of the tables in the test's database, sorted (sqlite_master has no PostgreSQL
+    counterpart; information_schema lists the schema first in the search path)."""
+    if db.engine == "postgresql":
+        sql = (
+            "SELECT table_name AS name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    return sorted(str(row["name"]) for row in await db.fetchall(sql))
