@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,14 @@ from bot.conversation.messages import Channel, Choice, Inbound, InboundKind, Rep
 from bot.runtime import App, open_app
 from bot.storage.db import utcnow
 from bot.storage.sessions import Session, load_session
-from tests.databases import ON_POSTGRES, SQLITE_ONLY_REASON, TEST_DATABASE_URL, SchemaServer, with_search_path
+from tests.databases import (
+    ON_POSTGRES,
+    SQLITE_ONLY_REASON,
+    TEST_DATABASE_URL,
+    SchemaServer,
+    Where,
+    with_search_path,
+)
 
 # Property tests draw the same examples on every run, so CI never turns red by chance; a counter-
 # example they found once stays a plain test. `HYPOTHESIS_PROFILE=explore pytest …` searches
@@ -274,6 +281,23 @@ def database_url(
         yield url
     finally:
         schema_server.drop(schema)
+
+
+@pytest.fixture
+def new_database(schema_server: SchemaServer | None, tmp_path: Path) -> Iterator[Callable[[str], Where]]:
+    """Make another database for a test that compares several: a SQLite file named ``name``
+    under ``tmp_path``, or on the PostgreSQL pass a schema of its own (dropped after the test)."""
+    made: list[str] = []
+
+    def make(name: str) -> Where:
+        if schema_server is None or TEST_DATABASE_URL is None:
+            return tmp_path / name
+        made.append(schema_server.create())
+        return with_search_path(TEST_DATABASE_URL, made[-1])
+
+    yield make
+    for schema in made:
+        schema_server.drop(schema)  # type: ignore[union-attr]
 
 
 # -- fixtures ----------------------------------------------------------------------------------------

@@ -21,9 +21,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import asyncpg
 
 from bot.storage.db import Database, SqliteDatabase
-from bot.storage.engines.postgres import PostgresDatabase
+from bot.storage.engines.postgres_ids import PostgresStore
 
 T = TypeVar("T")
+# Where a test's database lives: a SQLite file, or a PostgreSQL URL naming a schema.
+Where = Path | str
 
 # The server of the PostgreSQL pass, or None for the SQLite pass.
 TEST_DATABASE_URL: str | None = os.environ.get("TEST_DATABASE_URL") or None
@@ -68,7 +70,7 @@ class SchemaServer:
             await self._conn.execute(sql)
 
     def create(self) -> str:
-        """Create a fresh empty schema and return its name."""
+        """Create a fresh empty schema and return its name (the caller drops it)."""
         schema = f"t_{uuid.uuid4().hex[:16]}"
         self._run(self._execute(f"CREATE SCHEMA {schema}"))
         return schema
@@ -78,13 +80,18 @@ class SchemaServer:
         self._run(self._execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
 
 
+def open_database(where: Where) -> Database:
+    """The store at ``where`` (not yet open): a SQLite file, or the PostgreSQL URL of a schema."""
+    if isinstance(where, str):
+        return PostgresStore(where, pool_min=1, pool_max=4, timeout_seconds=30)
+    return SqliteDatabase(where)
+
+
 def database_at(path: Path) -> Database:
     """The store a test opens by hand: SQLite at ``path``, or on the PostgreSQL pass the test's
     own schema (``DATABASE_URL``, set for every test by the ``database_url`` fixture)."""
     url = os.environ.get("DATABASE_URL")
-    if ON_POSTGRES and url:
-        return PostgresDatabase(url, pool_min=1, pool_max=4, timeout_seconds=30)
-    return SqliteDatabase(path)
+    return open_database(url if ON_POSTGRES and url else path)
 
 
 async def table_names(db: Database) -> list[str]:
@@ -98,3 +105,15 @@ async def table_names(db: Database) -> list[str]:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     return sorted(str(row["name"]) for row in await db.fetchall(sql))
+
+
+async def referenced_tables(db: Database, table: str) -> set[str]:
+    """The tables ``table``'s foreign keys point to (PRAGMA foreign_key_list on SQLite)."""
+    if db.engine == "postgresql":
+        sql = (
+            "SELECT confrelid::regclass::text AS name FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = CAST(? AS regclass)"
+        )
+        return {str(row["name"]) for row in await db.fetchall(sql, (table,))}
+    # PRAGMA takes no parameters; the name comes from table_names(), never from input.
+    return {str(row["table"]) for row in await db.fetchall(f"PRAGMA foreign_key_list({table})")}

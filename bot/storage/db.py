@@ -14,8 +14,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import asyncpg
 
+from bot.logs import register_secret
 from bot.storage.clock import iso, utcnow
 from bot.storage.engines.base import Connection, Database, Params, Row, StorageError
+from bot.storage.engines.postgres_ids import PostgresStore
 from bot.storage.engines.schema import Migration, bundled_migrations
 from bot.storage.engines.sqlite import SqliteDatabase
 
@@ -66,13 +68,12 @@ def database_for(settings: Settings) -> Database:
     """
     if settings.database_url is None:
         return SqliteDatabase(Path(settings.db_file))
-    # Imported here: asyncpg is needed only by deployments that choose PostgreSQL.
-    from bot.logs import register_secret
-    from bot.storage.engines.postgres import PostgresDatabase
-
     for password in url_passwords(settings.database_url.get_secret_value()):
         register_secret(password)
-    return PostgresDatabase.from_settings(settings)
+    store = PostgresStore.from_settings(settings)
+    # from_settings is typed as returning its base class; it builds ``cls``.
+    assert isinstance(store, PostgresStore)
+    return store
 
 
 def url_passwords(url: str) -> set[str]:
