@@ -13,14 +13,16 @@ import asyncio
 import os
 import threading
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.config import Settings
 from bot.storage.db import Database, SqliteDatabase
+from bot.storage.engines.postgres import redact_url
 from bot.storage.engines.postgres_ids import PostgresStore
 
 T = TypeVar("T")
@@ -117,3 +119,20 @@ async def referenced_tables(db: Database, table: str) -> set[str]:
         return {str(row["name"]) for row in await db.fetchall(sql, (table,))}
     # PRAGMA takes no parameters; the name comes from table_names(), never from input.
     return {str(row["table"]) for row in await db.fetchall(f"PRAGMA foreign_key_list({table})")}
+
+
+async def write(db: Database, sql: str, params: Sequence[Any] = ()) -> None:
+    """Run one statement in a transaction of its own (a test's set-up of rows on either engine;
+    SQLite's autocommit writer connection has no PostgreSQL counterpart)."""
+    async with db.transaction() as tx:
+        await tx.execute(sql, params)
+
+
+def settings_on(settings: Settings, db: Database) -> Settings:
+    """``settings`` naming ``db``: its file on SQLite. On PostgreSQL both already name the test's
+    schema (``DATABASE_URL``), which is checked rather than assumed."""
+    if db.engine == "sqlite":
+        return settings.model_copy(update={"database_path": Path(db.describe())})
+    assert settings.database_url is not None
+    assert redact_url(settings.database_url.get_secret_value()) == db.describe()
+    return settings

@@ -407,7 +407,7 @@ async def find_people(conn: Connection, viewer: Person, text: str, limit: int = 
     rows = await conn.execute_fetchall(
         "SELECT p.id, p.full_name, p.phone, t.name AS team FROM people p "
         "LEFT JOIN teams t ON t.id = p.team_id WHERE p.status <> 'left' "
-        "AND (? IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
+        "AND (CAST(? AS TEXT) IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
         (commune, commune),
     )
     phone = normalize_vn_mobile(text)
@@ -462,7 +462,15 @@ async def scope_labels(conn: Connection, entries: list[AuditEntry]) -> dict[str,
             labels[key] = tp.SCOPE_OTHER
             continue
         sql, template = _SCOPE_NAMES[kind]
-        row = await query_one(conn, sql, (ident,))
+        # Every kind but the commune is keyed by an integer id, and PostgreSQL compares an
+        # integer column only with an integer (a text digit string is refused).
+        key_value: int | str = ident
+        if kind != "commune":
+            if not ident.isdigit():
+                labels[key] = template.format(name=tp.SCOPE_NUMBER.format(ident=ident))
+                continue
+            key_value = int(ident)
+        row = await query_one(conn, sql, (key_value,))
         if row is None:
             labels[key] = template.format(name=tp.SCOPE_NUMBER.format(ident=ident))
         else:
