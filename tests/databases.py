@@ -10,7 +10,9 @@ schema of its own on that server, named in the ``search_path`` of the URL the te
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
+import sqlite3
 import threading
 import uuid
 from collections.abc import Coroutine, Sequence
@@ -136,3 +138,24 @@ def settings_on(settings: Settings, db: Database) -> Settings:
     assert settings.database_url is not None
     assert redact_url(settings.database_url.get_secret_value()) == db.describe()
     return settings
+
+
+def query_rows(db_file: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one query, read synchronously (end-to-end tests look into the database of a bot
+    running in another process): the SQLite file as it is, or the test's PostgreSQL schema.
+    Safe to call from a coroutine: the PostgreSQL read runs on a loop in a thread of its own."""
+    url = os.environ.get("DATABASE_URL") if ON_POSTGRES else None
+    if url is None:
+        with sqlite3.connect(db_file) as conn:
+            return list(conn.execute(sql, tuple(params)).fetchall())
+
+    async def read() -> list[tuple[Any, ...]]:
+        db = PostgresStore(url, pool_min=1, pool_max=2, timeout_seconds=30)
+        await db.open(migrate=False)
+        try:
+            return [tuple(row) for row in await db.fetchall(sql, params)]
+        finally:
+            await db.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
