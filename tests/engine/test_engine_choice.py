@@ -11,8 +11,10 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.logs import RedactingFilter
+from bot.runtime import App
 from bot.storage.db import SqliteDatabase, database_for, url_passwords
 from bot.storage.engines.postgres import PostgresDatabase
+from tests.databases import ON_POSTGRES, database_at, write
 
 
 def _settings(tmp_path: Path, url: str | None) -> Settings:
@@ -56,3 +58,15 @@ def test_every_spelling_of_the_password_is_found() -> None:
     assert url_passwords("postgresql://u:p%2Fss-word@h/db") == {"p%2Fss-word", "p/ss-word"}
     assert url_passwords("postgresql://u@h/db?sslmode=require&password=query-secret") == {"query-secret"}
     assert url_passwords("postgresql://u@h/db") == set()
+
+
+async def test_the_suite_runs_on_the_engine_it_was_asked_for(app: App, tmp_path: Path) -> None:
+    # A pass that silently fell back to SQLite would prove nothing about PostgreSQL.
+    expected = "postgresql" if ON_POSTGRES else "sqlite"
+    assert app.db.engine == expected
+    async with database_at(tmp_path / "other.sqlite3") as db:
+        assert db.engine == expected
+        # Both name the same database: a row one writes, the other reads.
+        await write(db, "INSERT INTO kb_feedback(at, ref, helpful) VALUES ('2026-01-01', 'probe', 1)")
+    rows = await app.db.fetchall("SELECT ref FROM kb_feedback WHERE ref = 'probe'")
+    assert [row["ref"] for row in rows] == (["probe"] if ON_POSTGRES else [])
