@@ -24,14 +24,7 @@ from bot.conversation.messages import Channel, Choice, Inbound, InboundKind, Rep
 from bot.runtime import App, open_app
 from bot.storage.db import utcnow
 from bot.storage.sessions import Session, load_session
-from tests.databases import (
-    ON_POSTGRES,
-    SQLITE_ONLY_REASON,
-    TEST_DATABASE_URL,
-    SchemaServer,
-    Where,
-    with_search_path,
-)
+from tests.databases import ON_POSTGRES, SQLITE_ONLY_REASON, TEST_DATABASE_URL, ServerDatabases, Where
 
 # Property tests draw the same examples on every run, so CI never turns red by chance; a counter-
 # example they found once stays a plain test. `HYPOTHESIS_PROFILE=explore pytest …` searches
@@ -259,45 +252,53 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def schema_server() -> Iterator[SchemaServer | None]:
-    """The PostgreSQL pass's schema maker (None on SQLite)."""
-    yield SchemaServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+def server_databases() -> Iterator[ServerDatabases | None]:
+    """The PostgreSQL pass's maker of per-test databases (None on SQLite)."""
+    if TEST_DATABASE_URL is None:
+        yield None
+        return
+    databases = ServerDatabases(TEST_DATABASE_URL)
+    try:
+        yield databases
+    finally:
+        databases.close()
 
 
 @pytest.fixture(autouse=True)
 def database_url(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, schema_server: SchemaServer | None
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, server_databases: ServerDatabases | None
 ) -> Iterator[str | None]:
-    """On the PostgreSQL pass, a fresh schema for this test, as ``DATABASE_URL`` in the
-    environment (so settings built anywhere, and subprocesses, use it), dropped afterwards.
+    """On the PostgreSQL pass, a fresh migrated database for this test, as ``DATABASE_URL`` in
+    the environment (so settings built anywhere, and subprocesses, use it), dropped afterwards.
     On SQLite (or for a ``sqlite_only`` test): None, and the environment is left alone."""
-    if schema_server is None or TEST_DATABASE_URL is None or request.node.get_closest_marker("sqlite_only"):
+    if server_databases is None or request.node.get_closest_marker("sqlite_only"):
         yield None
         return
-    schema = schema_server.create()
-    url = with_search_path(TEST_DATABASE_URL, schema)
+    url = server_databases.create()
     monkeypatch.setenv("DATABASE_URL", url)
     try:
         yield url
     finally:
-        schema_server.drop(schema)
+        server_databases.drop(url)
 
 
 @pytest.fixture
-def new_database(schema_server: SchemaServer | None, tmp_path: Path) -> Iterator[Callable[[str], Where]]:
+def new_database(
+    server_databases: ServerDatabases | None, tmp_path: Path
+) -> Iterator[Callable[[str], Where]]:
     """Make another database for a test that compares several: a SQLite file named ``name``
-    under ``tmp_path``, or on the PostgreSQL pass a schema of its own (dropped after the test)."""
+    under ``tmp_path``, or on the PostgreSQL pass a database of its own (dropped after the test)."""
     made: list[str] = []
 
     def make(name: str) -> Where:
-        if schema_server is None or TEST_DATABASE_URL is None:
+        if server_databases is None:
             return tmp_path / name
-        made.append(schema_server.create())
-        return with_search_path(TEST_DATABASE_URL, made[-1])
+        made.append(server_databases.create())
+        return made[-1]
 
     yield make
-    for schema in made:
-        schema_server.drop(schema)  # type: ignore[union-attr]
+    for url in made:
+        server_databases.drop(url)  # type: ignore[union-attr]
 
 
 # -- fixtures ----------------------------------------------------------------------------------------
@@ -306,7 +307,7 @@ def new_database(schema_server: SchemaServer | None, tmp_path: Path) -> Iterator
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, database_url: str | None) -> Iterator[None]:
     """Remove every setting from the environment so the machine's configuration cannot leak in
-    (but the PostgreSQL pass's ``DATABASE_URL``, which names this test's schema)."""
+    (but the PostgreSQL pass's ``DATABASE_URL``, which names this test's database)."""
     for name in SETTING_VARS:
         monkeypatch.delenv(name, raising=False)
     if database_url is not None:
@@ -340,7 +341,7 @@ def chat(app: App) -> Chat:
 @pytest.fixture
 def subprocess_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     """Environment for ``python -m bot`` subprocesses: no inherited settings, data under tmp
-    (and on the PostgreSQL pass, this test's schema)."""
+    (and on the PostgreSQL pass, this test's database)."""
     env = {key: value for key, value in os.environ.items() if key not in SETTING_VARS}
     if database_url is not None:
         env["DATABASE_URL"] = database_url

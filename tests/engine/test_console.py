@@ -49,7 +49,7 @@ def test_cli_chat_script_end_to_end(tmp_path: Path, subprocess_env: dict[str, st
     assert result.stdout == (DATA / "cli_transcript.txt").read_text("utf-8")
     assert "Traceback" not in result.stderr
     # The conversation went to the configured database: the file under DATA_DIR, or on the
-    # PostgreSQL pass the test's schema (and then no SQLite file appears).
+    # PostgreSQL pass the test's database (and then no SQLite file appears).
     db_file = tmp_path / "data" / "hoagiai.sqlite3"
     assert db_file.is_file() != ON_POSTGRES
 

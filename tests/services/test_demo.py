@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -28,14 +27,7 @@ from bot.storage.db import Row
 from bot.texts import cases as tc
 from bot.texts import demo as td
 from bot.texts import register as tr
-from tests.databases import (
-    SchemaServer,
-    Where,
-    open_database,
-    referenced_tables,
-    table_names,
-    with_search_path,
-)
+from tests.databases import ServerDatabases, Where, open_database, referenced_tables, table_names
 from tests.flows.support import Chat, Clock
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -55,26 +47,26 @@ def _seed_file(where: Where, rng_seed: int = 7, now: datetime = NOW) -> tuple[De
 
 @pytest.fixture(scope="module")
 def seeded(
-    tmp_path_factory: pytest.TempPathFactory, schema_server: SchemaServer | None
+    tmp_path_factory: pytest.TempPathFactory, server_databases: ServerDatabases | None
 ) -> Iterator[tuple[Where, DemoSummary, float]]:
-    """One demo province the read-only tests share (a schema of the module's own on PostgreSQL)."""
-    if schema_server is None:
-        where: Where = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    """One demo province the read-only tests share (a database of the module's own on PostgreSQL)."""
+    where: Where
+    if server_databases is None:
+        where = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
         summary, seconds = _seed_file(where)
         yield where, summary, seconds
         return
-    schema = schema_server.create()
+    where = server_databases.create()
     try:
-        where = with_search_path(os.environ["TEST_DATABASE_URL"], schema)
         summary, seconds = _seed_file(where)
         yield where, summary, seconds
     finally:
-        schema_server.drop(schema)
+        server_databases.drop(where)
 
 
 @pytest.fixture
 def db_place(tmp_path: Path, database_url: str | None) -> Where:
-    """This test's own database: the file the settings would name, or the test's schema."""
+    """This test's own database: the file the settings would name, or the test's database."""
     return database_url or tmp_path / "db.sqlite3"
 
 
@@ -359,7 +351,7 @@ async def test_same_seed_same_database_other_seed_other_database(
 
 async def test_chat_as_mediator_works_after_seeding(tmp_path: Path, db_place: Where) -> None:
     summary, _ = await asyncio.to_thread(_seed_file, db_place)
-    # On PostgreSQL the settings read this test's schema from DATABASE_URL, where db_place points.
+    # On PostgreSQL the settings read this test's database from DATABASE_URL, as db_place.
     settings = Settings(data_dir=tmp_path, database_path=tmp_path / "db.sqlite3", _env_file=None)  # type: ignore[call-arg]
     clock = Clock(NOW)
     async with open_app(settings, load_kb=False, clock=clock) as app:
