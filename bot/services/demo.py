@@ -194,6 +194,8 @@ async def seed_demo(
                 raise DemoRefused(RefusalReason.LIVE_DATA, people, teams, cases, identities)
             for table in WIPED_TABLES:
                 await tx.execute(f"DELETE FROM {table}")
+            # The same demo again, ids included (the summary names people by id).
+            await db.sync_ids(tx, WIPED_TABLES)
             wiped = True
         builder = _Builder(tx, now, random.Random(rng_seed), ZoneInfo(timezone))
         await builder.build(await list_communes(db))

@@ -462,7 +462,15 @@ async def scope_labels(conn: Connection, entries: list[AuditEntry]) -> dict[str,
             labels[key] = tp.SCOPE_OTHER
             continue
         sql, template = _SCOPE_NAMES[kind]
-        row = await query_one(conn, sql, (ident,))
+        # Every kind but the commune is keyed by an integer id, and PostgreSQL compares an
+        # integer column only with an integer (a text digit string is refused).
+        key_value: int | str = ident
+        if kind != "commune":
+            if not ident.isdigit():
+                labels[key] = template.format(name=tp.SCOPE_NUMBER.format(ident=ident))
+                continue
+            key_value = int(ident)
+        row = await query_one(conn, sql, (key_value,))
         if row is None:
             labels[key] = template.format(name=tp.SCOPE_NUMBER.format(ident=ident))
         else:

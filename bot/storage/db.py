@@ -10,11 +10,14 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import asyncpg
 
+from bot.logs import register_secret
 from bot.storage.clock import iso, utcnow
 from bot.storage.engines.base import Connection, Database, Params, Row, StorageError
+from bot.storage.engines.postgres_ids import PostgresStore
 from bot.storage.engines.schema import Migration, bundled_migrations
 from bot.storage.engines.sqlite import SqliteDatabase
 
@@ -34,12 +37,18 @@ __all__ = [
     "database_for",
     "iso",
     "query_one",
+    "url_passwords",
     "utcnow",
 ]
 
 # What a failing store raises, whichever engine: callers that must outlive a database failure
 # (the outbox sender) or report it in one line (the CLI) catch these.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, asyncpg.PostgresError, StorageError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    StorageError,
+)
 
 
 async def query_one(conn: Connection, sql: str, params: Params = ()) -> Row | None:
@@ -50,8 +59,32 @@ async def query_one(conn: Connection, sql: str, params: Params = ()) -> Row | No
 
 
 def database_for(settings: Settings) -> Database:
-    """The database the settings select (not yet open): SQLite at ``settings.db_file``."""
-    return SqliteDatabase(Path(settings.db_file))
+    """The database the settings select (not yet open): PostgreSQL when ``DATABASE_URL`` is set,
+    else SQLite at ``settings.db_file``.
+
+    The URL's password is registered with the log redaction here, the one place every process
+    (bot, CLI, import) passes through before it can log anything about its store; messages name
+    the database by ``describe()``, which leaves the password out.
+    """
+    if settings.database_url is None:
+        return SqliteDatabase(Path(settings.db_file))
+    for password in url_passwords(settings.database_url.get_secret_value()):
+        register_secret(password)
+    store = PostgresStore.from_settings(settings)
+    # from_settings is typed as returning its base class; it builds ``cls``.
+    assert isinstance(store, PostgresStore)
+    return store
+
+
+def url_passwords(url: str) -> set[str]:
+    """Every spelling of the password in a database URL: in the user part (as written and
+    percent-decoded, since a logged URL may show either) and in a ``password=`` parameter."""
+    parts = urlsplit(url)
+    found: set[str] = set()
+    if parts.password:
+        found |= {parts.password, unquote(parts.password)}
+    found |= {value for key, value in parse_qsl(parts.query) if key == "password" and value}
+    return found
 
 
 async def insert_returning_id(conn: Connection, sql: str, params: Params = ()) -> int:

@@ -25,6 +25,10 @@ from bot.storage.db import Database, SqliteDatabase
 from bot.texts import console as tc
 from tests.processes import run_hoagiai
 
+# SQLite itself: its files, WAL, backup API and PRAGMA checks (the PostgreSQL engine has its
+# own tests in tests/postgres).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _count_on_disk(path: Path) -> int:
     conn = sqlite3.connect(path)

@@ -6,7 +6,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.storage.db import SqliteDatabase, bundled_migrations
+
+# SQLite itself: connections creating one new file at once (tests/postgres migrates one server
+# database from several engines at once).
+pytestmark = pytest.mark.sqlite_only
 
 
 async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:

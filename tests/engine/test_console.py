@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from bot.channels.console import ConsoleChannel, render
 from bot.conversation.messages import Reply
 from bot.runtime import App
 from tests.conftest import OUTCOMES, Chat
+from tests.databases import ON_POSTGRES, database_at
 from tests.processes import run_hoagiai
 
 DATA = Path(__file__).parent / "data"
@@ -46,5 +48,15 @@ def test_cli_chat_script_end_to_end(tmp_path: Path, subprocess_env: dict[str, st
     assert result.returncode == 0, result.stderr
     assert result.stdout == (DATA / "cli_transcript.txt").read_text("utf-8")
     assert "Traceback" not in result.stderr
-    # The conversation went to the database under DATA_DIR.
-    assert (tmp_path / "data" / "hoagiai.sqlite3").is_file()
+    # The conversation went to the configured database: the file under DATA_DIR, or on the
+    # PostgreSQL pass the test's database (and then no SQLite file appears).
+    db_file = tmp_path / "data" / "hoagiai.sqlite3"
+    assert db_file.is_file() != ON_POSTGRES
+
+    async def messages_seen() -> int:
+        async with database_at(db_file) as db:
+            row = await db.fetchone("SELECT COUNT(*) AS n FROM inbound_seen WHERE channel = 'console'")
+        assert row is not None
+        return int(row["n"])
+
+    assert asyncio.run(messages_seen()) > 0

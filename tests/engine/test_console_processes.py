@@ -11,15 +11,16 @@ from pathlib import Path
 
 from bot.conversation.messages import Reply
 from bot.storage import outbox
-from bot.storage.db import SqliteDatabase, utcnow
+from bot.storage.db import utcnow
 from bot.texts import console as tc
+from tests.databases import database_at
 from tests.processes import start_hoagiai, wait_until
 
 LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING|ERROR)")
 
 
 async def _enqueue(db_file: Path, messages: dict[str, list[str]]) -> None:
-    async with SqliteDatabase(db_file) as db, db.transaction() as conn:
+    async with database_at(db_file) as db, db.transaction() as conn:
         for chat, texts in messages.items():
             for n, text in enumerate(texts):
                 await outbox.enqueue(
@@ -35,7 +36,7 @@ async def _enqueue(db_file: Path, messages: dict[str, list[str]]) -> None:
 
 
 async def _statuses(db_file: Path) -> dict[str, set[str]]:
-    async with SqliteDatabase(db_file) as db:
+    async with database_at(db_file) as db:
         rows = await db.fetchall("SELECT chat_id, status FROM outbox WHERE channel = 'console'")
     found: dict[str, set[str]] = {}
     for row in rows:

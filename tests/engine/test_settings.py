@@ -101,6 +101,8 @@ def test_no_token_runs_the_console_with_a_notice(tmp_path: Path, subprocess_env:
     assert result.stdout.rstrip("\n").endswith(tc.BYE)
 
 
+# `db backup` copies the SQLite file; on PostgreSQL it names pg_dump instead (tests/postgres).
+@pytest.mark.sqlite_only
 def test_db_backup_and_check_commands(tmp_path: Path, subprocess_env: dict[str, str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/hoidap\n", "utf-8")

@@ -11,6 +11,10 @@ import pytest
 
 from bot.storage.db import Database, Migration, SqliteDatabase, bundled_migrations
 
+# SQLite itself: its files, WAL, backup API and PRAGMA checks (the PostgreSQL engine has its
+# own tests in tests/postgres).
+pytestmark = pytest.mark.sqlite_only
+
 
 async def _migration_rows(db: Database) -> list[tuple[int, str, str]]:
     rows = await db.fetchall("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.services.importing import ImportKind
-from bot.storage.db import Database, SqliteDatabase
+from bot.storage.db import Database
+from tests.databases import database_at
 from tests.importer.helpers import run
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     """A fresh, migrated database file."""
-    async with SqliteDatabase(tmp_path / "import.sqlite3") as opened:
+    async with database_at(tmp_path / "import.sqlite3") as opened:
         yield opened
 
 

@@ -14,7 +14,7 @@ from bot.conversation.flow import Invalid
 from bot.flows.common import parse_person_name
 from bot.services.importing import ImportKind
 from bot.services.importing.tables import locate_csv_problem
-from bot.storage.db import SqliteDatabase
+from bot.storage.db import database_for
 from bot.texts import importer as t
 from tests.importer.helpers import run, write_csv
 
@@ -33,7 +33,7 @@ def _messages(err: str) -> list[str]:
 
 
 async def _teams(settings: Settings) -> list[str]:
-    async with SqliteDatabase(settings.db_file) as db:
+    async with database_for(settings) as db:
         return [row["name"] for row in await db.fetchall("SELECT name FROM teams ORDER BY name")]
 
 
@@ -77,7 +77,7 @@ async def test_a_stray_character_after_a_closing_quote_is_reported(
 
 async def test_quoted_multi_line_cells_are_still_read(settings: Settings, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "to.csv", [["Xã", "Thôn", "Ghi chú"], ["06040", "Nà Sla", "dòng 1\ndòng 2"]])
-    async with SqliteDatabase(settings.db_file) as db:
+    async with database_for(settings) as db:
         await run(db, ImportKind.UNITS, None)
         report = await run(db, ImportKind.TEAMS, path)
     assert not report.problems
@@ -115,7 +115,7 @@ async def test_people_import_uses_the_chat_name_rule(settings: Settings, tmp_pat
         tmp_path / "nguoi.csv",
         [["Họ và tên", "SĐT", "Xã", "Thôn"], [name, "0912345678", "06040", "Nà Sla"]],
     )
-    async with SqliteDatabase(settings.db_file) as db:
+    async with database_for(settings) as db:
         await run(db, ImportKind.UNITS, None)
         await run(db, ImportKind.TEAMS, write_csv(tmp_path / "to.csv", [["Xã", "Thôn"], ["06040", "Nà Sla"]]))
         report = await run(db, ImportKind.PEOPLE, path, dry_run=True)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database, SqliteDatabase
+from bot.storage.db import Database
+from tests.databases import database_at
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    async with SqliteDatabase(tmp_path / "outbox.sqlite3") as database:
+    async with database_at(tmp_path / "outbox.sqlite3") as database:
         yield database

@@ -13,6 +13,7 @@ from bot.services import privacy
 from bot.services.privacy import Notice, NoticeError, Retention
 from bot.storage.db import iso
 from bot.workers.scheduler import retention_rules, run_once
+from tests.databases import write
 from tests.flows.support import TAN_DOAN, World, count, report_case
 
 RULES = Retention()
@@ -72,7 +73,8 @@ async def test_my_data_lists_profile_identities_consents_and_cases(app: App, wor
 
 async def test_leaving_removes_contact_data_and_pseudonymises_cases(app: App, world: World) -> None:
     case = await report_case(app, world.med)
-    await app.db.writer.execute(
+    await write(
+        app.db,
         "INSERT INTO sessions(channel, chat_id, flow, step, data, history, updated_at) "
         "VALUES ('console', 'med', 'ask', 'q', '{}', '[]', ?)",
         (iso(app.clock()),),
@@ -115,7 +117,8 @@ async def _purge(app: App, days_later: int) -> privacy.PurgeResult:
 
 
 async def test_purge_dedupe_rows(app: App) -> None:
-    await app.db.writer.execute(
+    await write(
+        app.db,
         "INSERT INTO inbound_seen(channel, chat_id, message_id, seen_at) VALUES ('console', 'u', 'm1', ?)",
         (iso(app.clock()),),
     )
@@ -126,11 +129,9 @@ async def test_purge_dedupe_rows(app: App) -> None:
 
 async def test_purge_kb_logs(app: App) -> None:
     at = iso(app.clock())
-    await app.db.writer.execute(
-        "INSERT INTO kb_feedback(at, ref, helpful) VALUES (?, 'luat-35-2013#d12', 1)", (at,)
-    )
-    await app.db.writer.execute(
-        "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, 'q', 'declined')", (at,)
+    await write(app.db, "INSERT INTO kb_feedback(at, ref, helpful) VALUES (?, 'luat-35-2013#d12', 1)", (at,))
+    await write(
+        app.db, "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, 'q', 'declined')", (at,)
     )
     assert (await _purge(app, RULES.kb_log_days - 1)).kb_log == 0
     assert (await _purge(app, RULES.kb_log_days + 1)).kb_log == 2
@@ -138,12 +139,13 @@ async def test_purge_kb_logs(app: App) -> None:
 
 async def test_purge_sessions_of_people_who_left(app: App, world: World) -> None:
     for chat in ("med", "med2"):
-        await app.db.writer.execute(
+        await write(
+            app.db,
             "INSERT INTO sessions(channel, chat_id, flow, step, data, history, updated_at) "
             "VALUES ('console', ?, 'ask', 'q', '{}', '[]', ?)",
             (chat, iso(app.clock())),
         )
-    await app.db.writer.execute("UPDATE people SET status = 'left' WHERE id = ?", (world.med.id,))
+    await write(app.db, "UPDATE people SET status = 'left' WHERE id = ?", (world.med.id,))
     assert (await _purge(app, RULES.left_session_days + 1)).left_sessions == 1
     rows = await app.db.fetchall("SELECT chat_id FROM sessions")
     assert [row["chat_id"] for row in rows] == ["med2"]  # an active person's session stays
@@ -151,7 +153,8 @@ async def test_purge_sessions_of_people_who_left(app: App, world: World) -> None
 
 async def _outbox_row(app: App, key: str, status: str) -> None:
     at = iso(app.clock())
-    await app.db.writer.execute(
+    await write(
+        app.db,
         "INSERT INTO outbox(channel, chat_id, payload, dedupe_key, kind, status, next_attempt_at, "
         "created_at, sent_at) "
         "VALUES ('console', 'u', '{\"text\": \"Chị Lan 0912345678\"}', ?, 'notice', ?, ?, ?, ?)",
@@ -176,8 +179,8 @@ async def test_purge_delivered_reply_records(app: App) -> None:
 
 async def test_scheduler_applies_configured_retention(app: App, world: World) -> None:
     case = await report_case(app, world.med)
-    await app.db.writer.execute(
-        "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, 'q', 'd')", (iso(app.clock()),)
+    await write(
+        app.db, "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, 'q', 'd')", (iso(app.clock()),)
     )
     settings = app.settings.model_copy(update={"kb_log_retention_days": 2})
     assert retention_rules(settings).kb_log_days == 2

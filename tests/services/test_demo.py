@@ -7,6 +7,7 @@ import asyncio
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,10 +23,11 @@ from bot.domain.units import PRE2025_DISTRICTS
 from bot.runtime import open_app
 from bot.services.console_identity import console_user_for
 from bot.services.demo import WIPED_TABLES, DemoRefused, DemoSummary, RefusalReason, seed_demo
-from bot.storage.db import Row, SqliteDatabase
+from bot.storage.db import Row
 from bot.texts import cases as tc
 from bot.texts import demo as td
 from bot.texts import register as tr
+from tests.databases import ServerDatabases, Where, open_database, referenced_tables, table_names
 from tests.flows.support import Chat, Clock
 
 NOW = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
@@ -33,9 +35,9 @@ TODAY = date(2026, 3, 10)
 _CODE = re.compile(r"^HG-(\d{4})-(\d{5})$")
 
 
-def _seed_file(path: Path, rng_seed: int = 7, now: datetime = NOW) -> tuple[DemoSummary, float]:
+def _seed_file(where: Where, rng_seed: int = 7, now: datetime = NOW) -> tuple[DemoSummary, float]:
     async def run() -> tuple[DemoSummary, float]:
-        async with SqliteDatabase(path) as db:
+        async with open_database(where) as db:
             started = time.perf_counter()
             summary = await seed_demo(db, now, rng_seed=rng_seed)
             return summary, time.perf_counter() - started
@@ -44,27 +46,45 @@ def _seed_file(path: Path, rng_seed: int = 7, now: datetime = NOW) -> tuple[Demo
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary, float]:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    summary, seconds = _seed_file(path)
-    return path, summary, seconds
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory, server_databases: ServerDatabases | None
+) -> Iterator[tuple[Where, DemoSummary, float]]:
+    """One demo province the read-only tests share (a database of the module's own on PostgreSQL)."""
+    where: Where
+    if server_databases is None:
+        where = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        summary, seconds = _seed_file(where)
+        yield where, summary, seconds
+        return
+    where = server_databases.create()
+    try:
+        summary, seconds = _seed_file(where)
+        yield where, summary, seconds
+    finally:
+        server_databases.drop(where)
 
 
-async def _rows(path: Path, sql: str, *params: Any) -> list[Row]:
-    async with SqliteDatabase(path) as db:
+@pytest.fixture
+def db_place(tmp_path: Path, database_url: str | None) -> Where:
+    """This test's own database: the file the settings would name, or the test's database."""
+    return database_url or tmp_path / "db.sqlite3"
+
+
+async def _rows(where: Where, sql: str, *params: Any) -> list[Row]:
+    async with open_database(where) as db:
         return await db.fetchall(sql, params)
 
 
-async def _one(path: Path, sql: str, *params: Any) -> int:
-    rows = await _rows(path, sql, *params)
+async def _one(where: Where, sql: str, *params: Any) -> int:
+    rows = await _rows(where, sql, *params)
     return int(rows[0][0])
 
 
-def test_seeding_is_fast(seeded: tuple[Path, DemoSummary, float]) -> None:
+def test_seeding_is_fast(seeded: tuple[Where, DemoSummary, float]) -> None:
     assert seeded[2] < 5.0
 
 
-async def test_the_province_is_complete(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_the_province_is_complete(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     assert summary.communes == 65
     teams = await _rows(path, "SELECT id, commune_code, confirmed FROM teams")
@@ -86,7 +106,7 @@ async def test_the_province_is_complete(seeded: tuple[Path, DemoSummary, float])
 
 
 async def test_every_team_has_four_to_seven_mediators_and_one_leader(
-    seeded: tuple[Path, DemoSummary, float],
+    seeded: tuple[Where, DemoSummary, float],
 ) -> None:
     path, _, _ = seeded
     rows = await _rows(
@@ -105,7 +125,7 @@ async def test_every_team_has_four_to_seven_mediators_and_one_leader(
         assert all(m["role"] in (Role.MEDIATOR, Role.TEAM_LEADER) for m in team)
 
 
-async def test_names_phones_and_composition_are_realistic(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_names_phones_and_composition_are_realistic(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     people = await _rows(path, "SELECT full_name, sex, ethnic_minority, phone FROM people")
     phones = [row["phone"] for row in people]
@@ -122,7 +142,7 @@ async def test_names_phones_and_composition_are_realistic(seeded: tuple[Path, De
     assert 0.75 < summary.compliant_teams / summary.teams < 0.97
 
 
-async def test_recognition_training_and_support(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_recognition_training_and_support(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     mediators = await _rows(
         path,
@@ -151,7 +171,7 @@ async def test_recognition_training_and_support(seeded: tuple[Path, DemoSummary,
     assert summary.pending > 0 and summary.left > 0
 
 
-async def test_pilot_and_model_communes(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_pilot_and_model_communes(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     pilots = await _rows(path, "SELECT former_districts FROM communes WHERE is_pilot = 1")
     districts = {row["former_districts"].split(";")[0].strip() for row in pilots}
@@ -160,7 +180,7 @@ async def test_pilot_and_model_communes(seeded: tuple[Path, DemoSummary, float])
     assert summary.model_communes >= 4  # ≥5% of 65
 
 
-async def test_cases_have_a_realistic_mix(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_cases_have_a_realistic_mix(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     cases = await _rows(path, "SELECT * FROM cases")
     assert 300 <= len(cases) <= 600
@@ -191,7 +211,7 @@ async def test_cases_have_a_realistic_mix(seeded: tuple[Path, DemoSummary, float
         assert row["summary"] in td.SUMMARIES[row["field"]]
 
 
-async def test_cases_belong_to_their_reporters_team(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_cases_belong_to_their_reporters_team(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, _, _ = seeded
     rows = await _rows(
         path,
@@ -206,7 +226,7 @@ async def test_cases_belong_to_their_reporters_team(seeded: tuple[Path, DemoSumm
         assert row["role"] in (Role.MEDIATOR, Role.TEAM_LEADER)
 
 
-async def test_case_codes_follow_the_order_of_reporting(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_case_codes_follow_the_order_of_reporting(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, _, _ = seeded
     cases = await _rows(path, "SELECT code, created_at FROM cases ORDER BY created_at, id")
     by_year: dict[int, list[int]] = defaultdict(list)
@@ -222,7 +242,7 @@ async def test_case_codes_follow_the_order_of_reporting(seeded: tuple[Path, Demo
     assert {row["year"]: row["last"] for row in counters} == {y: len(n) for y, n in by_year.items()}
 
 
-async def test_audit_trail(seeded: tuple[Path, DemoSummary, float]) -> None:
+async def test_audit_trail(seeded: tuple[Where, DemoSummary, float]) -> None:
     path, summary, _ = seeded
     events = await _rows(
         path,
@@ -251,15 +271,15 @@ async def test_audit_trail(seeded: tuple[Path, DemoSummary, float]) -> None:
             assert current[0]["outcome"] == event["new_value"]
 
 
-async def test_the_database_is_sound(seeded: tuple[Path, DemoSummary, float]) -> None:
-    async with SqliteDatabase(seeded[0]) as db:
+async def test_the_database_is_sound(seeded: tuple[Where, DemoSummary, float]) -> None:
+    async with open_database(seeded[0]) as db:
         assert await db.integrity_check() == []
 
 
-async def test_a_database_with_data_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_a_database_with_data_is_refused(db_place: Where) -> None:
+    path = db_place
     first, _ = await asyncio.to_thread(_seed_file, path)
-    async with SqliteDatabase(path) as db:
+    async with open_database(path) as db:
         with pytest.raises(DemoRefused) as refused:
             await seed_demo(db, NOW, rng_seed=7)
     assert refused.value.reason == RefusalReason.NOT_EMPTY
@@ -267,9 +287,9 @@ async def test_a_database_with_data_is_refused(tmp_path: Path) -> None:
     assert await _one(path, "SELECT COUNT(*) FROM cases") == first.cases
 
 
-async def test_one_registered_person_is_enough_to_refuse(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    async with SqliteDatabase(path) as db:
+async def test_one_registered_person_is_enough_to_refuse(db_place: Where) -> None:
+    path = db_place
+    async with open_database(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO people(full_name, role, status, phone, created_at, updated_at) "
@@ -280,11 +300,11 @@ async def test_one_registered_person_is_enough_to_refuse(tmp_path: Path) -> None
     assert await _one(path, "SELECT COUNT(*) FROM teams") == 0
 
 
-async def test_force_replaces_the_demo_instead_of_adding_to_it(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_force_replaces_the_demo_instead_of_adding_to_it(db_place: Where) -> None:
+    path = db_place
     first, _ = await asyncio.to_thread(_seed_file, path)
     # Someone tried the bot on the console in between.
-    async with SqliteDatabase(path) as db:
+    async with open_database(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "
@@ -299,10 +319,10 @@ async def test_force_replaces_the_demo_instead_of_adding_to_it(tmp_path: Path) -
     assert people == first.mediators + first.pending + first.left + 65 + 2 + 1
 
 
-async def test_force_never_wipes_a_live_database(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_force_never_wipes_a_live_database(db_place: Where) -> None:
+    path = db_place
     first, _ = await asyncio.to_thread(_seed_file, path)
-    async with SqliteDatabase(path) as db:
+    async with open_database(path) as db:
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "
@@ -314,10 +334,12 @@ async def test_force_never_wipes_a_live_database(tmp_path: Path) -> None:
     assert await _one(path, "SELECT COUNT(*) FROM cases") == first.cases
 
 
-async def test_same_seed_same_database_other_seed_other_database(tmp_path: Path) -> None:
+async def test_same_seed_same_database_other_seed_other_database(
+    new_database: Callable[[str], Where],
+) -> None:
     dumps = []
     for name, rng_seed in (("a", 11), ("b", 11), ("c", 12)):
-        path = tmp_path / f"{name}.sqlite3"
+        path = new_database(f"{name}.sqlite3")
         await asyncio.to_thread(_seed_file, path, rng_seed)
         people = await _rows(path, "SELECT * FROM people ORDER BY id")
         cases = await _rows(path, "SELECT * FROM cases ORDER BY id")
@@ -327,10 +349,10 @@ async def test_same_seed_same_database_other_seed_other_database(tmp_path: Path)
     assert dumps[0] != dumps[2]
 
 
-async def test_chat_as_mediator_works_after_seeding(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    summary, _ = await asyncio.to_thread(_seed_file, path)
-    settings = Settings(data_dir=tmp_path, database_path=path, _env_file=None)  # type: ignore[call-arg]
+async def test_chat_as_mediator_works_after_seeding(tmp_path: Path, db_place: Where) -> None:
+    summary, _ = await asyncio.to_thread(_seed_file, db_place)
+    # On PostgreSQL the settings read this test's database from DATABASE_URL, as db_place.
+    settings = Settings(data_dir=tmp_path, database_path=tmp_path / "db.sqlite3", _env_file=None)  # type: ignore[call-arg]
     clock = Clock(NOW)
     async with open_app(settings, load_kb=False, clock=clock) as app:
         user = await console_user_for(app, "mediator")
@@ -369,21 +391,16 @@ async def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert td.WIPED in out
 
 
-async def test_force_empties_every_table_that_refers_to_demo_rows(tmp_path: Path) -> None:
-    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
-        tables = [
-            row["name"] for row in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
+async def test_force_empties_every_table_that_refers_to_demo_rows(db_place: Where) -> None:
+    async with open_database(db_place) as db:
         referring = set()
-        for table in tables:
-            for key in await db.fetchall(f"PRAGMA foreign_key_list({table})"):
-                if key["table"] in WIPED_TABLES:
-                    referring.add(table)
-    assert referring <= set(WIPED_TABLES)
-    # Children are emptied before their parents.
-    order = {table: i for i, table in enumerate(WIPED_TABLES)}
-    async with SqliteDatabase(tmp_path / "db.sqlite3") as db:
+        for table in await table_names(db):
+            if await referenced_tables(db, table) & set(WIPED_TABLES):
+                referring.add(table)
+        assert referring <= set(WIPED_TABLES)
+        # Children are emptied before their parents.
+        order = {table: i for i, table in enumerate(WIPED_TABLES)}
         for table in WIPED_TABLES:
-            for key in await db.fetchall(f"PRAGMA foreign_key_list({table})"):
-                if key["table"] in order and key["table"] != table:
-                    assert order[table] < order[key["table"]], (table, key["table"])
+            for parent in await referenced_tables(db, table):
+                if parent in order and parent != table:
+                    assert order[table] < order[parent], (table, parent)

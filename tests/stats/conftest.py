@@ -33,7 +33,8 @@ import pytest
 from bot.domain.people import Person
 from bot.domain.periods import Period
 from bot.storage import people as people_repo
-from bot.storage.db import Database, SqliteDatabase
+from bot.storage.db import Database
+from tests.databases import database_at
 from tests.stats.synth import Synth
 
 Q2 = Period.quarter(2026, 2)
@@ -70,7 +71,7 @@ class World:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = SqliteDatabase(tmp_path / "stats.sqlite3")
+    database = database_at(tmp_path / "stats.sqlite3")
     await database.open()
     try:
         yield database

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.domain.enums import CaseField, CaseOutcome
 from bot.domain.vntext import fold
-from bot.storage.db import Database, iso
+from bot.storage.db import Database, insert_returning_id, iso
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -26,12 +26,16 @@ class Synth:
     db: Database
     _case_no: int = field(default=0, init=False)
 
-    async def _insert(self, table: str, values: dict[str, Any]) -> int:
+    async def _insert(self, table: str, values: dict[str, Any], *, has_id: bool = True) -> int:
+        """Insert one row; its generated id (0 for a table keyed otherwise)."""
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
+        sql = f"INSERT INTO {table}({columns}) VALUES ({marks})"
         async with self.db.transaction() as tx:
-            cur = await tx.execute(f"INSERT INTO {table}({columns}) VALUES ({marks})", tuple(values.values()))
-        return cur.lastrowid or 0
+            if not has_id:
+                await tx.execute(sql, tuple(values.values()))
+                return 0
+            return await insert_returning_id(tx, sql, tuple(values.values()))
 
     async def commune(
         self,
@@ -55,6 +59,7 @@ class Synth:
                 "is_ethnic_area": int(ethnic_area),
                 "is_model": int(model),
             },
+            has_id=False,
         )
         return code
 
@@ -110,7 +115,7 @@ class Synth:
 
     async def legal_support(self, person_id: int, team_id: int) -> None:
         """Record that a legal professional supports a team."""
-        await self._insert("legal_support", {"person_id": person_id, "team_id": team_id})
+        await self._insert("legal_support", {"person_id": person_id, "team_id": team_id}, has_id=False)
 
     async def case(
         self,

@@ -17,6 +17,7 @@ from bot.reports.cli import add_export_commands, run_export_command
 from bot.reports.export import ExportKind, ExportOptions, default_kinds, export_all, report_filename
 from bot.services import stats
 from bot.services.stats import Scope, ScopeLevel
+from tests.databases import settings_on
 from tests.stats.conftest import Q2, World
 
 OPTIONS = ExportOptions(today=date(2026, 7, 2))
@@ -79,7 +80,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 @pytest.fixture
 def on_world(settings: Settings, world: World) -> Settings:
     """Isolated settings (root conftest) pointing at the hand-built province's database."""
-    return settings.model_copy(update={"database_path": Path(world.db.path)})
+    return settings_on(settings, world.db)
 
 
 async def test_cli_export_all(on_world: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -20,6 +19,7 @@ from bot.services import privacy
 from bot.storage import people as people_repo
 from bot.texts import stats as ts
 from tests.conftest import Chat, FakeClock
+from tests.databases import settings_on
 from tests.flows.support import notice_version
 from tests.stats.conftest import Q2, World
 from tests.stats.test_charts import png_size
@@ -28,7 +28,7 @@ from tests.stats.test_charts import png_size
 @pytest.fixture
 async def app(settings: Settings, world: World) -> AsyncIterator[App]:
     """The app on the hand-built province, on 30/6/2026 (local), with the stats flow installed."""
-    on_world = settings.model_copy(update={"database_path": Path(world.db.path)})
+    on_world = settings_on(settings, world.db)
     clock = FakeClock(datetime(2026, 6, 30, 3, 0, tzinfo=UTC))
     async with open_app(on_world, load_kb=False, clock=clock) as opened:
         flow = stats_flow()

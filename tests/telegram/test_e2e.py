@@ -16,7 +16,6 @@ import os
 import re
 import signal
 import socket
-import sqlite3
 import sys
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from bot.texts import menu as tm
 from bot.texts import privacy as tp
 from bot.texts import register as tr
 from bot.texts import telegram as tt
+from tests.databases import query_rows
 from tests.telegram.fake_api import TOKEN, FakeUser
 from tests.telegram.fake_server import SECRET_HEADER, FakeTelegramServer
 
@@ -113,8 +113,7 @@ def _env(server: FakeTelegramServer, data_dir: Path, **extra: str) -> dict[str, 
 
 
 def _db_rows(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(data_dir / "hoagiai.sqlite3") as conn:
-        return list(conn.execute(sql, params).fetchall())
+    return query_rows(data_dir / "hoagiai.sqlite3", sql, params)
 
 
 def _one(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bot.domain.enums import Role
 from bot.services import privacy
+from tests.databases import write
 from tests.flows.support import World, add_person, count, outbox_for
 
 
 async def test_officer_runs_a_course_in_the_chat(world: World) -> None:
     app = world.app
     trainer = await add_person(app, Role.MEDIATOR, team=world.team_a, name="Bế Văn Giảng", sex="male")
-    await app.db.writer.execute("UPDATE people SET is_trainer = 1 WHERE id = ?", (trainer.id,))
+    await write(app.db, "UPDATE people SET is_trainer = 1 WHERE id = ?", (trainer.id,))
     officer = world.chat("officer")
     assert "Tạo lớp mới" in await officer("/lophoc")
     assert "Tên lớp" in await officer("Tạo lớp mới")

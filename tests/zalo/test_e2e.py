@@ -8,9 +8,9 @@ SIGTERM stops everything with exit code 0.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
+from tests.databases import query_rows
 from tests.telegram.fake_server import FakeTelegramServer
 from tests.telegram.test_e2e import BotProcess, _env
 from tests.zalo.fake_zalo import TOKEN, FakeZalo
@@ -59,7 +59,7 @@ async def test_both_channels_one_process_dedupe_crash_and_clean_stop(
     assert "Khởi động kênh telegram: polling" in log and "Khởi động kênh zalo: polling" in log
     assert "zalo_stopped" in log and "channels_stopped" in log
     assert TOKEN not in log
-    with sqlite3.connect(data_dir / "hoagiai.sqlite3") as conn:
-        seen = conn.execute("SELECT COUNT(*) FROM inbound_seen WHERE channel = 'zalo'").fetchone()[0]
-        inbox = conn.execute("SELECT COUNT(*) FROM zalo_inbox WHERE handled_at IS NOT NULL").fetchone()[0]
+    db_file = data_dir / "hoagiai.sqlite3"
+    [(seen,)] = query_rows(db_file, "SELECT COUNT(*) FROM inbound_seen WHERE channel = 'zalo'")
+    [(inbox,)] = query_rows(db_file, "SELECT COUNT(*) FROM zalo_inbox WHERE handled_at IS NOT NULL")
     assert (seen, inbox) == (3, 3)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from bot.texts import cases as tc
 from bot.texts import menu as tm
 from bot.texts import privacy as tp
 from bot.texts import register as tr
+from tests.databases import query_rows
 from tests.telegram.fake_server import FakeTelegramServer
 from tests.telegram.test_e2e import (
     APPROVAL_PREFIX,
@@ -50,8 +50,7 @@ _NUMBERED = re.compile(r"^(\d+)\. (.+)$", re.MULTILINE)
 
 
 def _rows(data_dir: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(data_dir / "hoagiai.sqlite3") as conn:
-        return list(conn.execute(sql, params).fetchall())
+    return query_rows(data_dir / "hoagiai.sqlite3", sql, params)
 
 
 def number_of(text: str, label: str) -> str:

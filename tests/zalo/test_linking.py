@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.runtime import App
 from bot.services import privacy
 from bot.services.linking import CODE_LIFETIME, LinkRefusal, new_code, redeem
-from bot.storage.db import iso
+from bot.storage.db import insert_returning_id, iso
 from bot.storage.people import touch_identity
 from tests.flows.support import notice_version
 
@@ -15,22 +15,22 @@ from tests.flows.support import notice_version
 async def _person(app: App, name: str, channel: str, external: str) -> int:
     now = app.clock()
     async with app.db.transaction() as tx:
-        cur = await tx.execute(
+        person_id = await insert_returning_id(
+            tx,
             "INSERT INTO people(full_name, role, status, created_at, updated_at) "
             "VALUES (?, 'mediator', 'active', ?, ?)",
             (name, iso(now), iso(now)),
         )
-        assert cur.lastrowid is not None
         await touch_identity(tx, channel, external, external, name, now)
         await tx.execute(
             "UPDATE identities SET person_id = ? WHERE channel = ? AND external_id = ?",
-            (cur.lastrowid, channel, external),
+            (person_id, channel, external),
         )
         # They have read the current notice (it would otherwise come before their first flow).
         await privacy.record_consent(
-            tx, channel, external, notice_version(app), True, now, person_id=cur.lastrowid
+            tx, channel, external, notice_version(app), True, now, person_id=person_id
         )
-        return cur.lastrowid
+        return person_id
 
 
 async def test_code_links_the_new_chat_once_and_never_across_people(app: App) -> None:

@@ -15,7 +15,7 @@ from bot.runtime import App
 from bot.services import broadcasts, notify, reminders
 from bot.services.notify import notify_person
 from bot.storage import people as people_repo
-from bot.storage.db import iso
+from bot.storage.db import insert_returning_id, iso
 from bot.texts import linking as tl
 from tests.broadcast.helpers import ALL_MEDIATORS
 from tests.flows.support import World, add_person, build_world
@@ -25,12 +25,12 @@ from tests.zalo.fake_zalo import FakeZalo
 async def test_notice_goes_once_to_the_channel_used_last(app: App) -> None:
     now = app.clock()
     async with app.db.transaction() as tx:
-        cur = await tx.execute(
+        person = await insert_returning_id(
+            tx,
             "INSERT INTO people(full_name, role, status, created_at, updated_at) "
             "VALUES ('Lý Thị Mai', 'mediator', 'active', ?, ?)",
             (iso(now), iso(now)),
         )
-        person = cur.lastrowid
         for channel, chat, seen in (("telegram", "t1", now - timedelta(days=2)), ("zalo", "z1", now)):
             await tx.execute(
                 "INSERT INTO identities(channel, external_id, chat_id, person_id, created_at) "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -133,6 +133,10 @@ class SqliteDatabase:
     async def lock_chat(self, conn: Connection, key: str) -> None:
         """Nothing to do: one process writes (the run lock), and ``BEGIN IMMEDIATE`` already
         serialises write transactions."""
+
+    async def sync_ids(self, conn: Connection, tables: Sequence[str]) -> None:
+        """Nothing to do: an INTEGER PRIMARY KEY (no AUTOINCREMENT) is always numbered from the
+        table's largest id, so an emptied table starts at 1 again."""
 
     def describe(self) -> str:
         """The database file's path."""
