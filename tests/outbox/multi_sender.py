@@ -38,6 +38,12 @@ class SharedPostgresDatabase(PostgresDatabase):
     skip_locked = "FOR UPDATE SKIP LOCKED"
     single_process = False
 
+    async def __aenter__(self) -> SharedPostgresDatabase:
+        # Typed as this class: the base's PostgresDatabase lacks the two attributes above, so
+        # mypy would not take what it returns for a Database.
+        await self.open()
+        return self
+
 
 def sender_config(rate: float, per_chat_interval: float) -> SenderConfig:
     """A sender at ``rate`` a second, no quiet hours, short polls (the test's pace)."""
@@ -88,7 +94,9 @@ async def drain(db: Database, transport: LoggingTransport, config: SenderConfig)
     sender = OutboxSender(db, CHANNEL, transport, config)
     stop = asyncio.Event()
     task = asyncio.create_task(sender.run(stop))
-    while not task.done() and (await outbox.counts(db, channel=CHANNEL)).remaining:
+    while True:
+        if task.done() or not (await outbox.counts(db, channel=CHANNEL)).remaining:
+            break
         await asyncio.sleep(0.05)
     stop.set()
     await task

@@ -5,7 +5,6 @@ rules run once per period."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 
 from bot.storage import outbox
 from bot.storage.db import utcnow
-from bot.storage.engines.postgres import PostgresDatabase
 from tests.flows.support import settings_for
 from tests.outbox.multi_sender import (
     CHANNEL,
@@ -35,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def shared(pg_schema_url: str) -> AsyncIterator[tuple[PostgresDatabase, PostgresDatabase]]:
+async def shared(pg_schema_url: str) -> AsyncIterator[tuple[SharedPostgresDatabase, SharedPostgresDatabase]]:
     """Two engines (two pools: two processes' worth of connections) on one migrated schema."""
     first = SharedPostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
     second = SharedPostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
@@ -49,23 +47,24 @@ async def shared(pg_schema_url: str) -> AsyncIterator[tuple[PostgresDatabase, Po
 
 
 async def test_two_sender_processes_drain_10000_messages_once_each_within_the_rate(
-    shared: tuple[PostgresDatabase, PostgresDatabase], pg_schema_url: str, tmp_path: Path
+    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], pg_schema_url: str, tmp_path: Path
 ) -> None:
     db, _ = shared
     rate, messages, chats = 300.0, 10_000, 500
     await seed(db, messages, chats)
     logs = [tmp_path / "a.jsonl", tmp_path / "b.jsonl"]
     workers = [
-        subprocess.Popen(worker_command(pg_schema_url, log, rate, 0.02, n), cwd=ROOT)
+        await asyncio.create_subprocess_exec(*worker_command(pg_schema_url, log, rate, 0.02, n), cwd=ROOT)
         for n, log in enumerate(logs)
     ]
     try:
-        for worker in workers:
-            assert await asyncio.to_thread(worker.wait, 120) == 0
+        async with asyncio.timeout(120):
+            assert [await worker.wait() for worker in workers] == [0, 0]
     finally:
         for worker in workers:
-            if worker.poll() is None:
+            if worker.returncode is None:
                 worker.kill()
+                await worker.wait()
     report = read_logs(logs)
     config = sender_config(rate, 0.02)
     print(
@@ -86,7 +85,7 @@ async def test_two_sender_processes_drain_10000_messages_once_each_within_the_ra
 
 
 async def test_two_senders_in_one_process_never_share_a_row(
-    shared: tuple[PostgresDatabase, PostgresDatabase], tmp_path: Path
+    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], tmp_path: Path
 ) -> None:
     first, second = shared
     await seed(first, 2_000, 100)
@@ -102,7 +101,7 @@ async def test_two_senders_in_one_process_never_share_a_row(
 
 
 async def test_a_live_senders_rows_survive_another_senders_start(
-    shared: tuple[PostgresDatabase, PostgresDatabase], tmp_path: Path
+    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], tmp_path: Path
 ) -> None:
     """PostgreSQL is shared: a sender starting takes back only expired leases, never the rows
     another live process is sending."""
@@ -122,7 +121,7 @@ async def test_a_live_senders_rows_survive_another_senders_start(
 
 
 async def drain_except(
-    db: PostgresDatabase, transport: LoggingTransport, held: int
+    db: SharedPostgresDatabase, transport: LoggingTransport, held: int
 ) -> tuple[dict[str, object], tuple[str, str]]:
     """Drain until only the row ``held`` (someone else's) remains; return the sender's stats
     and that row's status and holder as the sender left it."""
@@ -135,7 +134,9 @@ async def drain_except(
         return int(found["n"]) if found is not None else 0
 
     async with asyncio.timeout(10):
-        while await others_left():
+        while True:
+            if not await others_left():
+                break
             await asyncio.sleep(0.02)
     row = await db.fetchone("SELECT status, claimed_by FROM outbox WHERE id = ?", (held,))
     assert row is not None
@@ -145,7 +146,7 @@ async def drain_except(
 
 
 async def test_two_schedulers_run_the_rules_once_per_period(
-    shared: tuple[PostgresDatabase, PostgresDatabase], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second = shared
     record = count_rule_runs(monkeypatch)
