@@ -425,8 +425,6 @@ class OutboxSender:
                 lease=self._lease(),
                 skip_locked=self.db.skip_locked,
             )
-            tokens -= len(claim.rows)
-            await outbox.spend_budget(conn, self.channel, tokens, budget_at)
             # A chat under a long wait (a 429's retry_after) gets its row back in the table
             # rather than holding it in 'sending' for that long.
             held = [
@@ -437,6 +435,9 @@ class OutboxSender:
             for row in held:
                 free_in = self._chat_free_at[row.chat_id] - mono
                 await outbox.release(conn, [row.id], wall + timedelta(seconds=free_in))
+            # Only rows that will be sent spend a token (nor do rows blocked by the claim).
+            tokens -= len(claim.rows) - len(held)
+            await outbox.spend_budget(conn, self.channel, tokens, budget_at)
         self.stats.blocked += claim.blocked
         held_ids = {row.id for row in held}
         for row in claim.rows:

@@ -82,12 +82,13 @@ async def test_two_schedulers_on_one_shared_database_run_the_rules_once_per_peri
     settings = settings_for(tmp_path)
     path = tmp_path / "shared.sqlite3"
     async with SharedSqliteDatabase(path) as first, SharedSqliteDatabase(path) as second:
-        await run_side_by_side([first, second], settings, seconds=1.0, interval=0.2)
+        await run_side_by_side([first, second], settings, seconds=1.5, interval=0.3)
         assert record.by(second) == 0
-        # About one run per 0.2 s over 1.0 s (the first at start): never twice in a period.
-        assert 4 <= record.by(first) <= 7
+        # About one run per 0.3 s over 1.5 s (the first at start), never two in one period;
+        # the lower bound is loose because a loaded machine delays the ticks.
+        assert 3 <= record.by(first) <= 7
         times = [at for _, at in record.runs]
-        assert min(b - a for a, b in itertools.pairwise(times)) > 0.15
+        assert min(b - a for a, b in itertools.pairwise(times)) >= 0.29
         # The first stopped and handed the lease on: the second takes over at once.
         assert await holder(first) is None
         record.runs.clear()
