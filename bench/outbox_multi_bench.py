@@ -136,17 +136,11 @@ async def claim_latency(db: Database, label: str, args: argparse.Namespace) -> N
         began = time.perf_counter()
         async with db.transaction() as conn:
             now = utcnow()
-            tokens = await outbox.take_budget(conn, CHANNEL, now, 1e9, config.budget_capacity)
+            budget = await outbox.take_budget(conn, CHANNEL, now, 1e9, config.budget_capacity)
             lease = outbox.Lease("bench", now + timedelta(minutes=1))
-            claim = await outbox.claim(
-                conn,
-                CHANNEL,
-                now,
-                min(config.batch_size, int(tokens)),
-                lease=lease,
-                skip_locked=db.skip_locked,
-            )
-            await outbox.spend_budget(conn, CHANNEL, tokens - len(claim.rows), now)
+            limit = min(config.batch_size, int(budget.tokens))
+            claim = await outbox.claim(conn, CHANNEL, now, limit, lease=lease, skip_locked=db.skip_locked)
+            await outbox.spend_budget(conn, CHANNEL, budget.tokens - len(claim.rows), budget.as_of)
         times.append((time.perf_counter() - began) * 1000)
         async with db.transaction() as conn:
             await outbox.mark_sent(conn, [(row.id, utcnow()) for row in claim.rows])

@@ -400,12 +400,23 @@ def refill(tokens: float, updated_at: datetime, now: datetime, rate: float, capa
     return min(capacity, tokens + elapsed * rate)
 
 
-async def take_budget(conn: Connection, channel: str, now: datetime, rate: float, capacity: float) -> float:
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The shared bucket as a claim found it: ``tokens`` as of ``as_of``."""
+
+    tokens: float
+    as_of: datetime
+
+
+async def take_budget(conn: Connection, channel: str, now: datetime, rate: float, capacity: float) -> Budget:
     """Lock the channel's shared bucket until the transaction ends and return its tokens at
     ``now`` (a new bucket starts full); write back what is left with :func:`spend_budget`.
 
     The upsert with a no-op update is portable and takes the row lock on PostgreSQL, so the
-    claims of several processes refill and spend one after another.
+    claims of several processes refill and spend one after another. ``now`` may lie before the
+    bucket's last update (read before waiting for the lock, or another host's clock): then the
+    bucket is taken as of its last update, so that writing it back never moves its time back
+    and the same seconds are never refilled twice.
     """
     rows = list(
         await conn.execute_fetchall(
@@ -415,15 +426,17 @@ async def take_budget(conn: Connection, channel: str, now: datetime, rate: float
             (channel, float(capacity), iso(now)),
         )
     )
-    tokens, updated_at = rows[0]
-    return refill(float(tokens), datetime.fromisoformat(updated_at), now, rate, capacity)
+    tokens, updated_text = rows[0]
+    updated_at = datetime.fromisoformat(updated_text)
+    as_of = max(now, updated_at)
+    return Budget(refill(float(tokens), updated_at, as_of, rate, capacity), as_of)
 
 
-async def spend_budget(conn: Connection, channel: str, tokens_left: float, now: datetime) -> None:
-    """Store the tokens left after a claim, as of ``now`` (the moment :func:`take_budget` refilled to)."""
+async def spend_budget(conn: Connection, channel: str, tokens_left: float, as_of: datetime) -> None:
+    """Store the tokens left after a claim, as of the moment :func:`take_budget` refilled to."""
     await conn.execute(
         "UPDATE send_budget SET tokens = ?, updated_at = ? WHERE channel = ?",
-        (max(0.0, tokens_left), iso(now), channel),
+        (max(0.0, tokens_left), iso(as_of), channel),
     )
 
 

@@ -406,10 +406,10 @@ class OutboxSender:
         async with self.db.transaction() as conn:
             # The shared bucket first: its row lock makes the claims of several processes take
             # turns, so every lock below is taken in the same order.
-            budget_at = utcnow()
-            tokens = await outbox.take_budget(
-                conn, self.channel, budget_at, config.rate_per_second, config.budget_capacity
+            budget = await outbox.take_budget(
+                conn, self.channel, utcnow(), config.rate_per_second, config.budget_capacity
             )
+            tokens = budget.tokens
             quiet_end = next_allowed(wall, config.quiet_start, config.quiet_end, self._tz)
             if quiet_end > wall:
                 self.stats.deferred_quiet += await outbox.defer_quiet(
@@ -437,7 +437,7 @@ class OutboxSender:
                 await outbox.release(conn, [row.id], wall + timedelta(seconds=free_in))
             # Only rows that will be sent spend a token (nor do rows blocked by the claim).
             tokens -= len(claim.rows) - len(held)
-            await outbox.spend_budget(conn, self.channel, tokens, budget_at)
+            await outbox.spend_budget(conn, self.channel, tokens, budget.as_of)
         self.stats.blocked += claim.blocked
         held_ids = {row.id for row in held}
         for row in claim.rows:

@@ -105,17 +105,34 @@ def test_refill_adds_the_rate_for_the_elapsed_time_up_to_the_capacity(
 
 async def test_the_shared_bucket_starts_full_then_refills_by_elapsed_time(db: Database) -> None:
     async with db.transaction() as conn:
-        assert await outbox.take_budget(conn, CHANNEL, NOW, 25.0, 8.0) == 8.0
+        assert await outbox.take_budget(conn, CHANNEL, NOW, 25.0, 8.0) == outbox.Budget(8.0, NOW)
         await outbox.spend_budget(conn, CHANNEL, 8.0 - 7, NOW)
     later = NOW + timedelta(seconds=0.2)
     async with db.transaction() as conn:
-        assert math.isclose(await outbox.take_budget(conn, CHANNEL, later, 25.0, 8.0), 6.0)
+        budget = await outbox.take_budget(conn, CHANNEL, later, 25.0, 8.0)
+        assert (math.isclose(budget.tokens, 6.0), budget.as_of) == (True, later)
         # A second sender of another channel has a bucket of its own.
-        assert await outbox.take_budget(conn, "zalo", later, 5.0, 2.0) == 2.0
+        assert (await outbox.take_budget(conn, "zalo", later, 5.0, 2.0)).tokens == 2.0
         await outbox.spend_budget(conn, CHANNEL, 0.0, later)
     stored = await db.fetchone("SELECT tokens, updated_at FROM send_budget WHERE channel = ?", (CHANNEL,))
     assert stored is not None
     assert (stored["tokens"], stored["updated_at"]) == (0.0, iso(later))
+
+
+async def test_a_claimer_that_waited_for_the_bucket_never_moves_its_time_back(db: Database) -> None:
+    """Process A read the clock, then waited for the bucket's lock while B refilled and spent it
+    at a later instant: A must see B's moment, or the seconds between would be refilled twice."""
+    b_moment = NOW + timedelta(seconds=1)
+    async with db.transaction() as conn:
+        await outbox.take_budget(conn, CHANNEL, NOW - timedelta(seconds=10), 25.0, 8.0)
+        await outbox.spend_budget(conn, CHANNEL, 0.0, b_moment)
+    async with db.transaction() as conn:
+        budget = await outbox.take_budget(conn, CHANNEL, NOW, 25.0, 8.0)  # A's earlier reading
+        assert budget == outbox.Budget(0.0, b_moment)
+        await outbox.spend_budget(conn, CHANNEL, budget.tokens, budget.as_of)
+    async with db.transaction() as conn:
+        budget = await outbox.take_budget(conn, CHANNEL, b_moment + timedelta(seconds=0.2), 25.0, 8.0)
+    assert math.isclose(budget.tokens, 5.0)  # 0.2 s after B's moment, not 1.2 s after A's
 
 
 async def test_an_empty_shared_bucket_holds_the_sender_back(db: Database) -> None:
