@@ -78,10 +78,12 @@ async def test_two_sender_processes_drain_10000_messages_once_each_within_the_ra
     assert report.out_of_order_chats == 0
     assert min(report.per_sender) > messages // 10, "one sender did (nearly) all the work"
     # The shared bucket hands out at most its capacity plus the rate times the time elapsed,
-    # so over the drain the two together keep to the rate. Within one second they may exceed it
-    # by the rows each already had in hand (claimed, waiting for their chat or the CPU): at most
-    # one claim's worth per sender on top of the bucket's capacity.
-    assert report.sends <= config.budget_capacity + rate * (report.seconds + 0.1)
+    # so over the drain the two together keep to the rate. Tokens are taken at the claim and a
+    # claimed row waits in its sender's queue (for its chat, for the CPU) before it is sent, so
+    # the span of the sends may be shorter than that of the claims by that wait (under 1 s).
+    # Within one second they may exceed the rate by the rows each already had in hand: at
+    # most one claim's worth per sender on top of the bucket's capacity.
+    assert report.sends <= config.budget_capacity + rate * (report.seconds + 1.0)
     assert report.max_per_second <= rate + config.budget_capacity + 2 * config.batch_size
 
 
