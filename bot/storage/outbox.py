@@ -7,11 +7,16 @@ Life of a row::
        └── reschedule ────┘   (429 retry_after, transient error with backoff, release at stop)
     pending ──cancel──▶ cancelled
 
-A claim marks rows ``sending`` and counts the attempt in the same transaction as it selects
-them. A crash therefore leaves the rows that were in the sender's hands in ``sending``;
-:func:`recover_in_flight` returns them to ``pending`` when the sender starts again. Those rows,
-and only those, may reach the user twice (the platform may have accepted them just before the
-crash); every other row is either finished or still queued, so nothing is lost.
+A claim marks rows ``sending``, counts the attempt and gives them a *lease* (``claimed_by``,
+``claimed_until``) in one statement. The sender renews the lease while the rows are in its
+hands. A crash therefore leaves the rows that were in the sender's hands in ``sending`` with a
+lease that runs out; :func:`recover_in_flight` returns them to ``pending`` — only those, never
+rows another live sender holds (several processes may drain one PostgreSQL database). Those
+rows, and only those, may reach the user twice (the platform may have accepted them just before
+the crash); every other row is either finished or still queued, so nothing is lost.
+
+Several senders share the platform's rate through one token bucket per channel
+(``send_budget``), refilled and spent in the claim's transaction (:func:`take_budget`).
 
 Functions taking a connection run inside the caller's transaction (``Database.transaction()``);
 those taking the :class:`Database` read committed data for progress and scheduling.
@@ -342,19 +347,97 @@ class Claim:
     blocked: int
 
 
-async def recover_in_flight(conn: Connection, channel: str, chat_id: str | None = None) -> int:
-    """Return rows left in ``sending`` by a crash to ``pending``; call once when the sender starts.
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """Who holds claimed rows, and until when (a wall-clock instant every process can judge)."""
 
-    Only one sender per channel (or, with ``chat_id``, per chat: a console serves only its own
-    user) may run: its ``sending`` rows are by definition the previous process's in-flight
-    rows. Returns how many there were (each may be delivered twice).
+    holder: str
+    until: datetime
+
+
+async def recover_in_flight(
+    conn: Connection, channel: str, now: datetime, chat_id: str | None = None, *, take_all: bool = False
+) -> int:
+    """Return rows left in ``sending`` by a dead sender to ``pending``; returns how many (each
+    may be delivered twice).
+
+    Only rows whose lease ran out by ``now`` are taken (or that have none: claimed before leases
+    existed), so a live sender's rows stay with it. ``take_all`` takes every ``sending`` row
+    of the channel: for a sender starting where one process at a time is the rule
+    (``Database.single_process``), whose rows are by definition its dead predecessor's — so a
+    restart after a crash need not wait for the leases to run out. With ``chat_id``, only that
+    chat (a console serves only its own user).
     """
+    expired = "" if take_all else " AND (claimed_until IS NULL OR claimed_until < ?)"
+    params: tuple[Any, ...] = (channel, chat_id, chat_id) + (() if take_all else (iso(now),))
     cur = await conn.execute(
-        "UPDATE outbox SET status = 'pending' WHERE channel = ? AND (CAST(? AS TEXT) IS NULL OR chat_id = ?) "
-        "AND status = 'sending'",
-        (channel, chat_id, chat_id),
+        "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = NULL "
+        "WHERE channel = ? AND status = 'sending' AND (CAST(? AS TEXT) IS NULL OR chat_id = ?)"
+        f"{expired}",
+        params,
     )
     return cur.rowcount
+
+
+async def renew_leases(conn: Connection, channel: str, lease: Lease) -> int:
+    """Extend the lease of every row ``lease.holder`` holds on ``channel`` to ``lease.until``;
+    returns how many rows it holds."""
+    cur = await conn.execute(
+        "UPDATE outbox SET claimed_until = ? WHERE channel = ? AND status = 'sending' AND claimed_by = ?",
+        (iso(lease.until), channel, lease.holder),
+    )
+    return cur.rowcount
+
+
+# ---------------------------------------------------------------------------- shared send budget
+
+
+def refill(tokens: float, updated_at: datetime, now: datetime, rate: float, capacity: float) -> float:
+    """The bucket's tokens at ``now``: ``tokens`` at ``updated_at`` plus ``rate`` a second since,
+    at most ``capacity``. A clock that went back (another host's) adds nothing rather than
+    taking tokens away."""
+    elapsed = max(0.0, (now - updated_at).total_seconds())
+    return min(capacity, tokens + elapsed * rate)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The shared bucket as a claim found it: ``tokens`` as of ``as_of``."""
+
+    tokens: float
+    as_of: datetime
+
+
+async def take_budget(conn: Connection, channel: str, now: datetime, rate: float, capacity: float) -> Budget:
+    """Lock the channel's shared bucket until the transaction ends and return its tokens at
+    ``now`` (a new bucket starts full); write back what is left with :func:`spend_budget`.
+
+    The upsert with a no-op update is portable and takes the row lock on PostgreSQL, so the
+    claims of several processes refill and spend one after another. ``now`` may lie before the
+    bucket's last update (read before waiting for the lock, or another host's clock): then the
+    bucket is taken as of its last update, so that writing it back never moves its time back
+    and the same seconds are never refilled twice.
+    """
+    rows = list(
+        await conn.execute_fetchall(
+            "INSERT INTO send_budget(channel, tokens, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(channel) DO UPDATE SET tokens = send_budget.tokens "
+            "RETURNING tokens, updated_at",
+            (channel, float(capacity), iso(now)),
+        )
+    )
+    tokens, updated_text = rows[0]
+    updated_at = datetime.fromisoformat(updated_text)
+    as_of = max(now, updated_at)
+    return Budget(refill(float(tokens), updated_at, as_of, rate, capacity), as_of)
+
+
+async def spend_budget(conn: Connection, channel: str, tokens_left: float, as_of: datetime) -> None:
+    """Store the tokens left after a claim, as of the moment :func:`take_budget` refilled to."""
+    await conn.execute(
+        "UPDATE send_budget SET tokens = ?, updated_at = ? WHERE channel = ?",
+        (max(0.0, tokens_left), iso(as_of), channel),
+    )
 
 
 async def defer_quiet(
@@ -382,11 +465,11 @@ async def defer_quiet(
 # The first due pending row of each chat that has no row in the sender's hands: one row per chat
 # at a time keeps a chat's messages in order and lets per-chat spacing work without holding
 # many rows in 'sending'. A row rescheduled to later does not hold back the chat's next due row.
+# Several senders (PostgreSQL): each claim locks the rows it picks and passes over rows another
+# claim locked ({skip_locked}); under READ COMMITTED such a row still reads 'pending', so the
+# `p.id < o.id` test keeps that chat's later rows out too — one row per chat in flight holds.
 _CLAIMABLE = """
-SELECT o.id, o.chat_id, o.person_id, o.payload, o.dedupe_key, o.kind, o.attempts, o.throttled,
-       EXISTS (SELECT 1 FROM identities i
-               WHERE i.channel = o.channel AND i.chat_id = o.chat_id AND i.unreachable = 1) AS unreachable
-FROM outbox o
+SELECT o.id FROM outbox o
 WHERE o.channel = ? AND (CAST(? AS TEXT) IS NULL OR o.chat_id = ?)
   AND o.status = 'pending' AND o.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM outbox s
@@ -398,32 +481,52 @@ ORDER BY o.next_attempt_at, o.id
 LIMIT ?
 """
 
+_CLAIM = """
+UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?, claimed_until = ?
+WHERE id IN ({claimable} {skip_locked})
+RETURNING id, chat_id, person_id, payload, dedupe_key, kind, attempts, throttled, next_attempt_at,
+          EXISTS (SELECT 1 FROM identities i
+                  WHERE i.channel = outbox.channel AND i.chat_id = outbox.chat_id
+                    AND i.unreachable = 1) AS unreachable
+"""
+
 BLOCKED_EARLIER = "chat blocked the bot earlier"
 
 
 async def claim(
-    conn: Connection, channel: str, now: datetime, limit: int, chat_id: str | None = None
+    conn: Connection,
+    channel: str,
+    now: datetime,
+    limit: int,
+    chat_id: str | None = None,
+    *,
+    lease: Lease,
+    skip_locked: str = "",
 ) -> Claim:
-    """Take up to ``limit`` due rows (of one chat, with ``chat_id``): mark them ``sending`` and
-    count the attempt.
+    """Take up to ``limit`` due rows (of one chat, with ``chat_id``): mark them ``sending``
+    under ``lease`` and count the attempt, in one statement.
 
-    Rows for a chat that blocked the bot (``identities.unreachable``) are marked ``blocked``
-    instead of being sent again.
+    ``skip_locked`` is the engine's ``Database.skip_locked``: with several senders, each takes
+    rows no other claim holds. Rows for a chat that blocked the bot (``identities.unreachable``)
+    are marked ``blocked`` instead of being sent again (their attempt is not counted).
     """
+    if limit <= 0:
+        return Claim(rows=[], blocked=0)
     moment = iso(now)
-    async with conn.execute(_CLAIMABLE, (channel, chat_id, chat_id, moment, moment, limit)) as cur:
-        found = await cur.fetchall()
+    sql = _CLAIM.format(claimable=_CLAIMABLE.strip(), skip_locked=skip_locked)
+    found = list(
+        await conn.execute_fetchall(
+            sql, (lease.holder, iso(lease.until), channel, chat_id, chat_id, moment, moment, limit)
+        )
+    )
+    # RETURNING has no order of its own: send in the order the rows fell due.
+    found.sort(key=lambda row: (row["next_attempt_at"], row["id"]))
     blocked = [(BLOCKED_EARLIER, row["id"]) for row in found if row["unreachable"]]
-    taken = [row for row in found if not row["unreachable"]]
     if blocked:
         await conn.executemany(
-            "UPDATE outbox SET status = 'blocked', error = ? WHERE id = ? AND status = 'pending'", blocked
-        )
-    if taken:
-        await conn.executemany(
-            "UPDATE outbox SET status = 'sending', attempts = attempts + 1 "
-            "WHERE id = ? AND status = 'pending'",
-            [(row["id"],) for row in taken],
+            "UPDATE outbox SET status = 'blocked', error = ?, attempts = attempts - 1, "
+            "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'sending'",
+            blocked,
         )
     rows = [
         Claimed(
@@ -433,10 +536,11 @@ async def claim(
             payload=row["payload"],
             dedupe_key=row["dedupe_key"],
             kind=row["kind"],
-            attempts=row["attempts"] + 1,
+            attempts=row["attempts"],
             throttled=row["throttled"],
         )
-        for row in taken
+        for row in found
+        if not row["unreachable"]
     ]
     return Claim(rows=rows, blocked=len(blocked))
 

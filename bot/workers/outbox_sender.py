@@ -7,6 +7,10 @@ How it keeps to the limits (Telegram: ~30 messages/s overall, ~1/s to one chat):
 * **Per chat** — at least ``per_chat_interval`` between two sends to one chat. Claimed rows wait
   in a heap ordered by the moment their chat is free, so a chat that must wait never holds up
   the others; and a claim takes at most one row per chat (see :func:`bot.storage.outbox.claim`).
+* **Shared across processes** — several senders of one channel (several processes on one
+  PostgreSQL database) take a token per claimed row from one bucket in the database
+  (``send_budget``: ``rate_per_second``, at most ``budget_capacity`` saved up), so together
+  they keep to the rate; the ``aiolimiter`` smooths each one's sends within its share.
 * **429** — ``retry_after`` reschedules that message only (and makes its chat wait); the bucket
   and every other chat keep flowing. PTB's ``AIORateLimiter`` would instead pause every request
   of the bot, which is why bulk sends do not go through it.
@@ -16,6 +20,11 @@ with exponential backoff and jitter until ``max_attempts`` (429s do not count), 
 permanent errors → ``failed``; 403 → ``blocked``, the chat's other pending rows too, and the
 identity is flagged unreachable. Rows stay ``sending`` until their outcome is written, so a crash
 at any point only re-sends rows that were in the sender's hands.
+
+Claimed rows carry a lease (``lease_seconds``) that a background task renews every third of
+it while the rows are in the sender's hands; the same task takes back rows whose lease ran out
+(a sender that died). At start, on an engine where one process at a time is the rule
+(SQLite), the sender takes back every row left ``sending`` at once.
 
 Quiet hours: due rows of the kinds in ``quiet_kinds`` (reminders and broadcasts) wait until the
 window ends, unless queued as ``urgent`` (an urgent broadcast, say).
@@ -40,7 +49,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.config import Settings
 from bot.conversation.messages import Reply
-from bot.storage import outbox
+from bot.storage import leases, outbox
 from bot.storage.db import DATABASE_ERRORS, Connection, Database, utcnow
 from bot.storage.outbox import Claimed, Kind
 from bot.workers.quiet_hours import next_allowed
@@ -113,6 +122,7 @@ class SenderConfig:
     max_in_flight: int = 32
     poll_interval: float = 1.0
     flush_interval: float = 0.05
+    lease_seconds: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SenderConfig:
@@ -150,6 +160,13 @@ class SenderConfig:
         """Rows claimed ahead: a quarter second's worth keeps sends flowing between claims while
         bounding how many rows are ``sending`` (and may be re-sent) if the process dies."""
         return max(8, math.ceil(self.rate_per_second / 4))
+
+    @property
+    def budget_capacity(self) -> int:
+        """Tokens the shared bucket saves up: one claim's worth. Smaller would force a claim
+        transaction (on SQLite a disk sync) every few rows; bigger would let idle processes
+        together start with a longer burst."""
+        return self.batch_size
 
     @property
     def hold_limit(self) -> float:
@@ -233,8 +250,10 @@ def _mono() -> float:
 class OutboxSender:
     """Drains one channel's outbox through ``transport`` until ``stop`` is set.
 
-    Only one sender per channel may run against a database: at start it takes every row left
-    ``sending`` as its own crashed predecessor's.
+    Several senders of one channel may share a database that several processes use
+    (``Database.single_process`` false): each claims rows the others do not hold, and the shared
+    budget keeps their combined rate. Where one process at a time is the rule, a sender takes
+    every row left ``sending`` at start as its own crashed predecessor's.
     """
 
     def __init__(
@@ -253,6 +272,8 @@ class OutboxSender:
         # A console serves one user: several consoles on one database must not take each
         # other's messages (issue 13.16). None: every chat of the channel.
         self.chat_id = chat_id
+        # Names this sender's leases; a restarted process is a new holder.
+        self.holder = leases.holder_id()
         self.transport = transport
         self.config = config or SenderConfig()
         self.stats = SenderStats()
@@ -279,12 +300,10 @@ class OutboxSender:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until ``stop`` is set; then finish the sends under way and give back the rest."""
         self._stop = stop
-        async with self.db.transaction() as conn:
-            self.stats.recovered = await outbox.recover_in_flight(conn, self.channel, self.chat_id)
-        if self.stats.recovered:
-            log.warning("outbox_recovered channel=%s rows=%d", self.channel, self.stats.recovered)
+        await self._recover(take_all=self.db.single_process)
         log.info("outbox_sender_started channel=%s rate=%.1f/s", self.channel, self.config.rate_per_second)
         watcher = asyncio.create_task(self._wake_on_stop(stop))
+        keeper = asyncio.create_task(self._keep_leases(stop))
         try:
             while not stop.is_set():
                 try:
@@ -296,12 +315,47 @@ class OutboxSender:
                     await self._idle(self.config.poll_interval)
         finally:
             watcher.cancel()
+            keeper.cancel()
             await self._wind_down()
         log.info("outbox_sender_stopped channel=%s stats=%s", self.channel, self.stats)
 
     async def _wake_on_stop(self, stop: asyncio.Event) -> None:
         await stop.wait()
         self._wakeup.set()
+
+    def _lease(self) -> outbox.Lease:
+        # Leases are judged by every process, so they follow the real wall clock, not the
+        # injected one (which tests may freeze at a chosen hour).
+        return outbox.Lease(self.holder, utcnow() + timedelta(seconds=self.config.lease_seconds))
+
+    async def _recover(self, *, take_all: bool) -> None:
+        async with self.db.transaction() as conn:
+            recovered = await outbox.recover_in_flight(
+                conn, self.channel, utcnow(), self.chat_id, take_all=take_all
+            )
+        if recovered:
+            self.stats.recovered += recovered
+            self.wake()
+            log.warning("outbox_recovered channel=%s rows=%d", self.channel, recovered)
+
+    async def _keep_leases(self, stop: asyncio.Event) -> None:
+        """Every third of a lease: renew the leases of the rows in hand (queued, being sent,
+        outcome not yet written), then take back rows whose sender died (its lease ran out).
+
+        A task of its own, because the loop may wait a long time for a free send slot."""
+        every = self.config.lease_seconds / 3
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every)
+            if stop.is_set():
+                return
+            try:
+                async with self.db.transaction() as conn:
+                    await outbox.renew_leases(conn, self.channel, self._lease())
+                await self._recover(take_all=False)
+            except DATABASE_ERRORS:
+                # Retried at the next renewal, well before the lease runs out.
+                log.exception("outbox_lease_renewal_failed channel=%s", self.channel)
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -350,12 +404,27 @@ class OutboxSender:
         wall, mono = self._clock(), _mono()
         wanted = config.batch_size - len(self._queue)
         async with self.db.transaction() as conn:
+            # The shared bucket first: its row lock makes the claims of several processes take
+            # turns, so every lock below is taken in the same order.
+            budget = await outbox.take_budget(
+                conn, self.channel, utcnow(), config.rate_per_second, config.budget_capacity
+            )
+            tokens = budget.tokens
             quiet_end = next_allowed(wall, config.quiet_start, config.quiet_end, self._tz)
             if quiet_end > wall:
                 self.stats.deferred_quiet += await outbox.defer_quiet(
                     conn, self.channel, config.quiet_kinds, wall, quiet_end, self.chat_id
                 )
-            claim = await outbox.claim(conn, self.channel, wall, wanted, self.chat_id)
+            affordable = min(wanted, math.floor(tokens))
+            claim = await outbox.claim(
+                conn,
+                self.channel,
+                wall,
+                affordable,
+                self.chat_id,
+                lease=self._lease(),
+                skip_locked=self.db.skip_locked,
+            )
             # A chat under a long wait (a 429's retry_after) gets its row back in the table
             # rather than holding it in 'sending' for that long.
             held = [
@@ -366,12 +435,20 @@ class OutboxSender:
             for row in held:
                 free_in = self._chat_free_at[row.chat_id] - mono
                 await outbox.release(conn, [row.id], wall + timedelta(seconds=free_in))
+            # Only rows that will be sent spend a token (nor do rows blocked by the claim).
+            tokens -= len(claim.rows) - len(held)
+            await outbox.spend_budget(conn, self.channel, tokens, budget.as_of)
         self.stats.blocked += claim.blocked
         held_ids = {row.id for row in held}
         for row in claim.rows:
             if row.id not in held_ids:
                 self._queue.push(max(mono, self._chat_free_at.get(row.chat_id, 0.0)), row)
-        if len(claim.rows) + claim.blocked < wanted:
+        if affordable < wanted and len(claim.rows) + claim.blocked == affordable:
+            # The shared budget, not the table, ran short: claim again when it holds a full
+            # claim's worth (other processes may take some of it meanwhile).
+            short = min(wanted, config.budget_capacity) - tokens
+            self._next_claim = mono + max(short, 1.0) / config.rate_per_second
+        elif len(claim.rows) + claim.blocked < wanted:
             # The table has nothing more that is due and claimable: look again when the next
             # row falls due, at the next poll, or after a flush frees a busy chat.
             due = await outbox.next_due(self.db, self.channel, self.chat_id)

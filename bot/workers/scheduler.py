@@ -10,6 +10,13 @@ Everything it does is computed from the database, so a restart loses nothing: th
 after downtime queues what fell due meanwhile, once (the outbox's dedupe keys see to that). Each
 piece of work runs in its own short transactions, so conversations are never held up behind a
 long one; a failing job is logged and retried at the next tick rather than stopping the others.
+
+Several processes may share one database (PostgreSQL): only the holder of the lease
+``scheduler`` (:mod:`bot.storage.leases`, twice the interval, renewed every tick) does any of
+this, so the rules run once per period whatever the number of processes. When the holder dies,
+another process takes the lease once it expires and catches up at once. Where one process at a
+time is the rule (SQLite), a starting scheduler takes the lease whoever held it: the holder can
+only be its own dead predecessor, and a restart must not wait for the lease to run out.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
@@ -28,10 +35,14 @@ from bot.services import broadcasts, contests
 from bot.services.privacy import PurgeResult, Retention, purge_expired
 from bot.services.reminders import RemindersConfig, Rule, run_rules
 from bot.services.weekly_question import WEEKLY_RULE, queue_weekly
-from bot.storage.db import Database, utcnow
+from bot.storage import leases
+from bot.storage.db import DATABASE_ERRORS, Database, utcnow
 from bot.training.content import Bank
 
 log = logging.getLogger(__name__)
+
+# The lease whose holder runs the periodic jobs.
+SCHEDULER_LEASE = "scheduler"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,22 +115,48 @@ async def run_scheduler(
 
     The reminder rules run at once on start — that is the downtime catch-up — and then every
     ``interval_seconds``; announcement progress every ``progress_seconds`` (at most as rarely
-    as the rules), so a sender hears about each 10% step while it is still news.
+    as the rules), so a sender hears about each 10% step while it is still news. Only while
+    this scheduler holds the ``scheduler`` lease (see the module's docstring).
     """
     db = app_or_db.db if isinstance(app_or_db, App) else app_or_db
     bank = app_or_db.training if isinstance(app_or_db, App) else None
     tick = min(progress_seconds, interval_seconds)
     loop = asyncio.get_running_loop()
     next_rules = loop.time()
-    log.info("scheduler_started interval=%ss progress=%ss", interval_seconds, tick)
-    while not stop.is_set():
-        if loop.time() >= next_rules:
-            next_rules = loop.time() + interval_seconds
-            await _guarded("reminders", run_once(db, settings, clock(), reminders, bank))
-        await _guarded("broadcast_progress", broadcasts.report_progress(db, clock()))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=tick)
+    holder = leases.holder_id()
+    lease_for = timedelta(seconds=2 * interval_seconds)
+    force = db.single_process
+    log.info("scheduler_started interval=%ss progress=%ss holder=%s", interval_seconds, tick, holder)
+    try:
+        while not stop.is_set():
+            if await _hold(db, holder, clock(), lease_for, force=force):
+                force = False
+                if loop.time() >= next_rules:
+                    next_rules = loop.time() + interval_seconds
+                    await _guarded("reminders", run_once(db, settings, clock(), reminders, bank))
+                await _guarded("broadcast_progress", broadcasts.report_progress(db, clock()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=tick)
+    finally:
+        # Hand the lease on at once rather than when it expires.
+        with contextlib.suppress(*DATABASE_ERRORS):
+            async with db.transaction() as conn:
+                await leases.give_up(conn, SCHEDULER_LEASE, holder)
     log.info("scheduler_stopped")
+
+
+async def _hold(db: Database, holder: str, now: datetime, duration: timedelta, *, force: bool) -> bool:
+    """Take or renew the scheduler's lease; False while another process holds it, or when the
+    database cannot say (the jobs wait for the next tick rather than risk running twice)."""
+    try:
+        async with db.transaction() as conn:
+            held = await leases.take(conn, SCHEDULER_LEASE, holder, now, duration, force=force)
+    except DATABASE_ERRORS:
+        log.exception("scheduler_lease_failed holder=%s", holder)
+        return False
+    if not held:
+        log.debug("scheduler_lease_elsewhere holder=%s", holder)
+    return held
 
 
 async def _guarded(job: str, work: Awaitable[object]) -> None:

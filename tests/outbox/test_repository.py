@@ -12,11 +12,19 @@ from hypothesis import strategies as st
 
 from bot.conversation.messages import Attachment, Channel, Choice, FileRef, Reply
 from bot.storage import outbox
-from bot.storage.db import Database, iso
+from bot.storage.db import Connection, Database, iso
 from bot.storage.outbox import OutboxMessage
 from tests.outbox.helpers import CHANNEL, add_identity, queue, row
 
 NOW = datetime(2026, 5, 15, 3, 0, tzinfo=UTC)
+# The claims of these tests: held by one sender for a minute after NOW.
+LEASE = outbox.Lease("test-sender", NOW + timedelta(minutes=1))
+
+
+async def claimed_keys(conn: Connection, now: datetime, chat_id: str | None = None) -> list[str]:
+    """The dedupe keys of the rows one claim (of up to 10 rows) takes."""
+    claim = await outbox.claim(conn, CHANNEL, now, 10, chat_id, lease=LEASE)
+    return [r.dedupe_key for r in claim.rows]
 
 
 # ---------------------------------------------------------------------------- payload
@@ -154,8 +162,8 @@ async def test_not_before_delays_the_first_attempt(db: Database) -> None:
             now=NOW,
             not_before=later,
         )
-        assert (await outbox.claim(conn, CHANNEL, NOW, 10)).rows == []
-        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, later, 10)).rows] == ["k"]
+        assert (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows == []
+        assert await claimed_keys(conn, later) == ["k"]
     assert await outbox.next_due(db, CHANNEL) is None  # the row is 'sending' now
 
 
@@ -165,7 +173,7 @@ async def test_not_before_delays_the_first_attempt(db: Database) -> None:
 async def test_claim_marks_sending_counts_the_attempt_and_takes_one_row_per_chat(db: Database) -> None:
     await queue(db, [("A", "a1"), ("A", "a2"), ("B", "b1"), ("C", "c1")], now=NOW)
     async with db.transaction() as conn:
-        claim = await outbox.claim(conn, CHANNEL, NOW, 10)
+        claim = await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)
     assert [(r.chat_id, r.dedupe_key, r.attempts) for r in claim.rows] == [
         ("A", "a1", 1),
         ("B", "b1", 1),
@@ -175,9 +183,9 @@ async def test_claim_marks_sending_counts_the_attempt_and_takes_one_row_per_chat
     assert (await row(db, "a2"))["status"] == "pending"
     # A's next row waits until a1 is finished.
     async with db.transaction() as conn:
-        assert (await outbox.claim(conn, CHANNEL, NOW, 10)).rows == []
+        assert (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows == []
         await outbox.mark_sent(conn, [(claim.rows[0].id, NOW)])
-        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, NOW, 10)).rows] == ["a2"]
+        assert await claimed_keys(conn, NOW) == ["a2"]
 
 
 async def test_claim_respects_the_limit_and_the_due_order(db: Database) -> None:
@@ -193,16 +201,16 @@ async def test_claim_respects_the_limit_and_the_due_order(db: Database) -> None:
                 now=NOW,
                 not_before=NOW - timedelta(minutes=minutes),
             )
-        claim = await outbox.claim(conn, CHANNEL, NOW, 2)
+        claim = await outbox.claim(conn, CHANNEL, NOW, 2, lease=LEASE)
     assert [r.dedupe_key for r in claim.rows] == ["0", "2"]
 
 
 async def test_a_rescheduled_row_does_not_hold_back_the_chats_next_row(db: Database) -> None:
     await queue(db, [("A", "a1"), ("A", "a2")], now=NOW)
     async with db.transaction() as conn:
-        (first,) = (await outbox.claim(conn, CHANNEL, NOW, 10)).rows
+        (first,) = (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows
         await outbox.reschedule(conn, first.id, NOW + timedelta(seconds=30), "429", throttled=True)
-        (second,) = (await outbox.claim(conn, CHANNEL, NOW, 10)).rows
+        (second,) = (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows
     assert second.dedupe_key == "a2"
     a1 = await row(db, "a1")
     assert (a1["status"], a1["attempts"], a1["throttled"], a1["error"]) == ("pending", 1, 1, "429")
@@ -212,10 +220,10 @@ async def test_a_rescheduled_row_does_not_hold_back_the_chats_next_row(db: Datab
 async def test_recover_returns_in_flight_rows_to_pending(db: Database) -> None:
     await queue(db, [("A", "a1"), ("B", "b1")], now=NOW)
     async with db.transaction() as conn:
-        await outbox.claim(conn, CHANNEL, NOW, 10)
+        await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)
     async with db.transaction() as conn:
-        assert await outbox.recover_in_flight(conn, CHANNEL) == 2
-        assert await outbox.recover_in_flight(conn, "zalo") == 0
+        assert await outbox.recover_in_flight(conn, CHANNEL, NOW, take_all=True) == 2
+        assert await outbox.recover_in_flight(conn, "zalo", NOW, take_all=True) == 0
     assert (await outbox.counts(db)).pending == 2
     # The interrupted attempt still counts.
     assert (await row(db, "a1"))["attempts"] == 1
@@ -226,11 +234,11 @@ async def test_a_sender_for_one_chat_touches_only_that_chat(db: Database) -> Non
     leave chat B's rows to B's own console (issue 13.16)."""
     await queue(db, [("A", "a1"), ("B", "b1"), ("A", "a2")], now=NOW)
     async with db.transaction() as conn:
-        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, NOW, 10, "B")).rows] == ["b1"]
-        assert [r.dedupe_key for r in (await outbox.claim(conn, CHANNEL, NOW, 10, "A")).rows] == ["a1"]
+        assert await claimed_keys(conn, NOW, "B") == ["b1"]
+        assert await claimed_keys(conn, NOW, "A") == ["a1"]
     async with db.transaction() as conn:
         # A's console restarting must not take back B's row that B's console is sending.
-        assert await outbox.recover_in_flight(conn, CHANNEL, "A") == 1
+        assert await outbox.recover_in_flight(conn, CHANNEL, NOW, "A", take_all=True) == 1
     assert (await row(db, "b1"))["status"] == "sending"
     assert await outbox.next_due(db, CHANNEL, "B") is None
     assert await outbox.next_due(db, CHANNEL, "A") == NOW
@@ -240,7 +248,7 @@ async def test_release_undoes_the_attempt(db: Database) -> None:
     await queue(db, [("A", "a1"), ("B", "b1")], now=NOW)
     later = NOW + timedelta(seconds=5)
     async with db.transaction() as conn:
-        a1, b1 = (await outbox.claim(conn, CHANNEL, NOW, 10)).rows
+        a1, b1 = (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows
         await outbox.release(conn, [a1.id])
         await outbox.release(conn, [b1.id], later)
     assert [(r["status"], r["attempts"]) for r in [await row(db, "a1"), await row(db, "b1")]] == [
@@ -256,7 +264,7 @@ async def test_release_undoes_the_attempt(db: Database) -> None:
 async def test_mark_sent_and_failed_record_the_outcome(db: Database) -> None:
     await queue(db, [("A", "a1"), ("B", "b1")], now=NOW)
     async with db.transaction() as conn:
-        a1, b1 = (await outbox.claim(conn, CHANNEL, NOW, 10)).rows
+        a1, b1 = (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows
         await outbox.mark_sent(conn, [(a1.id, NOW + timedelta(seconds=1))])
         await outbox.mark_failed(conn, b1.id, "Bad Request: chat not found")
     sent, failed = await row(db, "a1"), await row(db, "b1")
@@ -272,7 +280,7 @@ async def test_blocking_flags_the_identity_and_blocks_the_chats_queue(db: Databa
     await add_identity(db, "A")
     await queue(db, [("A", "a1"), ("A", "a2"), ("A", "a3"), ("B", "b1")], now=NOW)
     async with db.transaction() as conn:
-        rows = (await outbox.claim(conn, CHANNEL, NOW, 10)).rows
+        rows = (await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)).rows
         a1 = next(r for r in rows if r.chat_id == "A")
         assert (
             await outbox.mark_blocked(conn, CHANNEL, "A", a1.id, "Forbidden: bot was blocked by the user")
@@ -289,7 +297,7 @@ async def test_blocking_flags_the_identity_and_blocks_the_chats_queue(db: Databa
     # A message queued later for the blocked chat is blocked at claim time, never handed out.
     await queue(db, [("A", "a4")], now=NOW)
     async with db.transaction() as conn:
-        claim = await outbox.claim(conn, CHANNEL, NOW, 10)
+        claim = await outbox.claim(conn, CHANNEL, NOW, 10, lease=LEASE)
     assert (claim.rows, claim.blocked) == ([], 1)
     assert (await row(db, "a4"))["error"] == outbox.BLOCKED_EARLIER
 
@@ -329,7 +337,7 @@ async def test_cancel_a_broadcast_stops_its_pending_rows_only(db: Database) -> N
         await outbox.enqueue_many(conn, messages, NOW)
     await queue(db, [("9", "unrelated")], now=NOW)
     async with db.transaction() as conn:
-        first, _in_flight = (await outbox.claim(conn, CHANNEL, NOW, 2)).rows
+        first, _in_flight = (await outbox.claim(conn, CHANNEL, NOW, 2, lease=LEASE)).rows
         await outbox.mark_sent(conn, [(first.id, NOW)])
         assert await outbox.cancel(conn, now=NOW, broadcast_id=broadcast) == 2
     progress = await outbox.counts(db, broadcast_id=broadcast)

@@ -229,7 +229,10 @@ async def test_stop_finishes_sends_under_way_and_gives_back_the_rest(db: Databas
 async def test_rows_left_sending_by_a_crash_are_sent_at_start(db: Database) -> None:
     await queue(db, [("1", "m1"), ("2", "m2")])
     async with db.transaction() as conn:
-        await outbox.claim(conn, CHANNEL, utcnow(), 1)  # the crashed process had m1 in hand
+        # The crashed process had m1 in hand, its lease still running: on SQLite (one process
+        # at a time) the restarted sender takes it back at once rather than after the lease.
+        crashed = outbox.Lease("crashed-process", utcnow() + timedelta(minutes=1))
+        await outbox.claim(conn, CHANNEL, utcnow(), 1, lease=crashed)
     transport = ScriptedTransport()
     worker = sender(db, transport)
     await drain(worker)

@@ -76,6 +76,18 @@ class Database(Protocol):
 
     engine: str
 
+    # Appended to a SELECT that picks rows to change, so that concurrent transactions of other
+    # processes pass over rows one of them holds instead of waiting for (and then sharing) them:
+    # "FOR UPDATE SKIP LOCKED" on PostgreSQL; "" where one writer at a time is the rule (SQLite).
+    # It locks the rows of the tables in that SELECT's own FROM list (subqueries are not locked).
+    skip_locked: str
+
+    # True when only one bot process at a time may use the database (SQLite: the run lock), so
+    # that whatever another holder left claimed at start-up belongs to a dead predecessor and is
+    # taken back at once; False where several live processes share it (PostgreSQL), and only
+    # expired leases are taken back.
+    single_process: bool
+
     async def open(self, migrate: bool = True) -> None: ...
 
     async def close(self) -> None: ...

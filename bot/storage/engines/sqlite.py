@@ -31,6 +31,9 @@ class SqliteDatabase:
     """Async access to the SQLite file. Use :meth:`open` / :meth:`close` or ``async with``."""
 
     engine = "sqlite"
+    # One writer at a time (BEGIN IMMEDIATE) and one process (the run lock): nothing to skip.
+    skip_locked = ""
+    single_process = True
 
     # The writer's durability level; only the benchmark changes it, to measure what FULL costs.
     synchronous: str = "FULL"
