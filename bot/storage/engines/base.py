@@ -72,9 +72,15 @@ class Connection(Protocol):
 
 class Database(Protocol):
     """An open store: a reader for queries outside a transaction, write transactions, migrations,
-    backup and checks. ``engine`` is ``"sqlite"`` or ``"postgresql"``."""
+    backup and checks. ``engine`` is ``"sqlite"`` or ``"postgresql"``.
+
+    ``single_process``: only one ``hoagiai run`` may use the store at a time (SQLite: one file,
+    one writer, guarded by the run lock of ``bot/storage/lock.py``). False where several
+    processes, on one host or many, share it safely (PostgreSQL: chat locks, outbox claims).
+    """
 
     engine: str
+    single_process: bool
 
     async def open(self, migrate: bool = True) -> None: ...
 

@@ -31,6 +31,8 @@ class SqliteDatabase:
     """Async access to the SQLite file. Use :meth:`open` / :meth:`close` or ``async with``."""
 
     engine = "sqlite"
+    # One file, one writer: `hoagiai run` takes the flock of bot/storage/lock.py first.
+    single_process = True
 
     # The writer's durability level; only the benchmark changes it, to measure what FULL costs.
     synchronous: str = "FULL"
