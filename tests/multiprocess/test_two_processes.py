@@ -25,6 +25,7 @@ and stops cleanly. The numbers are printed (``pytest -s``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import random
 import signal
@@ -33,7 +34,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,11 +169,17 @@ async def _until(api: FakeTelegram, condition: Callable[[], bool], within: float
         remaining = deadline - loop.time()
         if remaining <= 0:
             return False
-        try:
+        with suppress(TimeoutError):
             await api.wait_for(condition, min(0.25, remaining))
-        except TimeoutError:
-            pass
     return True
+
+
+def _started(bot: BotProcess) -> bool:
+    return "channels_ready" in bot.log
+
+
+def _has_header(user: FakeUser, header: str) -> bool:
+    return any(m["text"].startswith(header) for m in user.received)
 
 
 async def _post(client: httpx.AsyncClient, bot: BotProcess, update: dict[str, Any]) -> int:
@@ -217,7 +224,7 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
         # Started together: both migrate the empty schema at once (the migration lock).
         await asyncio.gather(*(bot.start() for bot in bots))
         for bot in bots:
-            ready = await _until(api, lambda bot=bot: "channels_ready" in bot.log, START_WITHIN)  # type: ignore[misc]
+            ready = await _until(api, functools.partial(_started, bot), START_WITHIN)
             assert ready, f"process {bot.name} did not start:\n{bot.log[-3000:]}"
         started = time.monotonic() - began
 
@@ -228,9 +235,9 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
             for k, question in enumerate(QUESTIONS, start=1):
                 assert await _post(client, first, _update(api, guide, next(update_ids), question)) == 200
                 header = HEADER.format(k=k)
-                assert await _until(
-                    api, lambda h=header: any(m["text"].startswith(h) for m in guide.received), REPLY_WITHIN
-                ), f"no answer to {question!r}: {[m['text'][:60] for m in guide.received]}"
+                assert await _until(api, functools.partial(_has_header, guide, header), REPLY_WITHIN), (
+                    f"no answer to {question!r}: {[m['text'][:60] for m in guide.received]}"
+                )
                 while True:
                     seen = len(guide.received)
                     await asyncio.sleep(QUIET)
@@ -253,13 +260,15 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
                     while True:
                         status = await _post(client, target, update)
                         tally.posted[target.name] += 1
-                        if status == 200 and await _until(
-                            api,
-                            lambda t=target: len(user.received) >= cumulative[k] or t.killed,  # type: ignore[misc]
-                            REPLY_WITHIN,
-                        ):
-                            if len(user.received) >= cumulative[k]:
-                                break
+                        wanted = cumulative[k]
+
+                        def answered_or_dead(target: BotProcess = target, wanted: int = wanted) -> bool:
+                            return len(user.received) >= wanted or target.killed
+
+                        if status == 200:
+                            await _until(api, answered_or_dead, REPLY_WITHIN)
+                        if len(user.received) >= wanted:
+                            break
                         # Only the killed process may fail to answer: the platform delivers again,
                         # and the proxy now knows one upstream only.
                         assert target is victim and (victim.killed or status == 0), (
@@ -317,9 +326,8 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
         # row: the user has it (checked above), and nobody redelivers an answered message. At
         # most one such message per chat (each chat has one message in flight).
         assert unsent <= CHATS
-        assert (
-            tally.posted["A"] > 0 and tally.posted["B"] > 0 and tally.answered_before_kill < CHATS * MESSAGES
-        )
+        assert tally.posted["A"] > 0 and tally.posted["B"] > 0
+        assert tally.answered_before_kill < CHATS * MESSAGES
         assert await survivor.terminate() == 0
     finally:
         for bot in bots:
