@@ -4,22 +4,28 @@ users (issue 16, "Several processes at once on PostgreSQL").
 The test plays Telegram and the reverse proxy: it posts every update to the webhook of one of
 the two processes, chosen at random per message (deploy/nginx-webhook.conf balances the same
 way), and the processes answer through the fake Bot API (two HTTP front ends over one shared
-state, so each process has its own ``TELEGRAM_API_URL``). 50 chats × 20 messages run at once; a
-chat asks «điều 1 luật hòa giải» … «điều 20 luật hòa giải» in turn, each after the previous
-answer arrived (as a person reads before asking again), so the answers are numbered and their
-order is visible. Consecutive messages of one chat land on different processes about half of
-the time: what one process committed (the chat's de-duplication marks, its session) is what
-the other reads.
+state, so each process has its own ``TELEGRAM_API_URL`` and every reply is known by sender).
+50 chats × 20 messages run at once; a chat asks «điều 1 luật hòa giải» … «điều 20 luật hòa
+giải» in turn, each after the previous answer arrived (as a person reads before asking again),
+so the answers are numbered and their order is visible. Consecutive messages of one chat land
+on different processes about half of the time: what one process committed (the chat's
+de-duplication marks, its session) is what the other reads. 15 % of the messages are delivered
+to both processes at the same moment (a platform retrying a delivery it thought lost): one
+process handles the update, the other waits for the chat (``Database.hold_chat``) and then
+finds it handled and its replies counted, so nothing is sent twice.
 
 Half-way through, one process is killed with SIGKILL. The proxy then sends everything to the
 survivor, and every message the dead process had not finished answering is posted again to the
-survivor with the same ``update_id`` — the platform's redelivery. Whatever the dead process had
-already committed is not handled twice (``inbound_seen``), and the replies it had not yet
-counted delivered are sent by the survivor (``inbound_seen.replies``).
+survivor with the same ``update_id`` (the platform's redelivery). Whatever the dead process had
+committed is not handled twice (``inbound_seen``), and the replies it had not counted delivered
+are sent by the survivor (``inbound_seen.replies``). A reply the Bot API had accepted from the
+dead process a moment before the kill, too late for its count, is sent once more if its update
+comes back: those copies are counted apart (sender and time tell them), the only duplicates
+allowed — at-least-once at a crash, as no Bot API call carries an idempotency key.
 
-Expected: every chat receives exactly the 20 answers, in order (compared with the messages a
-warm-up chat received for the same 20 questions), 0 duplicates, 0 lost; the survivor carries on
-and stops cleanly. The numbers are printed (``pytest -s``).
+Expected: every chat receives the 20 answers in order (compared with the messages a warm-up
+chat received for the same 20 questions), 0 duplicates besides the crash copies, 0 lost; the
+survivor carries on and stops cleanly. The numbers are printed (``pytest -s``).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import httpx
@@ -58,6 +64,9 @@ REPLY_WITHIN = 20.0
 # How long a warm-up answer must stay complete (no further message) before it is counted.
 QUIET = 0.4
 SEED = 16
+# Share of messages the platform delivers to both processes at the same moment (a retry after a
+# slow answer), before the kill.
+TWICE_SHARE = 0.15
 
 
 def _free_port() -> int:
@@ -156,8 +165,10 @@ class Tally:
 
     posted: Counter[str] = field(default_factory=Counter)
     reposted: int = 0
+    twice: int = 0
     reposted_after_200: int = 0
     answered_before_kill: int = 0
+    killed_at: float = 0.0
 
 
 async def _until(api: FakeTelegram, condition: Callable[[], bool], within: float) -> bool:
@@ -191,20 +202,65 @@ async def _post(client: httpx.AsyncClient, bot: BotProcess, update: dict[str, An
     return response.status_code
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One message the fake Telegram accepted: from which process, to whom, when."""
+
+    process: str
+    chat_id: int
+    text: str
+    at: float
+
+
+class SentBy:
+    """The shared fake API as one process's front end sees it: every message it accepts from
+    that process is noted in ``sent`` (the rest is the shared :class:`FakeTelegram`)."""
+
+    def __init__(self, api: FakeTelegram, process: str, sent: list[Sent]) -> None:
+        self._api = api
+        self._process = process
+        self._sent = sent
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._api, name)
+
+    async def call(self, method: str, params: dict[str, Any], files: Any = None) -> Any:
+        result = await self._api.call(method, params, files)
+        if method == "sendMessage" and result.status == 200:
+            self._sent.append(
+                Sent(self._process, int(params["chat_id"]), str(params["text"]), time.monotonic())
+            )
+        return result
+
+
 @pytest.fixture
-async def fake_api() -> AsyncIterator[tuple[FakeTelegram, list[FakeTelegramServer]]]:
+async def fake_api() -> AsyncIterator[tuple[FakeTelegram, list[FakeTelegramServer], list[Sent]]]:
     api = FakeTelegram()
+    sent: list[Sent] = []
     async with AsyncExitStack() as stack:
-        servers = [await stack.enter_async_context(FakeTelegramServer(api)) for _ in range(2)]
-        yield api, servers
+        servers = [
+            await stack.enter_async_context(FakeTelegramServer(cast(FakeTelegram, SentBy(api, name, sent))))
+            for name in ("A", "B")
+        ]
+        yield api, servers, sent
+
+
+def _crash_copies(sent: list[Sent], chat_id: int, text: str, victim: str, killed_at: float) -> int:
+    """Copies of one reply that are the crash's doing: sent by the victim before it died, then
+    again by the survivor, which found them not counted (the kill fell between the platform's
+    acceptance and the count; at-least-once, as no Bot API call carries an idempotency key)."""
+    copies = [s for s in sent if s.chat_id == chat_id and s.text == text]
+    early = [s for s in copies if s.process == victim and s.at <= killed_at]
+    late = [s for s in copies if s.process != victim and s.at > killed_at]
+    return min(len(early), len(late)) if len(early) + len(late) == len(copies) else 0
 
 
 async def test_two_processes_share_the_users_and_survive_a_kill(
     shared_database_url: str,
-    fake_api: tuple[FakeTelegram, list[FakeTelegramServer]],
+    fake_api: tuple[FakeTelegram, list[FakeTelegramServer], list[Sent]],
     tmp_path: Path,
 ) -> None:
-    api, servers = fake_api
+    api, servers, sent = fake_api
     api.latency = 0.002  # a network hop, so sends of different chats interleave on the wire
     bots = []
     for name, server in zip(("A", "B"), servers, strict=True):
@@ -257,8 +313,20 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
                 for k, question in enumerate(QUESTIONS):
                     update = _update(api, user, next(update_ids), question)
                     target = survivor if victim.killed else rng.choice(bots)
+                    twice = not victim.killed and rng.random() < TWICE_SHARE
                     while True:
-                        status = await _post(client, target, update)
+                        if twice:
+                            # Delivered to both processes at once: the same update_id handled
+                            # once, its replies sent by one process only.
+                            other = bots[1] if target is bots[0] else bots[0]
+                            status, _ = await asyncio.gather(
+                                _post(client, target, update), _post(client, other, update)
+                            )
+                            tally.posted[other.name] += 1
+                            tally.twice += 1
+                            twice = False
+                        else:
+                            status = await _post(client, target, update)
                         tally.posted[target.name] += 1
                         wanted = cumulative[k]
 
@@ -285,6 +353,7 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
                 await _until(api, lambda: answered >= CHATS * MESSAGES // 2, 120.0)
                 tally.answered_before_kill = answered
                 await victim.kill()
+                tally.killed_at = time.monotonic()
 
             conversations = time.monotonic()
             await asyncio.gather(kill_half_way(), *(converse(i) for i in range(CHATS)))
@@ -294,9 +363,23 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
         await asyncio.sleep(1.0)
         users = [api.users[20_000 + i] for i in range(CHATS)]
         received = [[m["text"] for m in user.received] for user in users]
-        in_order = sum(texts == expected for texts in received)
-        duplicates = sum(max(0, len(texts) - len(expected)) for texts in received)
-        lost = sum(max(0, len(expected) - len(texts)) for texts in received)
+        # Each reply a chat got more often than the warm-up did: the crash's copies are told
+        # apart from real duplicates by who sent them, and when.
+        crash_copies = duplicates = 0
+        deduplicated = []
+        for user, texts in zip(users, received, strict=True):
+            extra = Counter(texts) - Counter(expected)
+            for text, count in extra.items():
+                explained = min(count, _crash_copies(sent, user.chat_id, text, victim.name, tally.killed_at))
+                crash_copies += explained
+                duplicates += count - explained
+            kept: list[str] = []
+            for text in texts:
+                if kept.count(text) < expected.count(text):
+                    kept.append(text)
+            deduplicated.append(kept)
+        in_order = sum(texts == expected for texts in deduplicated)
+        lost = sum(len(expected) - len(texts) for texts in deduplicated)
 
         db = await asyncpg.connect(shared_database_url)
         try:
@@ -310,17 +393,21 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
         print(
             f"\ntwo processes, {CHATS} chats × {MESSAGES} messages: start {started:.1f} s, "
             f"conversations {elapsed:.1f} s ({CHATS * MESSAGES / elapsed:.0f} messages/s); "
-            f"posted A={tally.posted['A']} B={tally.posted['B']}; B killed after "
-            f"{tally.answered_before_kill} answered messages; re-posted to A: {tally.reposted} "
+            f"posted A={tally.posted['A']} B={tally.posted['B']} ({tally.twice} to both at once); "
+            f"B killed after {tally.answered_before_kill} answered messages; "
+            f"re-posted to A: {tally.reposted} "
             f"({tally.reposted_after_200} of them B had acknowledged with 200); "
             f"chats in order {in_order}/{CHATS}, messages {sum(map(len, received))}/{total_expected}, "
-            f"duplicates {duplicates}, lost {lost}; inbound_seen rows {seen}, sent but not counted "
-            f"(killed between the send and its count) {unsent}; wall {time.monotonic() - began:.1f} s"
+            f"duplicates {duplicates}, lost {lost}; sent again after the kill (sent by B, killed "
+            f"before counting them, redelivered) {crash_copies}; left sent-but-not-counted {unsent}; "
+            f"wall {time.monotonic() - began:.1f} s"
         )
         assert in_order == CHATS, next(
-            (i, texts[:5], expected[:5]) for i, texts in enumerate(received) if texts != expected
+            (i, texts[:5], expected[:5]) for i, texts in enumerate(deduplicated) if texts != expected
         )
         assert duplicates == 0 and lost == 0
+        # At most one message per chat was in flight when the victim died.
+        assert crash_copies <= CHATS
         assert seen == CHATS * MESSAGES + MESSAGES  # every message recorded once, warm-up included
         # A reply the killed process got out but had not yet counted stays "undelivered" in its
         # row: the user has it (checked above), and nobody redelivers an answered message. At

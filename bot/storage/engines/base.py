@@ -102,6 +102,14 @@ class Database(Protocol):
         ends (a no-op where only one process may write)."""
         ...
 
+    def hold_chat(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Keep other processes out of one chat for longer than a transaction: a channel's whole
+        turn, handling one update and sending its replies. The chat's next message, or the same
+        one redelivered to another process, waits until this turn's replies are out and counted.
+        A no-op where one process runs (the channel's in-process queue already orders turns).
+        ``key`` must differ from the keys given to :meth:`lock_chat` inside the turn."""
+        ...
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...

@@ -136,6 +136,11 @@ class SqliteDatabase:
         """Nothing to do: one process writes (the run lock), and ``BEGIN IMMEDIATE`` already
         serialises write transactions."""
 
+    @asynccontextmanager
+    async def hold_chat(self, key: str) -> AsyncIterator[None]:
+        """Nothing to do: one process runs, and its channels queue each chat's turns."""
+        yield
+
     def describe(self) -> str:
         """The database file's path."""
         return self.path
