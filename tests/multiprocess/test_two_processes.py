@@ -268,7 +268,11 @@ async def test_two_processes_share_the_users_and_survive_a_kill(
         workdir.mkdir()
         port = _free_port()
         bots.append(
-            BotProcess(name, workdir, _bot_env(shared_database_url, server.url, workdir / "data", port), port)
+            # One DATA_DIR for both, as two services of one deployment: on PostgreSQL there is
+            # no run lock to keep the second out.
+            BotProcess(
+                name, workdir, _bot_env(shared_database_url, server.url, tmp_path / "data", port), port
+            )
         )
     first, victim = bots
     survivor = first
