@@ -427,6 +427,7 @@ class PostgresDatabase:
                 command_timeout=self._timeout,
                 # Names the sessions in pg_stat_activity (which process holds what).
                 server_settings={"application_name": self._application_name},
+                reset=keep_session,
             )
         except _OPEN_FAILURES as exc:
             raise self._unavailable(exc) from exc
@@ -615,6 +616,14 @@ class PostgresDatabase:
         """
         await self.reader.execute_fetchall("SELECT 1")
         return []
+
+
+async def keep_session(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """What the pool runs on a connection coming back, after rolling back a transaction left
+    open (it always does that itself): nothing. asyncpg's default sends one more statement
+    (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``), a round trip per read and
+    per transaction, to undo session state this engine never creates: its advisory locks are
+    transaction-level, it runs no SET, LISTEN or cursor outside a transaction."""
 
 
 @asynccontextmanager
