@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 from bot.conversation.messages import Reply  # noqa: E402
 from bot.storage import outbox  # noqa: E402
 from bot.storage.db import Database, SqliteDatabase, utcnow  # noqa: E402
+from bot.storage.engines.postgres import PostgresDatabase  # noqa: E402
 from tests.outbox.multi_sender import (  # noqa: E402
     CHANNEL,
-    SharedPostgresDatabase,
     read_logs,
     seed,
     sender_config,
@@ -75,7 +75,7 @@ async def with_schema(url: str, create: bool) -> str:
 async def two_sender_drain(url: str, args: argparse.Namespace) -> None:
     schema_url = await with_schema(url, create=True)
     try:
-        db = SharedPostgresDatabase(schema_url, pool_min=1, pool_max=2)
+        db = PostgresDatabase(schema_url, pool_min=1, pool_max=2)
         await db.open()
         try:
             await seed(db, args.messages, args.chats)
@@ -160,7 +160,7 @@ async def main(args: argparse.Namespace) -> None:
             await claim_latency(sqlite_db, "sqlite", args)
     schema_url = await with_schema(args.url, create=True)
     try:
-        async with SharedPostgresDatabase(schema_url, pool_min=1, pool_max=2) as pg_db:
+        async with PostgresDatabase(schema_url, pool_min=1, pool_max=2) as pg_db:
             await claim_latency(pg_db, "postgresql", args)
     finally:
         await with_schema(schema_url, create=False)

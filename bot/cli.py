@@ -140,9 +140,17 @@ async def _kb_gaps(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage.db import utcnow
+    from bot.storage.db import database_for, utcnow
     from bot.storage.lock import AlreadyRunning, acquire
 
+    if not database_for(settings).single_process:
+        # A shared store (PostgreSQL) takes no run lock: several processes may serve the same
+        # users. Each channel must then receive through a webhook (docs/deploy.md).
+        polling = polling_channels(settings)
+        if polling:
+            print(tc.POLLING_ON_SHARED_DATABASE.format(channels=", ".join(polling)), file=sys.stderr)
+            return 2
+        return await _run_locked(args, settings)
     # Before anything touches the database: a second bot on the same file would send every
     # outbox message twice and answer one chat's messages out of order.
     try:
@@ -154,6 +162,17 @@ async def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return await _run_locked(args, settings)
     finally:
         lock.release()
+
+
+def polling_channels(settings: Settings) -> list[str]:
+    """The configured channels that would poll their platform for updates (no webhook set).
+
+    Polling cannot be shared: Telegram answers a second ``getUpdates`` caller with 409 Conflict
+    and the two processes take turns cutting each other off, so where several processes may
+    run on one database every channel must be served by a webhook."""
+    from bot.channels.runner import configured, plan_lines
+
+    return [channel for channel, mode, _ in plan_lines(settings, configured(settings)) if mode == "polling"]
 
 
 def file_problem(exc: OSError | UnicodeDecodeError) -> str:

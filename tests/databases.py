@@ -24,8 +24,7 @@ import asyncpg
 
 from bot.config import Settings
 from bot.storage.db import Database, SqliteDatabase
-from bot.storage.engines.postgres import redact_url
-from bot.storage.engines.postgres_ids import PostgresStore
+from bot.storage.engines.postgres import PostgresDatabase, redact_url
 
 T = TypeVar("T")
 # Where a test's database lives: a SQLite file, or a PostgreSQL URL.
@@ -99,7 +98,7 @@ class ServerDatabases:
         await self._execute(
             f"CREATE DATABASE {self._template} TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
         )
-        db = PostgresStore(with_database(self._url, self._template), pool_min=1, pool_max=1)
+        db = PostgresDatabase(with_database(self._url, self._template), pool_min=1, pool_max=1)
         await db.open()  # migrates
         await db.close()  # a template must have no sessions
 
@@ -138,7 +137,7 @@ class ServerDatabases:
 def open_database(where: Where) -> Database:
     """The store at ``where`` (not yet open): a SQLite file, or a PostgreSQL URL."""
     if isinstance(where, str):
-        return PostgresStore(where, pool_min=1, pool_max=4, timeout_seconds=30)
+        return PostgresDatabase(where, pool_min=1, pool_max=4, timeout_seconds=30)
     return SqliteDatabase(where)
 
 
@@ -201,7 +200,7 @@ def query_rows(db_file: Path, sql: str, params: Sequence[Any] = ()) -> list[tupl
             return list(conn.execute(sql, tuple(params)).fetchall())
 
     async def read() -> list[tuple[Any, ...]]:
-        db = PostgresStore(url, pool_min=1, pool_max=2, timeout_seconds=30)
+        db = PostgresDatabase(url, pool_min=1, pool_max=2, timeout_seconds=30)
         await db.open(migrate=False)
         try:
             return [tuple(row) for row in await db.fetchall(sql, params)]

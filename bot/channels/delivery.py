@@ -8,13 +8,16 @@ process died, or the send failed, between the commit and the platform's answer) 
 only those, so a platform that redelivers a message already answered gets no second answer.
 
 A channel must hold the chat (one update at a time, handling through sending) around this,
-so a redelivery waits for the first delivery's sends to be counted.
+so a redelivery waits for the first delivery's sends to be counted: its in-process queue, and
+:func:`chat_turn` where several processes share the database (the same update redelivered to
+another process, or the chat's next message, waits there until these replies are counted).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 from bot.conversation.messages import Inbound, Reply
@@ -27,6 +30,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Send = Callable[[Reply], Awaitable[None]]
+
+
+def chat_turn(app: App, channel: str, chat_id: str) -> AbstractAsyncContextManager[None]:
+    """Hold one chat across processes for a channel's turn: handling an update and sending its
+    replies (``Database.hold_chat``; nothing to do on SQLite). Enter it inside the channel's own
+    per-chat queue, so updates waiting in this process take no database connection."""
+    return app.db.hold_chat(f"turn:{channel}:{chat_id}")
 
 
 async def send_replies(app: App, inbound: Inbound, replies: Sequence[Reply], send: Send) -> int:

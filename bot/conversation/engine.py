@@ -49,6 +49,11 @@ CONFIRM_CANCEL_AFTER = 3
 _CUT = "_cut"
 
 
+def chat_key(channel: str, chat_id: str) -> str:
+    """The cross-process lock key of one chat (``Database.lock_chat``)."""
+    return f"chat:{channel}:{chat_id}"
+
+
 class _ChatLocks:
     """One lock per chat, dropped when nobody waits on it (so the dict does not grow forever)."""
 
@@ -102,6 +107,10 @@ class Engine:
     async def _handle(self, inbound: Inbound) -> list[Reply]:
         now = self.app.clock()
         async with self.app.db.transaction() as tx:
+            # First statement: another process handling this chat (several processes share a
+            # PostgreSQL database) commits before we read its de-duplication mark and session;
+            # the in-process lock above keeps waiting messages from holding pool connections.
+            await self.app.db.lock_chat(tx, chat_key(inbound.channel, inbound.chat_id))
             if not await mark_seen(tx, inbound.channel, inbound.chat_id, inbound.message_id, now):
                 log.info("duplicate_ignored channel=%s message=%s", inbound.channel, inbound.message_id)
                 return []

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from bot.services.importing import bundled_communes
-from bot.storage.db import Database
+from bot.storage.db import Database, query_one
 from bot.storage.units import list_communes, upsert_communes
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,11 @@ async def ensure_units(db: Database) -> int:
         return 0
     communes = await asyncio.to_thread(bundled_communes)
     async with db.transaction() as tx:
+        # Several processes starting on one new PostgreSQL database: the later ones wait here
+        # and find the units already loaded (the check above ran before anyone held the lock).
+        await db.lock_chat(tx, "bootstrap:units")
+        if await query_one(tx, "SELECT 1 FROM communes LIMIT 1") is not None:
+            return 0
         await upsert_communes(tx, communes)
     log.info("units_loaded count=%s", len(communes))
     return len(communes)

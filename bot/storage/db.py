@@ -17,7 +17,7 @@ import asyncpg
 from bot.logs import register_secret
 from bot.storage.clock import iso, utcnow
 from bot.storage.engines.base import Connection, Database, Params, Row, StorageError
-from bot.storage.engines.postgres_ids import PostgresStore
+from bot.storage.engines.postgres import PostgresDatabase
 from bot.storage.engines.schema import Migration, bundled_migrations
 from bot.storage.engines.sqlite import SqliteDatabase
 
@@ -70,10 +70,7 @@ def database_for(settings: Settings) -> Database:
         return SqliteDatabase(Path(settings.db_file))
     for password in url_passwords(settings.database_url.get_secret_value()):
         register_secret(password)
-    store = PostgresStore.from_settings(settings)
-    # from_settings is typed as returning its base class; it builds ``cls``.
-    assert isinstance(store, PostgresStore)
-    return store
+    return PostgresDatabase.from_settings(settings)
 
 
 def url_passwords(url: str) -> set[str]:

@@ -78,6 +78,13 @@ ALREADY_RUNNING = (
     "không chạy tiến trình thứ hai. Dừng tiến trình đó trước (sudo systemctl stop hoagiai hoặc kill {pid}) "
     "hoặc dùng DATABASE_PATH khác."
 )
+POLLING_ON_SHARED_DATABASE = (
+    "Cơ sở dữ liệu là PostgreSQL (DATABASE_URL): nhiều tiến trình bot có thể cùng chạy, nên mỗi kênh "
+    "phải nhận tin qua webhook — kênh {channels} đang ở chế độ polling (hai tiến trình cùng hỏi tin mới "
+    "sẽ tranh nhau, Telegram từ chối một bên). Đặt TELEGRAM_WEBHOOK_URL và TELEGRAM_WEBHOOK_SECRET "
+    "(Zalo: ZALO_WEBHOOK_URL và ZALO_WEBHOOK_SECRET), xem docs/deploy.md, mục "
+    "«Nhiều tiến trình trên PostgreSQL»."
+)
 ALREADY_RUNNING_UNKNOWN = (
     "Bot đang chạy trên cơ sở dữ liệu {db} (tệp khóa {lock} đang bị giữ): không chạy tiến trình thứ hai. "
     "Dừng tiến trình đó trước hoặc dùng DATABASE_PATH khác."

@@ -31,20 +31,6 @@ from tests.outbox.fake_telegram import max_in_window
 CHANNEL = "telegram"
 
 
-class SharedPostgresDatabase(PostgresDatabase):
-    """The PostgreSQL engine with the two attributes several senders rely on (to be folded into
-    :class:`PostgresDatabase` itself: see docs/architecture.md, "Outbox")."""
-
-    skip_locked = "FOR UPDATE SKIP LOCKED"
-    single_process = False
-
-    async def __aenter__(self) -> SharedPostgresDatabase:
-        # Typed as this class: the base's PostgresDatabase lacks the two attributes above, so
-        # mypy would not take what it returns for a Database.
-        await self.open()
-        return self
-
-
 def sender_config(rate: float, per_chat_interval: float) -> SenderConfig:
     """A sender at ``rate`` a second, no quiet hours, short polls (the test's pace)."""
     return SenderConfig(
@@ -171,7 +157,7 @@ def worker_command(url: str, log: Path, rate: float, per_chat_interval: float, s
 
 async def _worker(args: argparse.Namespace) -> None:
     config = sender_config(args.rate, args.per_chat)
-    db = SharedPostgresDatabase(args.url, pool_min=1, pool_max=4, timeout_seconds=30)
+    db = PostgresDatabase(args.url, pool_min=1, pool_max=4, timeout_seconds=30)
     await db.open(migrate=False)
     try:
         with args.log.open("w", encoding="utf-8", buffering=1) as log:

@@ -14,11 +14,11 @@ import pytest
 
 from bot.storage import outbox
 from bot.storage.db import utcnow
+from bot.storage.engines.postgres import PostgresDatabase
 from tests.flows.support import settings_for
 from tests.outbox.multi_sender import (
     CHANNEL,
     LoggingTransport,
-    SharedPostgresDatabase,
     drain,
     read_logs,
     seed,
@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-async def shared(pg_schema_url: str) -> AsyncIterator[tuple[SharedPostgresDatabase, SharedPostgresDatabase]]:
+async def shared(pg_schema_url: str) -> AsyncIterator[tuple[PostgresDatabase, PostgresDatabase]]:
     """Two engines (two pools: two processes' worth of connections) on one migrated schema."""
-    first = SharedPostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
-    second = SharedPostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
+    first = PostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
+    second = PostgresDatabase(pg_schema_url, pool_min=1, pool_max=4, timeout_seconds=30)
     await first.open()
     await second.open()
     try:
@@ -48,7 +48,7 @@ async def shared(pg_schema_url: str) -> AsyncIterator[tuple[SharedPostgresDataba
 
 
 async def test_two_sender_processes_drain_10000_messages_once_each_within_the_rate(
-    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], pg_schema_url: str, tmp_path: Path
+    shared: tuple[PostgresDatabase, PostgresDatabase], pg_schema_url: str, tmp_path: Path
 ) -> None:
     db, _ = shared
     rate, messages, chats = 300.0, 10_000, 500
@@ -88,7 +88,7 @@ async def test_two_sender_processes_drain_10000_messages_once_each_within_the_ra
 
 
 async def test_two_senders_in_one_process_never_share_a_row(
-    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], tmp_path: Path
+    shared: tuple[PostgresDatabase, PostgresDatabase], tmp_path: Path
 ) -> None:
     first, second = shared
     await seed(first, 2_000, 100)
@@ -104,7 +104,7 @@ async def test_two_senders_in_one_process_never_share_a_row(
 
 
 async def test_a_live_senders_rows_survive_another_senders_start(
-    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase], tmp_path: Path
+    shared: tuple[PostgresDatabase, PostgresDatabase], tmp_path: Path
 ) -> None:
     """PostgreSQL is shared: a sender starting takes back only expired leases, never the rows
     another live process is sending."""
@@ -124,7 +124,7 @@ async def test_a_live_senders_rows_survive_another_senders_start(
 
 
 async def drain_except(
-    db: SharedPostgresDatabase, transport: LoggingTransport, held: int
+    db: PostgresDatabase, transport: LoggingTransport, held: int
 ) -> tuple[dict[str, object], tuple[str, str]]:
     """Drain until only the row ``held`` (someone else's) remains; return the sender's stats
     and that row's status and holder as the sender left it."""
@@ -149,7 +149,7 @@ async def drain_except(
 
 
 async def test_two_schedulers_run_the_rules_once_per_period(
-    shared: tuple[SharedPostgresDatabase, SharedPostgresDatabase],
+    shared: tuple[PostgresDatabase, PostgresDatabase],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

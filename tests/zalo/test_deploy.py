@@ -29,16 +29,34 @@ def _locations() -> dict[str, str]:
     return found
 
 
+def _upstream_servers(name: str) -> list[str]:
+    """The active (not commented) ``server`` lines of upstream ``name``."""
+    text = CONF.read_text("utf-8")
+    block = re.search(r"upstream\s+" + name + r"\s*\{(.*?)\}", text, re.S)
+    assert block is not None, f"no upstream {name}"
+    return re.findall(r"^\s*server\s+(\S+)", block.group(1), re.M)
+
+
 def test_zalo_webhook_and_file_links_go_to_the_zalo_port() -> None:
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     locations = _locations()
-    zalo = f"proxy_pass http://127.0.0.1:{defaults.zalo_webhook_port};"
+    zalo = "proxy_pass http://hoagiai_zalo;"
+    assert _upstream_servers("hoagiai_zalo") == [f"127.0.0.1:{defaults.zalo_webhook_port}"]
     assert zalo in locations["/zalo"] and "limit_except POST" in locations["/zalo"]
     assert zalo in locations[PATH_PREFIX] and "limit_except GET" in locations[PATH_PREFIX]
     # Passed on unchanged (no URI part after the address) and logged without the signature.
     assert "hoagiai_files" in locations[PATH_PREFIX]
-    telegram = f"proxy_pass http://127.0.0.1:{defaults.telegram_webhook_port};"
-    assert telegram in locations["/telegram"]
+    assert "proxy_pass http://hoagiai_telegram;" in locations["/telegram"]
+    assert _upstream_servers("hoagiai_telegram") == [f"127.0.0.1:{defaults.telegram_webhook_port}"]
+
+
+def test_a_webhook_call_a_process_dropped_goes_to_the_next_process() -> None:
+    # Several processes on PostgreSQL: a retried POST is safe (de-duplicated by update id).
+    locations = _locations()
+    for path in ("/telegram", "/zalo"):
+        assert "proxy_next_upstream error timeout http_502 http_503 non_idempotent;" in locations[path]
+    text = CONF.read_text("utf-8")
+    assert "# server 127.0.0.1:8453" in text and "# server 127.0.0.1:8454" in text
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, CallbackContext, CallbackQueryHandler, MessageHandler, filters
 
-from bot.channels.delivery import send_replies
+from bot.channels.delivery import chat_turn, send_replies
 from bot.channels.telegram.adapter import to_inbound
 from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.render import acknowledge_press, send_reply
@@ -80,7 +80,7 @@ class TelegramChannel:
         if inbound is None:
             log.debug("update_ignored update=%s", update.update_id)
             return
-        async with self.chats.turn(inbound.chat_id):
+        async with self.chats.turn(inbound.chat_id), chat_turn(self.app, inbound.channel, inbound.chat_id):
             try:
                 query = update.callback_query
                 if query is None:

@@ -136,8 +136,11 @@ async def _initialize(application: AnyApplication) -> None:
             await asyncio.sleep(delay)
 
 
-async def serve(application: AnyApplication, settings: Settings, stop: asyncio.Event) -> None:
+async def serve(
+    application: AnyApplication, settings: Settings, stop: asyncio.Event, *, keep_webhook: bool = False
+) -> None:
     """Fetch updates (polling or webhook) until ``stop`` is set, then wind down in order.
+    ``keep_webhook``: leave the webhook registered at the stop (other processes serve it).
 
     The webhook is served by :mod:`bot.web` rather than PTB's server, which reads the whole body
     before checking the secret (and compares it in plain ``!=``): ours checks the secret in
@@ -168,7 +171,7 @@ async def serve(application: AnyApplication, settings: Settings, stop: asyncio.E
             await updater.stop()
         # Waits for the updates already fetched and the replies being sent.
         await application.stop()
-    if mode == "webhook":
+    if mode == "webhook" and not keep_webhook:
         try:
             await application.bot.delete_webhook()
         except TelegramError as exc:
@@ -235,7 +238,9 @@ async def telegram_running(
             raise StartFailed(1) from None
         await _publish_quietly(application.bot, app.flow_commands)
         transport = await _outbox_transport(settings)
-        serving = asyncio.create_task(serve(application, settings, stop))
+        # On a shared database the other processes behind the proxy still serve the webhook.
+        keep = not app.db.single_process
+        serving = asyncio.create_task(serve(application, settings, stop, keep_webhook=keep))
         serving.add_done_callback(lambda task: _stop_on_failure(task, stop))
         try:
             yield transport

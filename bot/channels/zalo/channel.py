@@ -15,7 +15,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.channels.delivery import send_replies
+from bot.channels.delivery import chat_turn, send_replies
 from bot.channels.telegram.channel import ChatQueue
 from bot.channels.zalo.adapter import message_id, to_inbound, unwrap
 from bot.channels.zalo.client import ZaloClient, ZaloError
@@ -128,7 +128,8 @@ class ZaloChannel:
         update: dict[str, Any] = json.loads(row["body"])
         inbound = to_inbound(update)
         if inbound is not None:
-            async with self.chats.turn(inbound.chat_id):
+            chat = inbound.chat_id
+            async with self.chats.turn(chat), chat_turn(self.app, inbound.channel, chat):
                 replies = await self.app.engine.handle(inbound)
 
                 async def send(reply: Reply) -> None:

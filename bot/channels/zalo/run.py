@@ -183,9 +183,10 @@ async def zalo_running(app: App, settings: Settings, stop: asyncio.Event) -> Asy
         if server is not None:
             server.stop()
         await channel.drain()
-        if webhook_set:
+        if webhook_set and app.db.single_process:
             # A clean stop unsets the webhook so Zalo stops posting to a closed port and a
-            # switch to polling works at once; the next start sets it again.
+            # switch to polling works at once; the next start sets it again. On a shared
+            # database the other processes behind the proxy still serve it: it stays.
             await _delete_webhook(client)
         await client.aclose()
         await outbox_client.aclose()

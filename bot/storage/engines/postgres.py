@@ -87,6 +87,11 @@ _CONNECT_FAILURES: tuple[type[BaseException], ...] = (
 _OPEN_FAILURES: tuple[type[BaseException], ...] = (*_CONNECT_FAILURES, ValueError)
 
 
+# A turn waits at most this many statement timeouts for another process's turn of the same chat
+# (an export produced while sending may take a while; a dead holder frees the chat at once).
+HOLD_WAIT_FACTOR = 10
+
+
 class DatabaseUnavailable(StorageError):
     """No connection to the server could be had: unreachable, refused, or none free in time."""
 
@@ -372,6 +377,10 @@ class PostgresDatabase:
     """The store on a PostgreSQL server. Use :meth:`open` / :meth:`close` or ``async with``."""
 
     engine = "postgresql"
+    # Several processes share the store (docs/postgres-plan.md §4): no run lock, and the outbox
+    # claim passes over rows another sender holds instead of waiting for them.
+    single_process = False
+    skip_locked = "FOR UPDATE SKIP LOCKED"
 
     def __init__(
         self,
@@ -389,6 +398,9 @@ class PostgresDatabase:
         self._pool_max = pool_max
         self._timeout = timeout_seconds
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None
+        # Chat holds (hold_chat) use a pool of their own: a turn holding a chat never waits for
+        # the pool its transactions use, so a busy main pool cannot deadlock with the holds.
+        self._holds: asyncpg.Pool[asyncpg.Record] | None = None
         self._reader = PgConnection(self._pooled, in_transaction=False, unavailable=self._unavailable)
 
     @classmethod
@@ -434,12 +446,28 @@ class PostgresDatabase:
         try:
             if migrate:
                 await self.migrate()
-        except BaseException:
+            self._holds = await asyncpg.create_pool(
+                self._url,
+                min_size=0,
+                max_size=self._pool_max,
+                timeout=self._timeout,
+                command_timeout=self._timeout,
+                server_settings={"application_name": f"{self._application_name} holds"},
+            )
+        except BaseException as exc:
             await self.close()
+            if isinstance(exc, _OPEN_FAILURES):
+                raise self._unavailable(exc) from exc
             raise
 
     async def close(self) -> None:
-        """Close the pool, waiting (at most the timeout) for connections in use to come back."""
+        """Close the pools, waiting (at most the timeout) for connections in use to come back."""
+        holds, self._holds = self._holds, None
+        if holds is not None:
+            try:
+                await asyncio.wait_for(holds.close(), self._timeout)
+            except TimeoutError:
+                holds.terminate()
         pool, self._pool = self._pool, None
         if pool is None:
             return
@@ -527,6 +555,54 @@ class PostgresDatabase:
             return await cur.fetchone()
 
     # ------------------------------------------------------------------------ migrations
+
+    @contextlib.asynccontextmanager
+    async def hold_chat(self, key: str) -> AsyncIterator[None]:
+        """Hold ``key`` (a session-level advisory lock) until the block ends; another process
+        holding it makes this wait. Unlocked on the way out; asyncpg's reset of a released
+        connection (``pg_advisory_unlock_all``) and a dead session free it too."""
+        if self._holds is None:
+            raise RuntimeError("database is not open")
+        try:
+            raw = await self._holds.acquire(timeout=self._timeout)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            await raw.execute(
+                "SELECT pg_advisory_lock(hashtextextended($1, 0))",
+                key,
+                timeout=self._timeout * HOLD_WAIT_FACTOR,
+            )
+            try:
+                yield
+            finally:
+                with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    await raw.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", key)
+        finally:
+            await self._holds.release(raw)
+
+    async def sync_ids(self, conn: Connection, tables: Sequence[str]) -> None:
+        """Set each table's identity to continue after its largest id (1 when empty).
+
+        An identity keeps counting after a DELETE and knows nothing of explicitly inserted ids,
+        unlike SQLite's rowid; ``setval`` (``is_called`` false: the value given is the next one)
+        restores SQLite's numbering. Tables without an identity ``id`` are left alone.
+        """
+        rows = await conn.execute_fetchall(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'"
+        )
+        with_identity = {str(row[0]) for row in rows}
+        for table in tables:
+            if table not in with_identity:
+                continue
+            # The table name is one of the caller's constants, never input: it cannot be a
+            # parameter of MAX's FROM.
+            await conn.execute_fetchall(
+                "SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 0) + 1, false) "
+                f"FROM {table}",
+                (table,),
+            )
 
     async def migrate(self, migrations: Iterable[Migration] | None = None) -> list[int]:
         """Apply the pending migrations, each in one transaction with its bookkeeping row and

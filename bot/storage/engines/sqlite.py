@@ -33,6 +33,7 @@ class SqliteDatabase:
     engine = "sqlite"
     # One writer at a time (BEGIN IMMEDIATE) and one process (the run lock): nothing to skip.
     skip_locked = ""
+    # One file, one writer: `hoagiai run` takes the flock of bot/storage/lock.py first.
     single_process = True
 
     # The writer's durability level; only the benchmark changes it, to measure what FULL costs.
@@ -140,6 +141,11 @@ class SqliteDatabase:
     async def sync_ids(self, conn: Connection, tables: Sequence[str]) -> None:
         """Nothing to do: an INTEGER PRIMARY KEY (no AUTOINCREMENT) is always numbered from the
         table's largest id, so an emptied table starts at 1 again."""
+
+    @asynccontextmanager
+    async def hold_chat(self, key: str) -> AsyncIterator[None]:
+        """Nothing to do: one process runs, and its channels queue each chat's turns."""
+        yield
 
     def describe(self) -> str:
         """The database file's path."""
