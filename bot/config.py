@@ -10,7 +10,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +28,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_path: Path | None = None
+    # postgresql://user:password@host:5432/db selects the PostgreSQL engine; unset: SQLite.
+    database_url: SecretStr | None = None
+    database_pool_min: int = Field(default=1, ge=1)
+    database_pool_max: int = Field(default=10, ge=1)
+    database_timeout_seconds: float = Field(default=30.0, gt=0)
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -82,6 +87,7 @@ class Settings(BaseSettings):
     correction_days: int = Field(default=7, ge=0)
 
     @field_validator(
+        "database_url",
         "telegram_bot_token",
         "telegram_webhook_secret",
         "zalo_bot_token",
@@ -129,6 +135,22 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"«{value}» không phải địa chỉ http(s)://máy-chủ/… hợp lệ")
         return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        # The URL carries the password: the message must not repeat it.
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("cần địa chỉ dạng postgresql://người-dùng:mật-khẩu@máy-chủ:5432/tên-csdl")
+        return value
+
+    @field_validator("database_pool_max")
+    @classmethod
+    def _pool_bounds(cls, value: int, info: ValidationInfo) -> int:
+        # DATABASE_POOL_MIN is declared first, so it is validated (and in info.data) already.
+        if value < info.data.get("database_pool_min", 1):
+            raise ValueError("phải từ DATABASE_POOL_MIN trở lên")
+        return value
 
     @field_validator("timezone")
     @classmethod
