@@ -371,13 +371,16 @@ class PostgresDatabase:
         pool_min: int = 1,
         pool_max: int = 10,
         timeout_seconds: float = 30.0,
+        application_name: str = "hoagiai",
     ) -> None:
         self._url = url
+        self._where = redact_url(url)  # computed once: every transaction names it
+        self._application_name = application_name
         self._pool_min = pool_min
         self._pool_max = pool_max
         self._timeout = timeout_seconds
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None
-        self._reader = PgConnection(self._pooled, in_transaction=False, where=self.describe())
+        self._reader = PgConnection(self._pooled, in_transaction=False, where=self._where)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PostgresDatabase:
@@ -400,7 +403,7 @@ class PostgresDatabase:
 
     def describe(self) -> str:
         """The URL without its password, for messages and logs."""
-        return redact_url(self._url)
+        return self._where
 
     async def open(self, migrate: bool = True) -> None:
         """Open the pool (its first connections prove the server answers) and migrate."""
@@ -413,7 +416,8 @@ class PostgresDatabase:
                 # free connection: a stuck server surfaces as an error, not a hung bot.
                 timeout=self._timeout,
                 command_timeout=self._timeout,
-                server_settings={"application_name": "hoagiai"},
+                # Names the sessions in pg_stat_activity (which process holds what).
+                server_settings={"application_name": self._application_name},
             )
         except _CONNECT_FAILURES as exc:
             raise DatabaseUnavailable(self.describe(), _reason(exc)) from exc
@@ -469,7 +473,7 @@ class PostgresDatabase:
             # (its inbound_seen row, its session). REPEATABLE READ would pin the snapshot at the
             # first statement, the lock itself, and a second process would act on stale rows.
             conn = PgConnection(
-                lambda: contextlib.nullcontext(raw), in_transaction=True, where=self.describe()
+                lambda: contextlib.nullcontext(raw), in_transaction=True, where=self._where
             )
             try:
                 await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
