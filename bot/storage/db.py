@@ -48,7 +48,13 @@ async def query_one(conn: Connection, sql: str, params: Params = ()) -> Row | No
 
 
 def database_for(settings: Settings) -> Database:
-    """The database the settings select (not yet open): SQLite at ``settings.db_file``."""
+    """The database the settings select (not yet open): PostgreSQL when ``DATABASE_URL`` is set,
+    otherwise SQLite at ``settings.db_file``."""
+    if settings.database_url is not None:
+        # Imported here: an embedded (SQLite) deployment never loads asyncpg.
+        from bot.storage.engines.postgres import PostgresDatabase
+
+        return PostgresDatabase.from_settings(settings)
     return SqliteDatabase(Path(settings.db_file))
 
 
