@@ -17,9 +17,10 @@ connection protocol does not (and need not) expose.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import hashlib
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 # Rows per SQLite fetch while streaming a table into COPY: big enough that the per-hop cost of
 # aiosqlite's thread vanishes, small enough that memory stays flat on a national database.
 BATCH_ROWS = 10_000
+
+# What asyncpg's binary encoders raise for a value that does not fit the column's type.
+_UNENCODABLE: tuple[type[Exception], ...] = (TypeError, ValueError, OverflowError)
 
 # The bookkeeping table is written by the target's own migration run, never copied.
 _NOT_COPIED = frozenset({"schema_migrations"})
@@ -241,7 +245,7 @@ def foreign_key_order(shapes: Sequence[TableShape]) -> list[TableShape]:
 
 async def _source_rows(
     src: aiosqlite.Connection, shape: TableShape, digest: Any, counter: list[int]
-) -> AsyncIterator[tuple[Any, ...]]:
+) -> AsyncGenerator[tuple[Any, ...], None]:
     """Stream one table's rows in primary-key order, hashing each as it goes; self-referencing
     columns are sent as NULL (their referents may come later in the same table)."""
     blank = [i for i, c in enumerate(shape.columns) if c in shape.self_references]
@@ -367,13 +371,17 @@ async def _copy_tables(
         digest = hashlib.sha256()
         counter = [0]
         try:
-            await conn.copy_records_to_table(
-                shape.name, columns=shape.columns, records=_source_rows(src, shape, digest, counter)
-            )
+            # aclosing: a COPY stopped by a bad row must close the stream while the source is open.
+            async with contextlib.aclosing(_source_rows(src, shape, digest, counter)) as stream:
+                await conn.copy_records_to_table(shape.name, columns=shape.columns, records=stream)
             if shape.self_references:
                 await _fill_self_references(src, conn, shape)
         except asyncpg.PostgresError as exc:
             raise CopyFailed(shape.name, str(exc)) from exc
+        except _UNENCODABLE as exc:
+            # asyncpg encodes binary COPY rows itself: a value SQLite's loose typing kept (a word
+            # in an INTEGER column) fails here, before the server sees it.
+            raise CopyFailed(shape.name, f"{type(exc).__name__}: {exc}") from exc
         sources[shape.name] = (counter[0], digest.hexdigest())
     await _reset_identities(conn, shapes)
     checks = []
