@@ -358,7 +358,12 @@ async def copy_database(source: Path, url: str) -> list[TableCheck]:
         try:
             async with conn.transaction():
                 await _check_target(conn, shapes)
-                return await _copy_tables(src, conn, shapes)
+                checks = await _copy_tables(src, conn, shapes)
+            # Planner statistics now, not at autovacuum's leisure: right after a bulk load the
+            # server would otherwise plan the bot's first queries on guessed row counts.
+            for shape in shapes:
+                await conn.execute(f"ANALYZE {_quote(shape.name)}")
+            return checks
         finally:
             await conn.close()
 
