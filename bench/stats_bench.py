@@ -273,8 +273,10 @@ async def explain(db: Database, label: str, action: Callable[[], Awaitable[Any]]
     for ms, sql, params in sorted(entries, reverse=True)[:top]:
         print(f"{ms:8.1f} ms  {' '.join(sql.split())[:160]}")
         plan = await db.fetchall(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
-        for row in plan[:14]:
-            print(f"            {row[0]}")
+        # The plan's nodes and their times; buffer and worker detail would crowd them out.
+        lines = [str(r[0]) for r in plan if not str(r[0]).lstrip().startswith(("Buffers", "Worker"))]
+        for line in lines[:16]:
+            print(f"            {line}")
 
 
 # ---------------------------------------------------------------------------- measures

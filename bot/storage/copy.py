@@ -359,10 +359,12 @@ async def copy_database(source: Path, url: str) -> list[TableCheck]:
             async with conn.transaction():
                 await _check_target(conn, shapes)
                 checks = await _copy_tables(src, conn, shapes)
-            # Planner statistics now, not at autovacuum's leisure: right after a bulk load the
-            # server would otherwise plan the bot's first queries on guessed row counts.
+            # VACUUM now, not at autovacuum's leisure: it sets the visibility map, without which
+            # the statistics' index-only scans read the heap too and the planner falls back to
+            # whole-table scans (measured at national scale: one province's case tally 245 ms
+            # right after the copy, 58 ms once vacuumed); ANALYZE gives it the row counts.
             for shape in shapes:
-                await conn.execute(f"ANALYZE {_quote(shape.name)}")
+                await conn.execute(f"VACUUM (ANALYZE) {_quote(shape.name)}")
             return checks
         finally:
             await conn.close()

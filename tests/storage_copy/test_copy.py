@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from bot.storage import people as people_repo
 from bot.storage.copy import ChecksumMismatch, CopyRefused, Refusal, canonical_row, copy_database
 from bot.storage.db import Connection, SqliteDatabase, bundled_migrations
 from bot.storage.engines.postgres import PostgresDatabase
+from tests.postgres.conftest import with_database
 
 NOW = datetime(2026, 3, 11, 8, 0, tzinfo=UTC)
 
@@ -257,3 +259,24 @@ async def test_the_target_refuses_a_value_of_the_wrong_type(
         assert await conn.fetchval("SELECT count(*) FROM people") == 0
     finally:
         await conn.close()
+
+
+async def test_refused_on_a_target_sorting_by_language_rules(demo_file: Path, pg_url: str) -> None:
+    admin = await asyncpg.connect(pg_url)
+    name = f"t_copy_icu_{uuid.uuid4().hex[:8]}"
+    try:
+        if admin.get_server_version().major < 15:
+            pytest.skip("ICU databases need PostgreSQL 15")
+        try:
+            await admin.execute(
+                f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+            )
+        except asyncpg.PostgresError as exc:
+            pytest.skip(f"cannot create an ICU database: {exc}")
+        with pytest.raises(CopyRefused) as refused:
+            await copy_database(demo_file, with_database(pg_url, name))
+        assert refused.value.reason is Refusal.COLLATION
+        assert "LC_COLLATE 'C.UTF-8'" in refused.value.detail
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        await admin.close()
