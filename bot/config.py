@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     # postgresql://user:password@host:5432/db selects the PostgreSQL engine; unset: SQLite.
     database_url: SecretStr | None = None
     database_pool_min: int = Field(default=1, ge=1)
-    database_pool_max: int = Field(default=10, ge=1)
+    # At least 2: code inside a write transaction may read through the reader meanwhile, which
+    # needs a second connection (with one, it would wait for itself until the timeout).
+    database_pool_max: int = Field(default=10, ge=2)
     database_timeout_seconds: float = Field(default=30.0, gt=0)
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

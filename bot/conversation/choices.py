@@ -51,18 +51,18 @@ def match_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
             return choice
     if len(typed) < 3:
         return None
-    # Part of a long label: its first word(s) ("duyet" for "✅ Duyệt đăng ký"), or two or more
-    # words found in one label only ("khong thanh"). A single word from the middle ("không" in
-    # "Hòa giải không thành") is too easily an answer to something else, so it does not count.
-    if len(typed) >= 4:
-        several_words = " " in typed
-        partial = [
-            c
-            for c, key in zip(choices, keys, strict=True)
-            if key.startswith(typed + " ") or (several_words and f" {typed} " in f" {key} ")
-        ]
-        if len(partial) == 1:
-            return partial[0]
+    # Part of a long label: its first word(s) ("duyet" for "✅ Duyệt đăng ký", "dat" for "Đất
+    # đai" — a whole first word, so three letters are enough), or two or more words found in one
+    # label only ("khong thanh"). A single word from the middle ("không" in "Hòa giải không
+    # thành") is too easily an answer to something else, so it does not count.
+    several_words = " " in typed
+    partial = [
+        c
+        for c, key in zip(choices, keys, strict=True)
+        if key.startswith(typed + " ") or (several_words and f" {typed} " in f" {key} ")
+    ]
+    if len(partial) == 1:
+        return partial[0]
     scored = process.extract(typed, keys, scorer=fuzz.ratio, limit=2)
     _, best_score, best_index = scored[0]
     runner_up = scored[1][1] if len(scored) > 1 else 0.0

@@ -407,7 +407,7 @@ async def find_people(conn: Connection, viewer: Person, text: str, limit: int = 
     rows = await conn.execute_fetchall(
         "SELECT p.id, p.full_name, p.phone, t.name AS team FROM people p "
         "LEFT JOIN teams t ON t.id = p.team_id WHERE p.status <> 'left' "
-        "AND (? IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
+        "AND (CAST(? AS TEXT) IS NULL OR p.commune_code = ?) ORDER BY p.full_name, p.id",
         (commune, commune),
     )
     phone = normalize_vn_mobile(text)

@@ -11,6 +11,8 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import asyncpg
+
 from bot.storage.clock import iso, utcnow
 from bot.storage.engines.base import Connection, Database, Params, Row, StorageError
 from bot.storage.engines.schema import Migration, bundled_migrations
@@ -37,7 +39,7 @@ __all__ = [
 
 # What a failing store raises, whichever engine: callers that must outlive a database failure
 # (the outbox sender) or report it in one line (the CLI) catch these.
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, StorageError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, asyncpg.PostgresError, StorageError)
 
 
 async def query_one(conn: Connection, sql: str, params: Params = ()) -> Row | None:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.conversation.choices import match_choice, numbered
 from bot.conversation.messages import Choice
+from bot.domain.enums import FIELD_LABELS, CaseField
 from bot.texts import common as t
 from tests.conftest import ASK_OUTCOME, ASK_PARTIES, OUTCOMES, PROMPTS, Chat, snapshot
 
@@ -66,6 +67,29 @@ def test_match_choice_accepts(typed: str, expected: Choice) -> None:
 )
 def test_match_choice_refuses(typed: str) -> None:
     assert match_choice(typed, OUTCOMES) is None
+
+
+FIELDS = [Choice(label, str(field)) for field, label in FIELD_LABELS.items()]
+
+
+@pytest.mark.parametrize(
+    ("typed", "field"),
+    [
+        ("dat", CaseField.DAT_DAI),  # a whole first word of three letters is enough
+        ("Đất", CaseField.DAT_DAI),
+        ("hon nhan", CaseField.HON_NHAN_GIA_DINH),
+        ("dan su", CaseField.DAN_SU_KHAC),
+        ("mau thuan", CaseField.SINH_HOAT_CONG_DONG),
+    ],
+)
+def test_first_words_of_a_field_label(typed: str, field: CaseField) -> None:
+    found = match_choice(typed, FIELDS)
+    assert found is not None and found.value == str(field)
+
+
+@pytest.mark.parametrize("typed", ["vi", "da", "su"])
+def test_two_letters_are_too_few(typed: str) -> None:
+    assert match_choice(typed, FIELDS) is None
 
 
 def test_match_choice_without_choices() -> None:

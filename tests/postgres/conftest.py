@@ -4,7 +4,12 @@ The server comes from ``TEST_DATABASE_URL`` (``.ci/postgres start DIR PORT`` sta
 one and prints its URL); without it the tests that need a server skip with that reason, and
 the normal suite never starts a server by itself. Each test gets a schema of its own, named in
 the URL's ``search_path`` (asyncpg passes unknown URL parameters on as server settings, so the
-engine needs no test hook), dropped with everything in it afterwards.
+engine needs no test hook), dropped with everything in it afterwards. ``TEST_POSTGRES_DIR``,
+the cluster folder given to ``.ci/postgres``, also lets one test stop and start that server.
+
+    .ci/postgres start /tmp/pg 55432
+    TEST_DATABASE_URL=postgresql://hoagiai@127.0.0.1:55432/postgres TEST_POSTGRES_DIR=/tmp/pg \
+        .venv/bin/python -m pytest tests/postgres
 """
 
 from __future__ import annotations

@@ -316,3 +316,41 @@ async def test_integrity_check_and_backup_on_a_server(pg_db: PostgresDatabase) -
     with pytest.raises(Exception, match="pg_dump -Fc"):
         await pg_db.backup("/tmp/x.dump")
     assert with_query(pg_db.describe(), a="b").endswith("a=b")
+
+
+async def test_a_cancelled_transaction_rolls_back_and_frees_its_chat(pg_db: PostgresDatabase) -> None:
+    # A shutdown cancels a message's handling mid-statement: nothing it wrote stays, and the
+    # chat's lock is free for the next message at once.
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        async with pg_db.transaction() as conn:
+            await pg_db.lock_chat(conn, "zalo:7")
+            await conn.execute(FEEDBACK, ("t", "cancelled", 1))
+            started.set()
+            await conn.execute("SELECT pg_sleep(10)")
+
+    task = asyncio.create_task(slow())
+    await started.wait()
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with asyncio.timeout(3):
+        async with pg_db.transaction() as conn:
+            await pg_db.lock_chat(conn, "zalo:7")
+            await conn.execute(FEEDBACK, ("t", "next", 1))
+    rows = await pg_db.fetchall("SELECT ref FROM kb_feedback")
+    assert [r["ref"] for r in rows] == ["next"]
+
+
+async def test_a_wrong_argument_count_is_not_taken_for_a_lost_connection(pg_db: PostgresDatabase) -> None:
+    # asyncpg reports both a misuse and a dead session as InterfaceError; only the second one
+    # may become DatabaseUnavailable (which callers answer with "try again later").
+    with pytest.raises(asyncpg.InterfaceError) as caught:
+        async with pg_db.transaction() as conn:
+            await conn.execute("SELECT CAST(? AS INTEGER) + CAST(? AS INTEGER)", (1,))
+    assert not isinstance(caught.value, DatabaseUnavailable)
+    with pytest.raises(asyncpg.InterfaceError):
+        await pg_db.fetchone("SELECT CAST(? AS INTEGER)", ())
+    assert await _feedback_count(pg_db) == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.engines.base import StorageError
 from bot.storage.engines.postgres import (
     PostgresDatabase,
     pg_statement,
@@ -169,15 +170,28 @@ async def test_backup_names_pg_dump_without_the_password() -> None:
     assert "/var/backups/hoagiai.dump" in str(caught.value)
 
 
-async def test_unreachable_server_is_a_storage_error_without_the_password() -> None:
-    from bot.storage.engines.base import StorageError
-
-    # Port 1 on the loopback: nothing listens, the connection is refused at once.
-    db = PostgresDatabase(f"postgresql://hoagiai:{SECRET}@127.0.0.1:1/hoagiai", timeout_seconds=5)
+@pytest.mark.parametrize(
+    "url",
+    [
+        # Port 1 on the loopback: nothing listens, the connection is refused at once.
+        f"postgresql://hoagiai:{SECRET}@127.0.0.1:1/hoagiai",
+        f"postgresql://hoagiai:{SECRET}@127.0.0.1:notaport/hoagiai",
+        f"postgresql://hoagiai@127.0.0.1:1/hoagiai?password={SECRET}",
+    ],
+)
+async def test_unreachable_server_is_a_storage_error_without_the_password(url: str) -> None:
+    db = PostgresDatabase(url, timeout_seconds=5)
     with pytest.raises(StorageError) as caught:
         await db.open()
     assert SECRET not in str(caught.value)
-    assert "127.0.0.1:1" in str(caught.value)
+    assert "127.0.0.1:" in str(caught.value)
+
+
+def test_a_driver_message_quoting_the_password_is_masked() -> None:
+    db = PostgresDatabase("postgresql://hoagiai:p%40ss%2Fw0rd@db.example.vn/hoagiai")
+    error = db._unavailable(OSError("auth failed for p@ss/w0rd (raw: p%40ss%2Fw0rd)"))
+    assert "w0rd" not in str(error)
+    assert isinstance(error, StorageError)
 
 
 # ------------------------------------------------------------------ identity companions

@@ -9,7 +9,8 @@ across processes by a transaction-level advisory lock, migrations run under an a
 with their PostgreSQL companions, and backups are ``pg_dump``'s job.
 
 Errors of the statements themselves (``asyncpg.UniqueViolationError`` and the rest) reach the
-caller unchanged; only "no connection could be had" becomes :class:`DatabaseUnavailable`.
+caller unchanged; "no connection could be had" and "the session died under a statement" become
+:class:`DatabaseUnavailable`, whose message never contains the password.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -54,7 +55,7 @@ MIGRATION_LOCK_KEY = int.from_bytes(b"hoagiaiM", "big")
 # ISO timestamps as strings and sorts names expecting that order (plan §1.1).
 _BYTE_ORDER_COLLATIONS = frozenset({"C", "C.UTF-8", "C.utf8", "POSIX"})
 
-# The database's own command for a database the engine accepts; the refusal quotes it.
+# The command that creates a database the engine accepts; the refusal quotes it.
 CREATE_DATABASE_LINE = (
     "CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
 )
@@ -82,6 +83,8 @@ _CONNECT_FAILURES: tuple[type[BaseException], ...] = (
     asyncpg.TooManyConnectionsError,
     asyncpg.ClientConfigurationError,
 )
+# Opening the pool also parses the URL: a malformed one (a port that is no number) is a ValueError.
+_OPEN_FAILURES: tuple[type[BaseException], ...] = (*_CONNECT_FAILURES, ValueError)
 
 
 class DatabaseUnavailable(StorageError):
@@ -285,10 +288,16 @@ class PgConnection:
     read-only query once on a fresh connection, since running it again changes nothing.
     """
 
-    def __init__(self, lease: Lease, *, in_transaction: bool, where: str) -> None:
+    def __init__(
+        self,
+        lease: Lease,
+        *,
+        in_transaction: bool,
+        unavailable: Callable[[BaseException], DatabaseUnavailable],
+    ) -> None:
         self._lease: Lease | None = lease
         self.in_transaction = in_transaction
-        self._where = where
+        self._unavailable = unavailable
 
     def execute(self, sql: str, parameters: Params = (), /) -> _PendingCursor:
         """Run one statement; await the result or use it as ``async with … as cur``."""
@@ -344,7 +353,7 @@ class PgConnection:
     def _raise_if_lost(self, raw: RawConnection, exc: BaseException) -> None:
         # A misuse stays asyncpg's own error; only a dead session becomes DatabaseUnavailable.
         if isinstance(exc, _CONNECTION_LOST) or _is_gone(raw):
-            raise DatabaseUnavailable(self._where, f"connection lost: {_reason(exc)}") from exc
+            raise self._unavailable(exc) from exc
 
 
 def _is_gone(raw: RawConnection) -> bool:
@@ -380,7 +389,7 @@ class PostgresDatabase:
         self._pool_max = pool_max
         self._timeout = timeout_seconds
         self._pool: asyncpg.Pool[asyncpg.Record] | None = None
-        self._reader = PgConnection(self._pooled, in_transaction=False, where=self._where)
+        self._reader = PgConnection(self._pooled, in_transaction=False, unavailable=self._unavailable)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PostgresDatabase:
@@ -418,9 +427,10 @@ class PostgresDatabase:
                 command_timeout=self._timeout,
                 # Names the sessions in pg_stat_activity (which process holds what).
                 server_settings={"application_name": self._application_name},
+                reset=keep_session,
             )
-        except _CONNECT_FAILURES as exc:
-            raise DatabaseUnavailable(self.describe(), _reason(exc)) from exc
+        except _OPEN_FAILURES as exc:
+            raise self._unavailable(exc) from exc
         try:
             if migrate:
                 await self.migrate()
@@ -438,6 +448,16 @@ class PostgresDatabase:
         except TimeoutError:
             pool.terminate()
 
+    def _unavailable(self, exc: BaseException) -> DatabaseUnavailable:
+        """The error for a connection that could not be had or died, without the password
+        (a driver's message may quote parts of the URL)."""
+        reason = str(exc) or type(exc).__name__  # TimeoutError's own text is empty
+        parts = urlsplit(self._url)
+        secrets = [parts.password or ""] + [v for k, v in parse_qsl(parts.query) if k == "password"]
+        for secret in filter(None, secrets):
+            reason = reason.replace(secret, "***").replace(unquote(secret), "***")
+        return DatabaseUnavailable(self._where, reason)
+
     def _require_pool(self) -> asyncpg.Pool[asyncpg.Record]:
         if self._pool is None:
             raise RuntimeError("database is not open")
@@ -451,7 +471,7 @@ class PostgresDatabase:
         try:
             raw = await pool.acquire(timeout=self._timeout)
         except _CONNECT_FAILURES as exc:
-            raise DatabaseUnavailable(self.describe(), _reason(exc)) from exc
+            raise self._unavailable(exc) from exc
         try:
             yield raw
         finally:
@@ -473,7 +493,7 @@ class PostgresDatabase:
             # (its inbound_seen row, its session). REPEATABLE READ would pin the snapshot at the
             # first statement, the lock itself, and a second process would act on stale rows.
             conn = PgConnection(
-                lambda: contextlib.nullcontext(raw), in_transaction=True, where=self._where
+                lambda: contextlib.nullcontext(raw), in_transaction=True, unavailable=self._unavailable
             )
             try:
                 await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
@@ -598,6 +618,14 @@ class PostgresDatabase:
         return []
 
 
+async def keep_session(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """What the pool runs on a connection coming back, after rolling back a transaction left
+    open (it always does that itself): nothing. asyncpg's default sends one more statement
+    (``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``), a round trip per read and
+    per transaction, to undo session state this engine never creates: its advisory locks are
+    transaction-level, it runs no SET, LISTEN or cursor outside a transaction."""
+
+
 @asynccontextmanager
 async def _locked_transaction(raw: RawConnection) -> AsyncIterator[None]:
     """A transaction on ``raw`` that first takes the migration advisory lock."""
@@ -605,7 +633,3 @@ async def _locked_transaction(raw: RawConnection) -> AsyncIterator[None]:
         await raw.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)
         yield
 
-
-def _reason(exc: BaseException) -> str:
-    """A one-line description of a connection failure (TimeoutError's own text is empty)."""
-    return str(exc) or type(exc).__name__
