@@ -15,6 +15,7 @@ import asyncpg
 
 from bot.storage.clock import iso, utcnow
 from bot.storage.engines.base import Connection, Database, Params, Row, StorageError
+from bot.storage.engines.postgres import PostgresDatabase
 from bot.storage.engines.schema import Migration, bundled_migrations
 from bot.storage.engines.sqlite import SqliteDatabase
 
@@ -53,9 +54,6 @@ def database_for(settings: Settings) -> Database:
     """The database the settings select (not yet open): PostgreSQL when ``DATABASE_URL`` is set,
     otherwise SQLite at ``settings.db_file``."""
     if settings.database_url is not None:
-        # Imported here: an embedded (SQLite) deployment never loads asyncpg.
-        from bot.storage.engines.postgres import PostgresDatabase
-
         return PostgresDatabase.from_settings(settings)
     return SqliteDatabase(Path(settings.db_file))
 
