@@ -280,3 +280,41 @@ async def test_refused_on_a_target_sorting_by_language_rules(demo_file: Path, pg
     finally:
         await admin.execute(f"DROP DATABASE IF EXISTS {name}")
         await admin.close()
+
+
+async def test_writes_during_the_copy_are_not_seen(
+    demo_file: Path, pg_schema_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bot still writing while the copy runs: every table comes from the instant the copy began.
+    source = tmp_path / "live.sqlite3"
+    shutil.copyfile(demo_file, source)
+    linked = "SELECT count(*) FROM people WHERE approved_by IS NOT NULL"
+    with sqlite3.connect(source) as lite:
+        approved_before = lite.execute(linked).fetchone()[0]
+    streamed = db_copy._source_rows
+
+    def write_now() -> None:
+        with sqlite3.connect(source) as lite:
+            lite.execute(
+                "INSERT INTO kb_unanswered(at, question, decision) VALUES (?, ?, ?)",
+                ("2026-03-11T08:00:00", "moi", "none"),
+            )
+            lite.execute("UPDATE people SET approved_by = NULL")
+
+    def streaming(src: Any, shape: db_copy.TableShape, digest: Any, counter: list[int]) -> Any:
+        if shape.name == "communes":  # early in the order; kb_unanswered and people come later
+            write_now()
+        return streamed(src, shape, digest, counter)
+
+    monkeypatch.setattr(db_copy, "_source_rows", streaming)
+    checks = await copy_database(source, pg_schema_url)
+    assert all(c.ok for c in checks)
+    with sqlite3.connect(source) as lite:
+        assert lite.execute(linked).fetchone()[0] == 0
+        assert lite.execute("SELECT count(*) FROM kb_unanswered").fetchone()[0] == 1
+    conn = await asyncpg.connect(pg_schema_url)
+    try:
+        assert await conn.fetchval(linked) == approved_before > 0
+        assert await conn.fetchval("SELECT count(*) FROM kb_unanswered") == 0
+    finally:
+        await conn.close()
