@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.cli_parser import VnArgumentParser
@@ -65,6 +66,9 @@ def build_parser() -> VnArgumentParser:
     backup.set_defaults(handler=_cmd_db_backup)
     db.add_parser("check", help="kiểm tra toàn vẹn cơ sở dữ liệu").set_defaults(handler=_cmd_db_check)
     db.add_parser("migrate", help="áp dụng các migration còn thiếu").set_defaults(handler=_cmd_db_migrate)
+    copy = db.add_parser("copy", help=tc.COPY_HELP)
+    copy.add_argument("--to", required=True, metavar="URL", help=tc.COPY_TO_HELP)
+    copy.set_defaults(handler=_cmd_db_copy)
 
     admin = sub.add_parser("admin", help="quản trị: mã mời, danh sách mã xã/phường").add_subparsers(
         dest="admin_command", required=True, metavar="LỆNH"
@@ -251,11 +255,16 @@ async def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 async def _cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.backup import BackupBroken, BackupRefused
     from bot.storage.db import database_for
+    from bot.storage.engines.postgres import BackupNotSupported
 
     target: Path = args.file
     async with database_for(settings) as db:
         try:
             await db.backup(target)
+        except BackupNotSupported as exc:
+            print(tc.BACKUP_USE_PG_DUMP.format(db=db.describe()), file=sys.stderr)
+            print(exc.command)
+            return 2
         except BackupRefused as exc:
             refused = tc.BACKUP_REFUSED[exc.reason.value]
             print(refused.format(path=target, db=settings.db_file), file=sys.stderr)
@@ -336,6 +345,51 @@ async def _cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage.copy import ChecksumMismatch, CopyFailed, CopyRefused, copy_database
+    from bot.storage.engines.postgres import redact_url
+
+    url: str = args.to
+    register_secret(urlsplit(url).password)
+    target = redact_url(url)
+    source = Path(settings.db_file)
+    print(tc.COPY_STARTING.format(source=source, target=target))
+    try:
+        checks = await copy_database(source, url)
+    except CopyRefused as exc:
+        refused = tc.COPY_REFUSED[exc.reason.value]
+        print(refused.format(source=source, target=target, detail=exc.detail), file=sys.stderr)
+        return 2
+    except CopyFailed as exc:
+        print(tc.COPY_FAILED.format(table=exc.table, error=exc.error), file=sys.stderr)
+        return 2
+    except ChecksumMismatch as exc:
+        _print_checks(exc.checks)
+        bad = ", ".join(c.table for c in exc.checks if not c.ok)
+        print(tc.COPY_MISMATCH.format(tables=bad, target=target), file=sys.stderr)
+        return 2
+    _print_checks(checks)
+    rows = sum(c.target_rows for c in checks)
+    print(tc.COPY_DONE.format(tables=len(checks), rows=rows, target=target))
+    return 0
+
+
+def _print_checks(checks: Sequence[Any]) -> None:
+    """The verification table of ``db copy``: one line per table (``checks``: TableCheck)."""
+    print(tc.COPY_HEADER.format(**tc.COPY_HEADER_WORDS))
+    for check in checks:
+        verdict = (
+            tc.COPY_ROW_OK
+            if check.ok
+            else tc.COPY_ROW_BAD.format(rows=check.source_rows, checksum=check.source_sha256[:16])
+        )
+        print(
+            tc.COPY_HEADER.format(
+                table=check.table, rows=check.target_rows, checksum=check.target_sha256[:16], ok=verdict
+            )
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hoagiai`` command; returns the process exit code."""
     parser = build_parser()
@@ -348,15 +402,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_format)
     for secret in (settings.telegram_bot_token, settings.telegram_webhook_secret):
         register_secret(secret.get_secret_value() if secret else None)
+    if settings.database_url is not None:
+        register_secret(urlsplit(settings.database_url.get_secret_value()).password)
     handler: Handler = getattr(args, "handler", _cmd_run)
     try:
         return asyncio.run(handler(args, settings))
     except KeyboardInterrupt:
         return 130
     except DATABASE_ERRORS as exc:
+        from bot.storage.engines.postgres import CollationRefused, DatabaseUnavailable
+
+        if isinstance(exc, CollationRefused):
+            print(tc.DB_COLLATION.format(db=_database_where(settings), line=exc.create_line), file=sys.stderr)
+            return 2
+        if isinstance(exc, DatabaseUnavailable):
+            # A server that does not answer is not a damaged database: no restore advice.
+            print(tc.DB_UNAVAILABLE.format(db=exc.where, reason=exc.reason), file=sys.stderr)
+            return 1
         # A damaged or foreign file: one clear line for the operator, not a traceback.
-        print(tc.DB_UNREADABLE.format(path=settings.db_file, error=exc), file=sys.stderr)
+        print(tc.DB_UNREADABLE.format(path=_database_where(settings), error=exc), file=sys.stderr)
         return 1
+
+
+def _database_where(settings: Settings) -> str:
+    """The settings' database for an error line: the SQLite path, or the URL without its password."""
+    from bot.storage.db import database_for
+
+    return database_for(settings).describe()
 
 
 if __name__ == "__main__":

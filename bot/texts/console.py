@@ -55,9 +55,64 @@ BACKUP_REFUSED = {
     "is_directory": "Không sao lưu: {path} là một thư mục. Ghi rõ tên tệp, ví dụ {path}/hoagiai.sqlite3.",
 }
 DB_UNREADABLE = "Không đọc được cơ sở dữ liệu {path}: {error}. Khôi phục từ bản sao lưu (xem docs/deploy.md)."
+DB_UNAVAILABLE = (
+    "Không kết nối được cơ sở dữ liệu PostgreSQL {db}: {reason}. "
+    "Kiểm tra máy chủ PostgreSQL đang chạy, địa chỉ và mật khẩu trong DATABASE_URL."
+)
+DB_COLLATION = (
+    "Cơ sở dữ liệu PostgreSQL {db} không sắp xếp chữ theo từng byte (C.UTF-8) như bot cần; chưa thay đổi gì. "
+    "Tạo một cơ sở dữ liệu mới bằng: {line}"
+)
 DB_OK = "Cơ sở dữ liệu toàn vẹn: tốt."
 DB_BROKEN = "Cơ sở dữ liệu có {n} lỗi."
 MIGRATED = "Đã áp dụng migration: {versions}"
+# db backup on PostgreSQL: the server's own tool makes the consistent copy (stderr; the command
+# itself goes alone to stdout, so a script can run it).
+BACKUP_USE_PG_DUMP = (
+    "Cơ sở dữ liệu là PostgreSQL ({db}): bot không tự chép tệp. Sao lưu bằng pg_dump "
+    "(nhất quán ngay cả khi bot đang chạy; nhập mật khẩu khi được hỏi hoặc đặt PGPASSWORD) — lệnh:"
+)
+# hoagiai db copy --to postgresql://… (the URL is always shown without its password).
+COPY_HELP = "chép toàn bộ cơ sở dữ liệu SQLite sang một cơ sở dữ liệu PostgreSQL trống"
+COPY_TO_HELP = "địa chỉ PostgreSQL đích, ví dụ postgresql://hoagiai:MẬT_KHẨU@localhost/hoagiai"
+COPY_STARTING = "Chép {source} → {target} (một giao dịch; dừng bot trước, nếu không các thay đổi sau lúc bắt đầu sẽ không được chép)…"
+COPY_HEADER = "{table:<24} {rows:>10}  {checksum:<16}  {ok}"
+COPY_HEADER_WORDS = {"table": "bảng", "rows": "số dòng", "checksum": "SHA-256", "ok": "kết quả"}
+COPY_ROW_OK = "OK"
+COPY_ROW_BAD = "SAI (nguồn {rows} dòng {checksum})"
+COPY_DONE = (
+    "Đã chép {tables} bảng, {rows} dòng sang {target}; số dòng và SHA-256 từng bảng khớp. "
+    "Đặt DATABASE_URL trong .env rồi khởi động lại bot (xem docs/deploy.md, «Chuyển sang PostgreSQL»)."
+)
+COPY_MISMATCH = "Bản chép không khớp với nguồn ở bảng: {tables}. Đã hoàn tác toàn bộ: {target} không có dòng nào được chép."
+COPY_FAILED = "PostgreSQL từ chối dữ liệu của bảng {table}: {error}. Đã hoàn tác toàn bộ: đích không có dòng nào được chép."
+# Keyed by bot.storage.copy.Refusal values; no row was written in any of these cases.
+COPY_REFUSED = {
+    "source_missing": "Không chép: không có tệp cơ sở dữ liệu {detail}. Kiểm tra DATA_DIR / DATABASE_PATH trong .env.",
+    "source_not_migrated": (
+        "Không chép: cơ sở dữ liệu nguồn {source} còn thiếu migration {detail}. "
+        "Chạy «hoagiai db migrate» (với .env đang dùng SQLite) rồi chép lại."
+    ),
+    "source_newer": (
+        "Không chép: cơ sở dữ liệu nguồn {source} có migration {detail} mà phiên bản bot này không biết. "
+        "Cập nhật bot lên phiên bản đã tạo ra cơ sở dữ liệu đó rồi chép lại."
+    ),
+    "not_postgres": "Không chép: {detail} không phải địa chỉ PostgreSQL (phải bắt đầu bằng postgresql://).",
+    "collation": (
+        "Không chép: cơ sở dữ liệu đích {target} không sắp xếp chữ theo từng byte (C.UTF-8) như bot cần. "
+        "Tạo một cơ sở dữ liệu mới bằng: {detail}"
+    ),
+    "target_not_empty": (
+        "Không chép: cơ sở dữ liệu đích {target} đã có dữ liệu (bảng «{detail}» có dòng). "
+        "Chỉ chép vào một cơ sở dữ liệu trống: tạo mới bằng "
+        "CREATE DATABASE hoagiai TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8', "
+        "hoặc xóa cơ sở dữ liệu đích nếu chắc chắn không cần nó."
+    ),
+    "target_schema": (
+        "Không chép: cơ sở dữ liệu đích {target} thiếu bảng hoặc cột {detail} sau khi chạy migration. "
+        "Dùng một cơ sở dữ liệu trống dành riêng cho bot."
+    ),
+}
 NO_GAPS = "Chưa có câu hỏi nào bị bỏ ngỏ."
 NO_PERSON_WITH_ROLE = (
     "Không có người nào với vai trò «{who}» trong cơ sở dữ liệu. Chạy «hoagiai demo seed» trước."
