@@ -33,13 +33,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,6 +49,7 @@ from bot.services import stats  # noqa: E402
 from bot.services.stats import Scope  # noqa: E402
 from bot.storage.copy import copy_database  # noqa: E402
 from bot.storage.db import Database, SqliteDatabase, iso  # noqa: E402
+from tests.pg_schemas import throwaway_schema  # noqa: E402
 
 # The national figures of issue 16.
 COMMUNES = 3_300
@@ -215,34 +214,6 @@ async def generate(path: Path, shape: Shape) -> float:
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
-def _with_search_path(url: str, schema: str) -> str:
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["search_path"] = schema
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-@contextlib.asynccontextmanager
-async def pg_schema(url: str) -> AsyncIterator[str]:
-    """A fresh schema on the server for this run (dropped afterwards); yields its URL."""
-    import asyncpg
-
-    schema = f"stats_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await admin.close()
-    try:
-        yield _with_search_path(url, schema)
-    finally:
-        admin = await asyncpg.connect(url)
-        try:
-            await admin.execute(f"DROP SCHEMA {schema} CASCADE")
-        finally:
-            await admin.close()
-
-
 @contextlib.contextmanager
 def statement_log(entries: list[tuple[float, str, tuple[Any, ...]]]) -> Iterator[None]:
     """Record every statement the PostgreSQL engine runs, with its time (for ``--explain``)."""
@@ -379,7 +350,7 @@ async def run(args: argparse.Namespace) -> int:
         else:
             from bot.storage.engines.postgres import PostgresDatabase
 
-            async with pg_schema(args.url) as url:
+            async with throwaway_schema(args.url, "stats_bench") as url:
                 started = time.perf_counter()
                 checks = await copy_database(path, url)
                 rows = sum(c.target_rows for c in checks)

@@ -8,13 +8,11 @@ without it these tests skip, so the normal suite needs no server.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
-from tests.postgres.conftest import with_query
+from tests.pg_schemas import throwaway_schema
 
 
 @pytest.fixture
@@ -23,17 +21,5 @@ async def shared_database_url() -> AsyncIterator[str]:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith(("postgresql://", "postgres://")):
         pytest.skip("TEST_DATABASE_URL is not set (.ci/postgres start DIR PORT prints one)")
-    schema = f"mp_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(url)
-    try:
-        await admin.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await admin.close()
-    try:
-        yield with_query(url, search_path=schema)
-    finally:
-        admin = await asyncpg.connect(url)
-        try:
-            await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        finally:
-            await admin.close()
+    async with throwaway_schema(url, "mp") as schema_url:
+        yield schema_url

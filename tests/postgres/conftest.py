@@ -15,22 +15,13 @@ the cluster folder given to ``.ci/postgres``, also lets one test stop and start 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
 from bot.storage.engines.postgres import PostgresDatabase
-
-
-def with_query(url: str, **params: str) -> str:
-    """``url`` with ``params`` added to (or replacing those of) its query string."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query.update(params)
-    return urlunsplit(parts._replace(query=urlencode(query)))
+from tests.pg_schemas import throwaway_schema
 
 
 def with_database(url: str, name: str) -> str:
@@ -50,21 +41,8 @@ def pg_url() -> str:
 @pytest.fixture
 async def pg_schema_url(pg_url: str) -> AsyncIterator[str]:
     """The URL of a fresh, empty schema on the server, dropped after the test."""
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await admin.close()
-    try:
-        yield with_query(pg_url, search_path=schema)
-    finally:
-        # A new session: the test may have restarted the server or ended every session.
-        admin = await asyncpg.connect(pg_url)
-        try:
-            await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        finally:
-            await admin.close()
+    async with throwaway_schema(pg_url, "t") as url:
+        yield url
 
 
 @pytest.fixture

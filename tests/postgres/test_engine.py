@@ -21,7 +21,8 @@ from bot.storage.engines.postgres import (
     PostgresDatabase,
 )
 from bot.storage.engines.schema import bundled_migrations
-from tests.postgres.conftest import with_database, with_query
+from tests.pg_schemas import with_query
+from tests.postgres.conftest import with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_VERSIONS = [m.version for m in bundled_migrations()]
