@@ -233,12 +233,20 @@ class FakeClock:
 
 # -- the engine of this pass -------------------------------------------------------------------------
 
+# PostgreSQL is a shared store by design: no run lock, polling refused, the webhook kept at a
+# clean stop, only expired outbox leases taken back at start. Those behaviours have their own
+# tests there (tests/multiprocess, tests/outbox/test_multi_postgres.py).
+SINGLE_PROCESS_REASON = (
+    "tests a single-process store (run lock, polling, webhook deleted at stop, recovery at start); "
+    "the shared-store behaviour of PostgreSQL is tested in tests/multiprocess"
+)
 SETTING_VARS = tuple(name.upper() for name in Settings.model_fields)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker of the tests that test SQLite itself."""
     config.addinivalue_line("markers", f"sqlite_only: {SQLITE_ONLY_REASON}")
+    config.addinivalue_line("markers", f"single_process: {SINGLE_PROCESS_REASON}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -246,9 +254,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason=SQLITE_ONLY_REASON)
+    shared = pytest.mark.skip(reason=SINGLE_PROCESS_REASON)
     for item in items:
         if item.get_closest_marker("sqlite_only"):
             item.add_marker(skip)
+        elif item.get_closest_marker("single_process"):
+            item.add_marker(shared)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ def _wait_for_holder(lock: Path, pid: int) -> None:
     )
 
 
+@pytest.mark.single_process
 def test_second_run_on_the_same_database_exits_naming_the_first(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:
@@ -46,6 +47,7 @@ def test_second_run_on_the_same_database_exits_naming_the_first(
     assert third.returncode == 0, third.stderr
 
 
+@pytest.mark.single_process
 def test_a_killed_holder_does_not_block_the_next_start(
     tmp_path: Path, subprocess_env: dict[str, str]
 ) -> None:

@@ -26,6 +26,7 @@ def _settings(tmp_path: Path, **values: object) -> Settings:
     return Settings(_env_file=None, data_dir=tmp_path, telegram_bot_token=SecretStr(TOKEN), **values)  # type: ignore[call-arg]
 
 
+@pytest.mark.sqlite_only
 def test_only_sqlite_is_a_single_process_store(tmp_path: Path) -> None:
     assert database_for(_settings(tmp_path)).single_process is True
     assert database_for(_settings(tmp_path, database_url=SecretStr(UNREACHABLE))).single_process is False

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
 from bot.conversation.messages import Reply
 from bot.storage import outbox
 from bot.storage.db import Database, iso, utcnow
@@ -226,6 +228,7 @@ async def test_stop_finishes_sends_under_way_and_gives_back_the_rest(db: Databas
     assert {r["attempts"] for r in untouched} == {0}
 
 
+@pytest.mark.single_process
 async def test_rows_left_sending_by_a_crash_are_sent_at_start(db: Database) -> None:
     await queue(db, [("1", "m1"), ("2", "m2")])
     async with db.transaction() as conn:

@@ -198,6 +198,7 @@ async def _enter_a_flow(user: FakeUser, data_dir: Path) -> tuple[str, str, dict[
     raise AssertionError("no flow could be started")
 
 
+@pytest.mark.single_process
 async def test_polling_journey_crash_resume_and_clean_stop(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:
@@ -237,6 +238,7 @@ async def test_polling_journey_crash_resume_and_clean_stop(
     assert TOKEN not in log and TOKEN.split(":")[1] not in log, "the bot token leaked into the logs"
 
 
+@pytest.mark.single_process
 async def test_webhook_secret_journey_and_clean_stop(server: FakeTelegramServer, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     port = _free_port()
@@ -458,6 +460,7 @@ def _person(data_dir: Path, user: FakeUser) -> tuple[Any, ...]:
     )
 
 
+@pytest.mark.single_process
 async def test_invite_register_approve_report_across_a_crash(
     server: FakeTelegramServer, tmp_path: Path
 ) -> None:

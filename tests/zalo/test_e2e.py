@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from tests.databases import query_rows
 from tests.telegram.fake_server import FakeTelegramServer
 from tests.telegram.test_e2e import BotProcess, _env
@@ -26,6 +28,7 @@ async def _texts(api: FakeZalo, chat: str, count: int) -> list[str]:
     raise AssertionError(f"{chat}: expected {count} texts, got {api.texts(chat)!r}")
 
 
+@pytest.mark.single_process
 async def test_both_channels_one_process_dedupe_crash_and_clean_stop(
     zalo: tuple[FakeZalo, str], tmp_path: Path
 ) -> None:

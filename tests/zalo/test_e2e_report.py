@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot.domain.enums import CaseOutcome, PersonStatus, Role
 from bot.texts import cases as tc
@@ -144,6 +145,7 @@ async def _register_on_zalo(mai: ZaloUser) -> None:
     assert tr.SUBMITTED.split("(")[0] in submitted
 
 
+@pytest.mark.single_process
 async def test_register_on_zalo_approve_on_telegram_report_across_a_kill(
     zalo: tuple[FakeZalo, str], tmp_path: Path
 ) -> None:

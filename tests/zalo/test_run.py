@@ -41,6 +41,7 @@ def _settings(tmp_path: Path, api_url: str, **extra: object) -> Settings:
     )
 
 
+@pytest.mark.single_process
 async def test_webhook_set_at_start_and_deleted_on_clean_stop(
     served: tuple[FakeZalo, str], tmp_path: Path
 ) -> None:

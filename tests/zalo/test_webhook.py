@@ -159,5 +159,7 @@ async def test_request_log_has_the_path_but_never_the_signature(
             assert (await http.get(link + "x")).status_code == 403
     # The server's own lines (the test's HTTP client logs the URL it requested, not our concern).
     served = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("bot", "tornado")))
-    assert f"path={urlsplit(url).path}" in served
+    # The path is logged (a random link id may be masked in part by the log redaction of numbers
+    # that look like ids, so only its shape is checked); the signature never is.
+    assert served.count("path=/files/") == 2 and served.count("/bang.xlsx") == 2
     assert "sig=" not in served and urlsplit(url).query.split("sig=")[1] not in served
